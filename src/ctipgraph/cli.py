@@ -3,6 +3,7 @@
 import click
 
 from . import __version__
+from .commands.validate import validate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -10,6 +11,8 @@ from . import __version__
 def main() -> None:
     """ctipgraph: convert C-TIP reports to linked data, validate it, serve it."""
 
+
+main.add_command(validate_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -6,6 +6,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 CTIP = Namespace("https://w3id.org/ctipgraph/ontology#")
 ID = Namespace("https://w3id.org/ctipgraph/id/")
 CTIPC = Namespace("https://w3id.org/ctipgraph/id/concept/")
+CTIPS = Namespace("https://w3id.org/ctipgraph/shapes#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 CITO = Namespace("http://purl.org/spar/cito/")
 BIRO = Namespace("http://purl.org/spar/biro/")
@@ -24,6 +25,7 @@ PREFIXES: dict[str, Namespace] = {
     "ctip": CTIP,
     "id": ID,
     "ctipc": CTIPC,
+    "ctips": CTIPS,
     "rdf": Namespace(str(RDF)),
     "rdfs": Namespace(str(RDFS)),
     "owl": Namespace(str(OWL)),

@@ -1,0 +1,1 @@
+"""Sub-commands of the `ctipgraph` CLI, one module each."""
