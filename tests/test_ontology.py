@@ -18,15 +18,18 @@ from ctipgraph.reason import infer
 
 TESTS = Path(__file__).parent
 FIXTURES = [TESTS / "shapes" / "valid.ttl", *sorted((TESTS / "fixtures").glob("*.ttl"))]
-REQUIRED = """
-Actor Organization GovernmentBody CoordinatingBody NonGovernmentalOrganization
-InternationalOrganization ResearchOrganization ArmedGroup Person Funder LegalInstrument Law
-Regulation InternationalAgreement LegalStandardAssessment Program Policy Funding Place Country
-TierPlacement AdvancementAssessment Observation Recommendation SourceDocument Passage Reference
-InTextCitation Claim funds fundedBy implements implementedBy ledBy partnerOf memberOf
-subOrganizationOf establishedBy coordinates enforces addresses engagesIn country startYear endYear
-mentionedIn funder fundedItem amount currency tier year
-""".split()
+REQUIRED = [
+    "Actor", "Organization", "GovernmentBody", "CoordinatingBody",
+    "NonGovernmentalOrganization", "InternationalOrganization", "ResearchOrganization",
+    "ArmedGroup", "Person", "Funder", "LegalInstrument", "Law", "Regulation",
+    "InternationalAgreement", "LegalStandardAssessment", "Program", "Policy", "Funding",
+    "Place", "Country", "TierPlacement", "AdvancementAssessment", "Observation",
+    "Recommendation", "SourceDocument", "Passage", "Reference", "InTextCitation", "Claim",
+    "funds", "fundedBy", "implements", "implementedBy", "ledBy", "partnerOf", "memberOf",
+    "subOrganizationOf", "establishedBy", "coordinates", "enforces", "addresses", "engagesIn",
+    "country", "startYear", "endYear", "mentionedIn", "funder", "fundedItem", "amount",
+    "currency", "tier", "year",
+]
 ALIGNED_NAMESPACES = {
     "prov": "http://www.w3.org/ns/prov#",
     "org": "http://www.w3.org/ns/org#",

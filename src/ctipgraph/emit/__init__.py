@@ -1,0 +1,1 @@
+"""Emit: a segmented Document → an rdflib Graph → deterministic Turtle."""

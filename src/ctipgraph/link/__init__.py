@@ -1,0 +1,1 @@
+"""Link: connect what one document says to other documents and to shared entities."""

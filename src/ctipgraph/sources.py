@@ -1,0 +1,163 @@
+"""Finding the source documents under data/sources/ and reading their sidecar metadata files.
+
+A source is any file a registered reader handles; its document id is the file stem. Beside it,
+`<stem>.meta.toml` says what the text itself does not (title, kind, publisher, dates, URL).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .iris import slugify
+
+SIDECAR_SUFFIX = ".meta.toml"
+ISSUED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+AGENT_TYPES = {
+    "GovernmentBody",
+    "CoordinatingBody",
+    "NonGovernmentalOrganization",
+    "InternationalOrganization",
+    "ResearchOrganization",
+    "Organization",
+    "Person",
+}
+_TOP_KEYS = {"title", "kind", "country", "issued", "reporting_year", "source_url", "publisher",
+             "creator"}
+_AGENT_KEYS = {"key", "label", "acronym", "type"}
+
+
+class SidecarError(ValueError):
+    """A sidecar file that cannot be used; the message names the file and the key at fault."""
+
+
+@dataclass(frozen=True)
+class AgentRef:
+    """A publisher or creator named by a sidecar: an organization or person with a stable key."""
+
+    key: str
+    label: str
+    type: str = "Organization"
+    acronym: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """Metadata from a sidecar file; every field may be absent."""
+
+    title: str | None = None
+    kind: str | None = None
+    country: str | None = None
+    issued: str | None = None
+    reporting_year: int | None = None
+    source_url: str | None = None
+    publishers: tuple[AgentRef, ...] = ()
+    creators: tuple[AgentRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source file to convert."""
+
+    doc_id: str
+    path: Path
+    meta: SourceMeta = field(default_factory=SourceMeta)
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file under the sources folder that will not be converted, and why."""
+
+    path: Path
+    reason: str
+
+
+def _agents(path: Path, raw: object, name: str) -> tuple[AgentRef, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise SidecarError(f"{path}: [[{name}]] must be a list of tables")
+    agents = []
+    for i, entry in enumerate(raw, 1):
+        if not isinstance(entry, dict) or "label" not in entry:
+            raise SidecarError(f"{path}: {name} #{i} needs a label")
+        unknown = set(entry) - _AGENT_KEYS
+        if unknown:
+            raise SidecarError(f"{path}: {name} #{i} has unknown keys {sorted(unknown)}")
+        kind = entry.get("type", "Organization")
+        if kind not in AGENT_TYPES:
+            raise SidecarError(f"{path}: {name} #{i} type {kind!r} is not one of "
+                               f"{sorted(AGENT_TYPES)}")
+        agents.append(AgentRef(key=slugify(entry.get("key") or entry["label"]),
+                               label=str(entry["label"]), type=kind,
+                               acronym=entry.get("acronym")))
+    return tuple(agents)
+
+
+def load_sidecar(path: Path) -> SourceMeta:
+    """Read and check one `<stem>.meta.toml` file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SidecarError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SidecarError(f"{path}: {exc}") from None
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise SidecarError(f"{path}: unknown keys {sorted(unknown)} (known: {sorted(_TOP_KEYS)})")
+    issued = data.get("issued")
+    if issued is not None and not ISSUED.match(str(issued)):
+        raise SidecarError(f"{path}: issued must be YYYY, YYYY-MM or YYYY-MM-DD, not {issued!r}")
+    year = data.get("reporting_year")
+    if year is not None and not (isinstance(year, int) and 1900 <= year <= 2100):
+        raise SidecarError(f"{path}: reporting_year must be a year, not {year!r}")
+    return SourceMeta(
+        title=data.get("title"),
+        kind=data.get("kind"),
+        country=data.get("country"),
+        issued=str(issued) if issued is not None else None,
+        reporting_year=year,
+        source_url=data.get("source_url"),
+        publishers=_agents(path, data.get("publisher"), "publisher"),
+        creators=_agents(path, data.get("creator"), "creator"),
+    )
+
+
+def sidecar_for(path: Path) -> Path:
+    return path.with_name(path.stem + SIDECAR_SUFFIX)
+
+
+def discover(root: Path, suffixes: set[str]) -> tuple[list[Source], list[Skipped]]:
+    """Every convertible file under root (sorted by document id) and the files left out.
+
+    `suffixes` are those a reader is registered for. When two files share a stem, plain text is
+    kept (the more faithful extraction), otherwise the first in path order.
+    """
+    sources: dict[str, Source] = {}
+    skipped: list[Skipped] = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        name = path.name
+        if name.endswith(SIDECAR_SUFFIX) or name.lower() == "readme.md" or name.startswith("."):
+            continue
+        suffix = path.suffix.lower()
+        if suffix not in suffixes:
+            skipped.append(Skipped(path, f"no reader for {suffix or 'files without a suffix'}"))
+            continue
+        doc_id = slugify(path.stem)
+        if doc_id in sources:
+            kept = sources[doc_id].path
+            if kept.suffix.lower() != ".txt" and suffix == ".txt":
+                skipped.append(Skipped(kept, f"same document as {path.name} (plain text kept)"))
+            else:
+                skipped.append(Skipped(path, f"same document as {kept.name}, already read"))
+                continue
+        sidecar = sidecar_for(path)
+        meta = load_sidecar(sidecar) if sidecar.is_file() else SourceMeta()
+        sources[doc_id] = Source(doc_id=doc_id, path=path, meta=meta)
+    return [sources[k] for k in sorted(sources)], skipped
