@@ -3,6 +3,7 @@
 import click
 
 from . import __version__
+from .commands.build import build_command
 from .commands.validate import validate_command
 
 
@@ -12,6 +13,7 @@ def main() -> None:
     """ctipgraph: convert C-TIP reports to linked data, validate it, serve it."""
 
 
+main.add_command(build_command)
 main.add_command(validate_command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from ..read.model import BibEntry
 from ..sources import Source
 
-THRESHOLD = 90.0
+THRESHOLD = 88.0
 _WORD = re.compile(r"[a-z0-9]+")
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _STOP = {"the", "of", "a", "an", "in", "on", "for", "and", "to", "report", "final"}
@@ -31,6 +31,7 @@ class CorpusDocument:
 
 
 def _words(text: str) -> str:
+    text = re.sub(r"['’‘]", "", text)  # Mali's, Mali’s → Malis
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return " ".join(w for w in _WORD.findall(ascii_text) if w not in _STOP)
 

@@ -1,0 +1,230 @@
+"""`ctipgraph build`: every source → validated, deterministic Turtle in data/ttl/, atomically.
+
+Each document is converted in a worker process (read → segment → cite → link → emit →
+validate → serialize). Output goes to a temporary folder that replaces the previous one only
+when every document converted and conformed, so a failed build leaves data/ttl/ as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .emit.evidence import emit_evidence
+from .emit.turtle import TurtleWriter
+from .iris import doc_iri
+from .link.documents import CorpusDocument, corpus_documents, link_references
+from .read import _REGISTRY, ReadError
+from .read.model import Kind
+from .sources import Skipped, Source, discover
+from .validate import Violation, validate_graph
+
+
+class BuildError(RuntimeError):
+    """The build could not complete; data/ttl/ was left untouched."""
+
+
+@dataclass
+class DocResult:
+    """What converting one document produced (or why it could not)."""
+
+    doc_id: str
+    path: str
+    turtle: str = ""
+    text: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    unresolved: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+    error: str | None = None  # a failure of ours: the build stops
+    skipped: str | None = None  # an input we cannot read: reported, left out
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.skipped is None and not self.violations
+
+    def summary(self) -> str:
+        c = self.counts
+        return (
+            f"{c.get('passages', 0)} passages ({c.get('sentences', 0)} sentences, "
+            f"{c.get('rows', 0)} table rows, {c.get('cells', 0)} cells, "
+            f"{c.get('footnotes', 0)} footnotes, {c.get('fields', 0)} fields), "
+            f"{c.get('tables', 0)} tables, {c.get('references', 0)} references, "
+            f"citations {c.get('citations_resolved', 0)}/{c.get('citations_found', 0)} resolved, "
+            f"{c.get('triples', 0)} triples"
+        )
+
+
+@dataclass
+class BuildSummary:
+    """The outcome of a build."""
+
+    results: list[DocResult]
+    skipped: list[Skipped]
+    seconds: float
+    out_dir: Path
+
+
+def load_document(path: Path):
+    """Read, segment and resolve citations of one source file."""
+    from .segment import load  # imported here so worker processes import it once, lazily
+
+    return load(path)
+
+
+def _counts(doc, triples: int) -> dict[str, int]:
+    kinds = Counter(block.kind for block in doc.passages())
+    found = len(doc.citations) + len(doc.unresolved)
+    return {
+        "passages": sum(kinds.values()),
+        "sentences": kinds[Kind.SENTENCE],
+        "items": kinds[Kind.LIST_ITEM],
+        "rows": kinds[Kind.TABLE_ROW],
+        "cells": kinds[Kind.TABLE_CELL],
+        "footnotes": kinds[Kind.FOOTNOTE],
+        "fields": kinds[Kind.FIELD],
+        "tables": len(doc.tables),
+        "references": len(doc.bibliography),
+        "citations_found": found,
+        "citations_resolved": len(doc.citations),
+        "triples": triples,
+    }
+
+
+def convert(source: Source, corpus: list[CorpusDocument], validate: bool = True) -> DocResult:
+    """Convert one source; never raises for a bad document (the error is in the result)."""
+    started = time.perf_counter()
+    result = DocResult(doc_id=source.doc_id, path=str(source.path))
+    try:
+        doc = load_document(source.path)
+        doc.doc_id = source.doc_id
+        links = link_references(doc.bibliography, doc.text, corpus, source.doc_id)
+        graph = emit_evidence(doc, source, links)
+        if validate:
+            report = validate_graph(graph)
+            result.violations = report.violations
+        result.turtle = TurtleWriter().write(
+            graph, base=f"{doc_iri(source.doc_id)}/", first=doc_iri(source.doc_id)
+        )
+        result.text = doc.text
+        result.counts = _counts(doc, len(graph))
+        result.unresolved = [
+            f"offset {u.start}: {u.marker_text!r} ({u.item_text}): {u.reason}"
+            for u in doc.unresolved
+        ]
+        result.warnings = list(doc.warnings)
+    except ReadError as exc:
+        result.skipped = str(exc)
+    except Exception as exc:  # a strange document must not take the build down with a traceback
+        result.error = f"{source.path}: cannot convert: {type(exc).__name__}: {exc}"
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _write_atomic_dir(out_dir: Path, results: list[DocResult], keep_others: bool) -> None:
+    parent = out_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    old = parent / f".{out_dir.name}.old-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    if keep_others and out_dir.is_dir():
+        shutil.copytree(out_dir, tmp)
+    else:
+        tmp.mkdir()
+    try:
+        for result in results:
+            (tmp / f"{result.doc_id}.ttl").write_text(result.turtle, encoding="utf-8")
+            (tmp / f"{result.doc_id}.txt").write_text(result.text, encoding="utf-8", newline="\n")
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if out_dir.exists():
+        out_dir.rename(old)
+    tmp.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(
+    sources_dir: Path,
+    out_dir: Path,
+    *,
+    jobs: int | None = None,
+    only: list[str] | None = None,
+    progress: Callable[[str], None] = lambda line: None,
+    strict: bool = False,
+) -> BuildSummary:
+    """Convert every source (or only some) and replace out_dir atomically.
+
+    A source that cannot be read (empty, binary, wrong encoding, too large) is reported and left
+    out — or, with `strict`, fails the build. Raises BuildError (leaving out_dir untouched) when
+    a document fails to convert or does not conform to the shapes.
+    """
+    started = time.perf_counter()
+    sources, skipped = discover(sources_dir, reader_suffixes())
+    corpus = corpus_documents(sources)
+    if only:
+        unknown = sorted(set(only) - {s.doc_id for s in sources})
+        if unknown:
+            known = ", ".join(s.doc_id for s in sources)
+            raise BuildError(f"no such document: {', '.join(unknown)} (known: {known})")
+        sources = [s for s in sources if s.doc_id in set(only)]
+    for entry in skipped:
+        progress(f"skipped {entry.path}: {entry.reason}")
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    results: list[DocResult] = []
+    total = len(sources)
+    if jobs == 1 or total <= 1:
+        mapped = (convert(source, corpus) for source in sources)
+        for result in mapped:
+            results.append(result)
+            _report(result, len(results), total, progress)
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
+            futures = [pool.submit(convert, source, corpus) for source in sources]
+            for future in futures:
+                result = future.result()
+                results.append(result)
+                _report(result, len(results), total, progress)
+    unreadable = [r for r in results if r.skipped]
+    skipped = skipped + [Skipped(Path(r.path), r.skipped or "") for r in unreadable]
+    failed = [r for r in results if r.error or (strict and r.skipped)]
+    invalid = [r for r in results if r.violations]
+    if failed or invalid:
+        lines = [f"{r.doc_id}: {r.error or r.skipped}" for r in failed]
+        for r in invalid:
+            lines.append(f"{r.doc_id}: {len(r.violations)} SHACL violation(s):")
+            lines.extend("  " + v.format().replace("\n", "\n  ") for v in r.violations[:20])
+        raise BuildError("build failed; data left unchanged\n" + "\n".join(lines))
+    written = [r for r in results if r.ok]
+    if not written:
+        raise BuildError("no document could be converted; data left unchanged")
+    _write_atomic_dir(out_dir, written, keep_others=bool(only))
+    return BuildSummary(written, skipped, time.perf_counter() - started, out_dir)
+
+
+def _report(result: DocResult, done: int, total: int, progress: Callable[[str], None]) -> None:
+    if result.error:
+        progress(f"[{done}/{total}] {result.doc_id}: FAILED: {result.error}")
+        return
+    if result.skipped:
+        progress(f"[{done}/{total}] {result.doc_id}: skipped: {result.skipped}")
+        return
+    status = "" if not result.violations else f" — {len(result.violations)} violation(s)"
+    timing = f"({result.seconds:.1f} s)"
+    progress(f"[{done}/{total}] {result.doc_id}: {result.summary()} {timing}{status}")
+    for line in result.unresolved:
+        progress(f"    unresolved citation at {line}")
+    for line in result.warnings:
+        progress(f"    warning: {line}")
+
+
+def reader_suffixes() -> set[str]:
+    """File suffixes some registered reader handles."""
+    return set(_REGISTRY)
