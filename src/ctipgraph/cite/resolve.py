@@ -65,13 +65,28 @@ def _scan_intervals(passages: list[Block]) -> list[Span]:
     return [Span(s, e) for s, e in out]
 
 
+_PREFERENCE = (
+    Kind.TABLE_CELL,
+    Kind.SENTENCE,
+    Kind.LIST_ITEM,
+    Kind.FOOTNOTE,
+    Kind.FIELD,
+    Kind.TABLE_ROW,
+    Kind.BIBLIOGRAPHY_ENTRY,
+)
+
+
 class _PassageIndex:
     """The smallest passage containing a span, by bisection per kind (passages of one kind do
     not overlap one another)."""
 
     def __init__(self, passages: list[Block]) -> None:
         self.by_kind: dict[Kind, tuple[list[int], list[Block]]] = {}
-        for kind in {p.kind for p in passages}:
+        present = {p.kind for p in passages}
+        # A fixed order, most specific first: on a tie in length the earlier kind wins (a cell
+        # that spans its whole row is the cell). Iterating the set itself would follow the
+        # process's hash seed and make builds differ.
+        for kind in [k for k in _PREFERENCE if k in present]:
             blocks = sorted((p for p in passages if p.kind == kind), key=lambda p: p.start)
             self.by_kind[kind] = ([b.start for b in blocks], blocks)
 
