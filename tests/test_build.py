@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -188,3 +189,13 @@ def test_missing_sources_folder_exits_two(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "no such folder" in done.stderr
     assert not (tmp_path / "ttl").exists()
+
+
+@pytest.mark.parametrize("seed", ["1", "2"])
+def test_output_does_not_depend_on_the_hash_seed(seed: str, tmp_path: Path) -> None:
+    doc = "usdol-findings-2017-mali"
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    done = subprocess.run([CTIPGRAPH, "build", "-q", "--only", doc, "--out", str(tmp_path)],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / f"{doc}.ttl").read_bytes() == (TTL_DIR / f"{doc}.ttl").read_bytes()
