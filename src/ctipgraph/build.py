@@ -16,10 +16,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Graph
+from rdflib.namespace import RDF
+
 from .emit.evidence import emit_evidence
 from .emit.turtle import TurtleWriter
+from .extract import extract
 from .iris import doc_iri
 from .link.documents import CorpusDocument, corpus_documents, link_references
+from .link.lexicon import load_lexicon
+from .namespaces import CTIP
 from .read import _REGISTRY, ReadError
 from .read.model import Kind
 from .sources import Skipped, Source, discover
@@ -42,6 +48,9 @@ class DocResult:
     unresolved: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    entities: dict[str, int] = field(default_factory=dict)  # by class
+    claims: dict[str, int] = field(default_factory=dict)  # by predicate
+    unlinked: list[str] = field(default_factory=list)  # names no entity matched
     error: str | None = None  # a failure of ours: the build stops
     skipped: str | None = None  # an input we cannot read: reported, left out
     seconds: float = 0.0
@@ -79,6 +88,24 @@ def load_document(path: Path):
     return load(path)
 
 
+def _local(term: object) -> str:
+    text = str(term)
+    return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
+
+
+def _fact_counts(graph: Graph) -> tuple[dict[str, int], dict[str, int]]:
+    """Entities by class (things that are mentioned) and claims by predicate."""
+    entities = Counter(
+        _local(cls)
+        for entity in set(graph.subjects(CTIP.mentionedIn, None))
+        for cls in graph.objects(entity, RDF.type)
+        if str(cls).startswith(str(CTIP))
+    )
+    claims = Counter(_local(p) for claim in graph.subjects(RDF.type, CTIP.Claim)
+                     for p in graph.objects(claim, RDF.predicate))
+    return dict(sorted(entities.items())), dict(sorted(claims.items(), key=lambda kv: -kv[1]))
+
+
 def _counts(doc, triples: int) -> dict[str, int]:
     kinds = Counter(block.kind for block in doc.passages())
     found = len(doc.citations) + len(doc.unresolved)
@@ -107,6 +134,10 @@ def convert(source: Source, corpus: list[CorpusDocument], validate: bool = True)
         doc.doc_id = source.doc_id
         links = link_references(doc.bibliography, doc.text, corpus, source.doc_id)
         graph = emit_evidence(doc, source, links)
+        extraction = extract(doc, load_lexicon(), meta=source.meta)
+        graph += extraction.graph
+        result.entities, result.claims = _fact_counts(extraction.graph)
+        result.unlinked = list(extraction.unlinked)
         if validate:
             report = validate_graph(graph)
             result.violations = report.violations
@@ -219,6 +250,14 @@ def _report(result: DocResult, done: int, total: int, progress: Callable[[str], 
     status = "" if not result.violations else f" — {len(result.violations)} violation(s)"
     timing = f"({result.seconds:.1f} s)"
     progress(f"[{done}/{total}] {result.doc_id}: {result.summary()} {timing}{status}")
+    if result.entities:
+        listed = ", ".join(f"{name} {n}" for name, n in result.entities.items())
+        progress(f"    entities ({sum(result.entities.values())}): {listed}")
+    if result.claims:
+        listed = ", ".join(f"{name} {n}" for name, n in result.claims.items())
+        progress(f"    claims ({sum(result.claims.values())}): {listed}")
+    if result.unlinked:
+        progress(f"    mentions not linked ({len(result.unlinked)}): {', '.join(result.unlinked)}")
     for line in result.unresolved:
         progress(f"    unresolved citation at {line}")
     for line in result.warnings:

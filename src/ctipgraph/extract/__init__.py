@@ -1,0 +1,172 @@
+"""Extract: one segmented document → entities, facts, claims and mentions, as one RDF graph.
+
+Public API::
+
+    extract_facts(doc, lexicon, *, meta=None) -> rdflib.Graph
+    extract(doc, lexicon, *, meta=None) -> Extraction   # the graph plus what was found
+
+``meta`` (a ``sources.SourceMeta``) gives the country, reporting year and publisher that the
+text may not print (a TIP narrative never prints its year); without it the country is the one
+the document mentions most and year-dependent facts without a printed year are skipped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rdflib import Graph, URIRef
+
+from ..emit.claims import ClaimEmitter
+from ..emit.evidence import passage_iri
+from ..iris import entity_iri
+from ..link.entities import EntityRegistry
+from ..link.lexicon import Lexicon, fold, legal_identifier_re
+from ..link.mentions import ILO_CONVENTION, Mentions, find_mentions
+from ..namespaces import CTIP
+from ..read.model import Block, Document
+from . import fields, prose, relations, table_figures, table_legal, table_programs, tiers, tip
+from .context import Context
+from .tables import extract_tables, split_name, table_kind
+from .units import prose_units
+from .values import clean_name, period_span
+
+__all__ = ["Extraction", "extract", "extract_facts"]
+
+HANDLERS = {
+    "statistics": table_figures.statistics,
+    "labor-enforcement": table_figures.enforcement,
+    "criminal-enforcement": table_figures.enforcement,
+    "ratification": table_legal.ratification,
+    "legal-standards": table_legal.legal_standards,
+    "enforcement-agencies": table_legal.enforcement_agencies,
+    "coordinating-bodies": table_programs.coordinating_bodies,
+    "policies": table_programs.policies,
+    "social-programs": table_programs.social_programs,
+    "recommendations": table_programs.recommendations,
+    "sectors": table_programs.sectors,
+}
+
+
+@dataclass
+class Extraction:
+    """The facts graph of one document and what produced it."""
+
+    graph: Graph
+    registry: EntityRegistry
+    mentions: Mentions
+    claims: int
+    unlinked: list[str] = field(default_factory=list)
+
+
+def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry) -> list[Block]:
+    """Register the names in the first column of tables whose rows are about an entity (so
+    that they are matched everywhere); returns the cells of tables no extractor reads."""
+    specs = {s["kind"]: s for s in lexicon.patterns.get("tables", [])}
+    unread: list[Block] = []
+    for table in doc.tables:
+        kind = table_kind(lexicon, table)
+        if kind not in HANDLERS:
+            unread += [c for r in table.rows for c in r.cells] + list(table.rows)
+            continue
+        cls = specs.get(kind, {}).get("subject")
+        if not cls:
+            continue
+        for row in table.rows:
+            cell = next((c for c in row.cells if c.column == 1 and not c.is_empty), None)
+            if cell is None or row.is_header:
+                continue
+            text = clean_name(doc.text[cell.start:cell.end])
+            span = period_span(text)
+            if span:
+                text = (text[: span[0]] + text[span[1]:]).replace("()", "").strip()
+            if _identified(lexicon, text):
+                continue  # "ILO C. 29, Forced Labor": the identifier detectors name it
+            for part in text.split("'s ") if cls == "GovernmentBody" else [text]:
+                name, acronym = split_name(clean_name(part))
+                if name and registry.lookup(name, acronym=acronym) is None:
+                    registry.resolve(name, cls, acronym=acronym, rule=f"table:{kind}")
+    return unread
+
+
+def _identified(lexicon: Lexicon, text: str) -> bool:
+    folded = fold(text, lower=False)
+    return bool(legal_identifier_re(lexicon).search(folded) or ILO_CONVENTION.search(folded))
+
+
+def _country(meta, lexicon: Lexicon, registry: EntityRegistry,
+             mentions: Mentions) -> URIRef | None:
+    if meta is not None and getattr(meta, "country", None):
+        found = lexicon.find(meta.country, kind="place")
+        if found:
+            return found.iri
+        return registry.resolve(meta.country, "Country", iri=entity_iri("place", meta.country),
+                                rule="source-metadata").iri
+    counts = Counter(m.iri for m in mentions if registry.cls_of(m.iri) == "Country")
+    return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[0][0] if counts else None
+
+
+def _publisher(meta, lexicon: Lexicon) -> URIRef | None:
+    publishers = getattr(meta, "publishers", ()) if meta is not None else ()
+    if not publishers:
+        return None
+    agent = publishers[0]
+    iri = entity_iri("person" if agent.type == "Person" else "org", agent.key)
+    return iri
+
+
+def extract(doc: Document, lexicon: Lexicon, *, meta=None) -> Extraction:
+    """Everything one document says, as facts with claims, plus entities and mentions."""
+    registry = EntityRegistry(lexicon)
+    unread = _table_subjects(doc, lexicon, registry)
+    mentions, possessives = find_mentions(doc, registry, unread)
+    emitter = ClaimEmitter(doc)
+    ctx = Context(
+        doc=doc,
+        lexicon=lexicon,
+        registry=registry,
+        mentions=mentions,
+        emitter=emitter,
+        country=_country(meta, lexicon, registry, mentions),
+        reporting_year=getattr(meta, "reporting_year", None) if meta is not None else None,
+        publisher=_publisher(meta, lexicon),
+    )
+    if ctx.country is not None:
+        registry.use(ctx.country)
+    extract_tables(ctx, HANDLERS)
+    fields.project_summary(ctx)
+    units = prose_units(ctx)
+    figures: list[tip.Figure] = []
+    for i, unit in enumerate(units):
+        tiers.tier_placements(ctx, unit)
+        tiers.advancement(ctx, unit)
+        prose.armed_groups(ctx, unit)
+        prose.agreements(ctx, unit)
+        relations.all_relations(ctx, unit)
+        tip.laws(ctx, unit, units[max(0, i - 2):i])
+        tip.recommendation_list(ctx, unit)
+        figures += tip.figures(ctx, unit)
+    tip.emit_figures(ctx, figures)
+    prose.possessives(ctx, possessives)
+    _mention_claims(ctx)
+    registry.describe(emitter.graph)
+    return Extraction(emitter.graph, registry, mentions, emitter.claims,
+                      registry.unlinked + ctx.unlinked)
+
+
+def _mention_claims(ctx: Context) -> None:
+    """entity ctip:mentionedIn passage, as a claim whose method says how it was matched."""
+    by_key = {str(passage_iri(ctx.doc.doc_id, p)): p for p in ctx.doc.passages()}
+    for (iri, key), rule in sorted(ctx.mentions.first_rules().items(),
+                                   key=lambda kv: (str(kv[0][0]), kv[0][1])):
+        block = by_key.get(key)
+        if block is None:
+            continue
+        ctx.registry.use(iri)
+        ctx.fact(iri, CTIP.mentionedIn, passage_iri(ctx.doc.doc_id, block), [block],
+                 f"mention:{rule}")
+
+
+def extract_facts(doc: Document, lexicon: Lexicon, *, meta=None) -> Graph:
+    """Entities, plain fact triples, claims and mentions of one document."""
+    return extract(doc, lexicon, meta=meta).graph

@@ -1,0 +1,128 @@
+"""Prose patterns other than the relations: armed groups recruiting or using children,
+bilateral and multilateral agreements (parties, date and place of signature), ratifications,
+and sub-organizations named by a possessive ("Ministry of Labor's National Directorate")."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import URIRef
+from rdflib.namespace import PROV
+
+from ..iris import entity_iri
+from ..link.lexicon import fold
+from ..namespaces import CTIP, CTIPC
+from ..read.model import Block
+from .context import ACTOR_CLASSES, PLACE_CLASSES, Context, gyear, xdate
+from .units import Unit
+from .values import dates
+
+
+def _has(ctx: Context, text: str, *path: str) -> bool:
+    folded = fold(text)
+    return any(re.search(rf"(?<!\w){re.escape(fold(w))}", folded) for w in ctx.lexicon.words(*path))
+
+
+def armed_groups(ctx: Context, unit: Unit) -> None:
+    """Every armed group named in a sentence about recruiting or using children."""
+    if not (_has(ctx, unit.text, "armed_groups", "recruit")
+            and _has(ctx, unit.text, "children", "words")):
+        return
+    form = CTIPC["exploitation/child-soldiering"]
+    for m in unit.mentions:
+        if ctx.is_a(m.iri, "ArmedGroup"):
+            ctx.fact(m.iri, CTIP.engagesIn, form, unit.blocks, "pattern:armed-group-recruitment")
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))
+
+
+def agreements(ctx: Context, unit: Unit) -> None:
+    """ "The cooperation agreement between Mali and Guinea … signed in 2005 in Conakry",
+    "Mali entered into a cooperative agreement with Cote D'Ivoire", "the Multilateral …
+    Agreement …, signed on July 27, 2005, in Abidjan", "…, which was ratified on …"."""
+    spec = ctx.lexicon.section("agreements")
+    folded = fold(unit.text)
+    pattern = re.compile(
+        rf"(?<!\w)(?:{_alt(spec.get('kinds', []))})\s+(?:{_alt(spec.get('nouns', []))})"
+        rf"\s+(?P<rel>between|with)\s+", re.IGNORECASE)
+    created: URIRef | None = None
+    for m in pattern.finditer(folded):
+        after = [x for x in unit.mentions if x.start >= m.end() and ctx.is_a(x.iri, "Country")]
+        if m.group("rel") == "between":
+            parties = [x.iri for x in after[:2]]
+        else:
+            before = [x for x in unit.mentions if x.end <= m.start() and ctx.is_a(x.iri, "Country")]
+            parties = [before[-1].iri] + [after[0].iri] if before and after else []
+        if len(parties) != 2 or parties[0] == parties[1]:
+            continue
+        created = _bilateral(ctx, parties, unit)
+    _signature(ctx, unit, created)
+    _ratification(ctx, unit)
+
+
+def _bilateral(ctx: Context, parties: list[URIRef], unit: Unit) -> URIRef:
+    labels = sorted(ctx.registry.label_of(p) for p in parties)
+    slugs = sorted(str(p).rsplit("/", 1)[-1] for p in parties)
+    iri = entity_iri("agreement", "cooperation-agreement-" + "-".join(slugs))
+    label = f"Cooperation agreement between {labels[0]} and {labels[1]}"
+    ctx.registry.resolve(label, "InternationalAgreement", iri=iri,
+                         rule="pattern:bilateral-agreement")
+    method = "pattern:bilateral-agreement"
+    ctx.mention(iri, unit.blocks, method)
+    for party in parties:
+        ctx.fact(iri, CTIP.country, party, unit.blocks, method)
+    for _, concept in ctx.lexicon.concepts_in("exploitation", unit.text):
+        ctx.fact(iri, CTIP.addresses, concept, unit.blocks, method)
+    return iri
+
+
+def _signature(ctx: Context, unit: Unit, created: URIRef | None) -> None:
+    spec = ctx.lexicon.section("agreements")
+    folded = fold(unit.text)
+    method = "pattern:agreement-signature"
+    for m in re.finditer(rf"(?<!\w)(?:{_alt(spec.get('signed', []))})(?!\w)", folded):
+        agreement = created
+        if agreement is None:
+            before = [x for x in unit.mentions if x.end <= m.start()
+                      and ctx.is_a(x.iri, "InternationalAgreement")]
+            if not before or unit.text[before[-1].end:m.start()].strip(" ,") not in ("", "was"):
+                continue
+            agreement = before[-1].iri
+        tail = unit.text[m.end():m.end() + 60]
+        when = dates(tail)
+        year = re.match(r"\s*(?:on\s+|in\s+)?(\d{4})\b", tail)
+        if when and when[0][1] <= 4:
+            ctx.fact(agreement, CTIP.startDate, xdate(when[0][0]), unit.blocks, method)
+            ctx.fact(agreement, CTIP.startYear, gyear(when[0][0][:4]), unit.blocks, method)
+        elif year:
+            ctx.fact(agreement, CTIP.startYear, gyear(year.group(1)), unit.blocks, method)
+        place = next((x for x in unit.mentions if m.end() <= x.start <= m.end() + 60
+                      and ctx.is_a(x.iri, *PLACE_CLASSES)
+                      and re.search(r"\bin\s+$", unit.text[max(0, x.start - 4):x.start])), None)
+        if place is not None:
+            ctx.fact(agreement, PROV.atLocation, place.iri, unit.blocks, method)
+
+
+def _ratification(ctx: Context, unit: Unit) -> None:
+    spec = ctx.lexicon.section("agreements")
+    folded = fold(unit.text)
+    for m in re.finditer(rf"(?<!\w)(?:{_alt(spec.get('ratified', []))})(?!\w)", folded):
+        before = [x for x in unit.mentions if x.end <= m.start()
+                  and ctx.is_a(x.iri, "InternationalAgreement")]
+        countries = [x for x in unit.mentions if ctx.is_a(x.iri, "Country")]
+        if before and countries and re.fullmatch(r"\s*,?\s*(?:which\s+)?(?:was|were|has been)?\s*",
+                                                 unit.text[before[-1].end:m.start()]):
+            ctx.fact(countries[-1].iri, CTIP.ratified, before[-1].iri, unit.blocks,
+                     "pattern:ratified")
+
+
+def possessives(ctx: Context, pairs: list[tuple[URIRef, URIRef, Block]]) -> None:
+    """ "Ministry of Security's Morals Brigade" → the brigade is a sub-organization."""
+    for owner, part, block in pairs:
+        if ctx.is_a(owner, *ACTOR_CLASSES) and ctx.is_a(part, *ACTOR_CLASSES) and owner != part:
+            if ctx.cls_of(owner) == "ArmedGroup" or ctx.cls_of(part) == "ArmedGroup":
+                continue
+            ctx.fact(part, CTIP.subOrganizationOf, owner, [block], "pattern:possessive")
+

@@ -1,0 +1,188 @@
+"""Tables of bodies, policies, programs, suggested actions and sectors: the name in the first
+column is the subject of what the description column says (funded by, implemented by, led by,
+period, budget, forms of exploitation addressed)."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS
+
+from ..iris import entity_iri
+from ..link.lexicon import fold
+from ..namespaces import CTIP, CTIPC
+from ..read.model import Table, TableCell
+from .context import ACTOR_CLASSES, Context, gyear
+from .relations import _funding, all_relations, membership
+from .tables import Row, body_rows, split_name
+from .units import make_unit
+from .values import amounts, clean_name, period, period_span, strip_citations, year_range, years
+
+
+def _subject(ctx: Context, cell: TableCell, cls: str, method: str) -> URIRef:
+    """The entity a first-column cell names (period and markers removed)."""
+    text = clean_name(ctx.text(cell))
+    span = period_span(text)
+    if span:
+        text = (text[: span[0]] + text[span[1]:]).replace("()", "").strip()
+    name, acronym = split_name(clean_name(text))
+    name = re.sub(r"\s*\(\s*\)\s*", " ", name).strip()
+    family = {"Program": ("Program", "Policy"), "Policy": ("Policy", "Program")}.get(cls)
+    for m in ctx.in_block(cell):  # a name the linker already knows, covering the cell
+        fits = ctx.is_a(m.iri, *family) if family else ctx.is_a(m.iri, *ACTOR_CLASSES)
+        if m.start - cell.start <= 2 and fits and (m.end - m.start) >= len(name) - 2:
+            ctx.registry.use(m.iri)
+            if acronym:
+                ctx.registry.add_acronym(m.iri, acronym)
+            return m.iri
+    return ctx.resolve(name, cls, acronym=acronym, rule=method, country=None)
+
+
+def _period(ctx: Context, subject: URIRef, cell: TableCell, row: Row, method: str) -> None:
+    found = period(ctx.text(cell))
+    if found:
+        ctx.fact(subject, CTIP.startYear, gyear(found[0]), [row.row], method)
+        ctx.fact(subject, CTIP.endYear, gyear(found[1]), [row.row], method)
+
+
+def _addresses(ctx: Context, subject: URIRef, text: str, row: Row, method: str,
+               default: list[URIRef] | None = None) -> None:
+    found = [iri for _, iri in ctx.lexicon.concepts_in("exploitation", text)]
+    for concept in found or default or []:
+        ctx.fact(subject, CTIP.addresses, concept, [row.row], method)
+
+
+def _first_sentence(text: str) -> str:
+    text = strip_citations(text)
+    m = re.search(r"(?<=[a-z)])\.\s+(?=[A-Z(])", text)
+    return text[: m.start() + 1] if m else text
+
+
+def coordinating_bodies(ctx: Context, table: Table, method: str) -> None:
+    for row in body_rows(table):
+        cell, desc = row.cell(1), row.cell(2)
+        if cell is None or desc is None:
+            continue
+        body = _subject(ctx, cell, "CoordinatingBody", method)
+        if ctx.country is not None and ctx.registry.found.get(body) is not None:
+            ctx.fact(body, CTIP.country, ctx.country, [row.row], method)
+        text = ctx.text(desc)
+        ctx.fact(body, CTIP.role, Literal(_first_sentence(text)), [row.row], method)
+        unit = make_unit(ctx, [desc])
+        all_relations(ctx, unit, body, method)
+        membership(ctx, unit, body, method)
+        for money in amounts(text, ctx.lexicon):
+            before = text[: money.start]
+            stated = [y for y, _, _ in years(before)]
+            year = stated[-1] if stated else ctx.reporting_year
+            funder = _government(ctx, body)
+            if funder is not None:
+                _funding(ctx, body, funder, money, unit, method, year=year)
+
+
+def _government(ctx: Context, body: URIRef) -> URIRef | None:
+    """The government whose budget a national body receives."""
+    entity = ctx.registry.entity(body)
+    country = (entity.country if entity else None) or ctx.country
+    if country is None:
+        return None
+    label = f"Government of {ctx.registry.label_of(country)}"
+    found = ctx.registry.lookup(label, cls="GovernmentBody", fuzzy=False)
+    if found is not None:
+        return ctx.registry.use(found.iri)
+    iri = entity_iri("org", f"government-of-{str(country).rsplit('/', 1)[-1]}")
+    return ctx.registry.use(ctx.registry.resolve(label, "GovernmentBody", iri=iri,
+                                                 rule="government-of", country=country).iri)
+
+
+def policies(ctx: Context, table: Table, method: str) -> None:
+    default = [iri for _, iri in ctx.lexicon.concepts_in("exploitation", table.caption or "")]
+    for row in body_rows(table):
+        cell, desc = row.cell(1), row.cell(2)
+        if cell is None:
+            continue
+        policy = _subject(ctx, cell, "Policy", method)
+        _period(ctx, policy, cell, row, method)
+        if ctx.country is not None:
+            ctx.fact(policy, CTIP.country, ctx.country, [row.row], method)
+        text = ctx.text(desc) if desc is not None else ""
+        _addresses(ctx, policy, clean_name(ctx.text(cell)) + " " + text, row, method, default)
+        if desc is not None:
+            all_relations(ctx, make_unit(ctx, [desc]), policy, method)
+
+
+def social_programs(ctx: Context, table: Table, method: str) -> None:
+    default = [iri for _, iri in ctx.lexicon.concepts_in("exploitation", table.caption or "")]
+    for row in body_rows(table):
+        cell, desc = row.cell(1), row.cell(2)
+        if cell is None:
+            continue
+        program = _subject(ctx, cell, "Program", method)
+        _period(ctx, program, cell, row, method)
+        if ctx.country is not None:
+            ctx.fact(program, CTIP.country, ctx.country, [row.row], method)
+        if desc is None:
+            continue
+        text = ctx.text(desc)
+        _addresses(ctx, program, text, row, method, default)
+        result = all_relations(ctx, make_unit(ctx, [desc]), program, method)
+        for money in amounts(text, ctx.lexicon):
+            if money not in result.used_amounts and money.start < 5:
+                ctx.fact(program, CTIP.amount, Literal(money.value), [row.row], method)
+                ctx.fact(program, CTIP.currency, Literal(money.currency), [row.row], method)
+
+
+def recommendations(ctx: Context, table: Table, method: str) -> None:
+    for row in body_rows(table):
+        action_cell = row.cell(2)
+        if action_cell is None:
+            continue
+        text = strip_citations(ctx.text(action_cell))
+        rec = recommendation(ctx, text, [row.row], method)
+        area_cell = row.group
+        if area_cell is not None:
+            area = ctx.concept("area", clean_name(ctx.text(area_cell)))
+            if area is not None:
+                ctx.fact(rec, CTIP.area, area, [row.row, area_cell], method)
+        for year in year_range(row.text(ctx, 3)):
+            ctx.fact(rec, CTIP.yearsSuggested, gyear(year), [row.row], method)
+
+
+def recommendation(ctx: Context, text: str, passages: list, method: str) -> URIRef:
+    """A ctip:Recommendation whose IRI is its wording (so reports repeating it share it)."""
+    rec = ctx.nary("recommendation", text)
+    ctx.typed(rec, CTIP.Recommendation)
+    ctx.emitter.plain(rec, RDFS.label, Literal(text, lang="en"))
+    ctx.fact(rec, CTIP.text, Literal(text), passages, method)
+    if ctx.country is not None:
+        ctx.fact(rec, CTIP.country, ctx.country, passages, method)
+    return rec
+
+
+def sectors(ctx: Context, table: Table, method: str) -> None:
+    """Activities by sector: an activity resource (id:activity/…) with ctip:sector and the
+    forms of exploitation (ctip:form) it names. Cells marked with a table note that says
+    "hazardous" are hazardous work."""
+    hazardous = {n.marker for n in table.notes if "hazardous" in fold(ctx.text(n))}
+    for row in body_rows(table):
+        cell = row.cell(2)
+        group = row.group
+        if cell is None or group is None or ctx.country is None:
+            continue
+        text = clean_name(ctx.text(cell))
+        sector = ctx.concept("sector", clean_name(ctx.text(group)))
+        activity = ctx.nary("activity", ctx.country_slug(), ctx.reporting_year, text[:60])
+        passages = [row.row]
+        ctx.emitter.plain(activity, RDFS.label, Literal(text, lang="en"))
+        ctx.fact(activity, CTIP.country, ctx.country, passages, method)
+        if ctx.reporting_year:
+            ctx.fact(activity, CTIP.year, gyear(ctx.reporting_year), passages, method)
+        if sector is not None:
+            ctx.fact(activity, CTIP.sector, sector, passages + [group], method)
+        forms = [iri for _, iri in ctx.lexicon.concepts_in("exploitation", text)]
+        if hazardous & set(getattr(cell, "markers", ())):
+            forms.append(CTIPC["exploitation/hazardous-work"])
+        for form in dict.fromkeys(forms):
+            ctx.fact(activity, CTIP.form, form, passages, method)
+

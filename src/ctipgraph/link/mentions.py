@@ -1,0 +1,583 @@
+"""Mentions: where each entity is named in a document's passages, and how it was recognized.
+
+Discovery (new entities, no code change for a new report), in this order:
+
+1. acronym definitions: the document's acronym list, "Long Name (ACR)" and
+   "*Nom français* (ACR, English Name)" (``acronym-list``, ``acronym-definition``);
+2. legal identifiers ("Law No. 2017-021", "Decree N° 10-474/P-RM", "Order No. 06-1940/MPFEF-SG")
+   and ILO conventions ("ILO C. 182") (``legal-identifier``, ``ilo-convention``);
+3. "Government of <country>" (``government-of``) and quoted program names (``quoted-program``);
+4. capitalized names headed by a cue word of patterns.toml ("Ministry of …", "… Committee …",
+   "… Program") that no known name covers (``cue:<Word>``);
+5. legal provisions "Article(s) 31.23, 31.31, and 32 of the Penal Code" (``legal-provision``).
+
+Then every name and acronym of the lexicon and of the document is matched in every passage
+(multi-word names case-insensitively, acronyms and one-word names case-sensitively, longest
+match first). Citation markers are not searched ("(IOM, 2005)" cites, it does not mention).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from ..emit.evidence import passage_iri
+from ..iris import entity_iri, slugify
+from ..read.model import Block, Document, Kind
+from .entities import EntityRegistry
+from .lexicon import KIND_OF_CLASS, Lexicon, fold, legal_identifier_re, legal_key, norm_name
+
+_CAP = r"(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+|'(?!s\b)[A-Za-z0-9]+)*(?:\.(?:[A-Z]\.)+)?)"
+_SP = r"[^\S\t]+"  # white space within a name: never a table's column separator
+_ACRONYM = re.compile(
+    r"\((?P<acr>[A-Z][A-Za-z0-9.&/\-]*[A-Z0-9](?: [A-Z][A-Z0-9.]*)?)"
+    r"(?P<english>,\s*[A-Z][^()]{4,200})?\)"
+)
+_QUOTED = re.compile(
+    r"(?:\b(?:project|program|programme)\s*\(\s*\"(?P<a>[^\"]{5,150})\"\s*\))"
+    r"|(?:\"(?P<b>[A-Z][^\"]{4,150})\"\s+(?:project|program|programme)\b)",
+    re.IGNORECASE,
+)
+_PROVISION_NUM = r"[A-Z]?\.?\d+(?:\.\d+)*(?:\s*\([a-z]\))?(?:\s*-\s*\([a-z]\))?"
+_PROVISION = re.compile(
+    rf"(?<!\w)(?P<word>Articles?|Art\.)\s+(?P<nums>{_PROVISION_NUM}"
+    rf"(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s*){_PROVISION_NUM})*)\s+of\s+(?:the\s+)?"
+)
+ILO_CONVENTION = _ILO = re.compile(
+    r"(?<!\w)ILO\s+C(?:onvention)?\.?\s*(?:No\.?\s*)?(?P<n>\d{2,3})(?!\d)"
+)
+_PROSE = frozenset({Kind.SENTENCE, Kind.LIST_ITEM, Kind.FOOTNOTE, Kind.FIELD})
+_ARMED = re.compile(r"armed group|militia|rebel|insurgent|jihadist|terrorist", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of an entity in a passage."""
+
+    iri: URIRef
+    start: int
+    end: int
+    rule: str
+    passage: Block = field(compare=False, hash=False, repr=False)
+
+
+@dataclass
+class Mentions:
+    """Every mention of one document, by passage."""
+
+    doc_id: str
+    by_passage: dict[str, list[Mention]] = field(default_factory=dict)
+
+    def add(self, mention: Mention) -> None:
+        key = str(passage_iri(self.doc_id, mention.passage))
+        items = self.by_passage.setdefault(key, [])
+        if all((m.iri, m.start, m.end) != (mention.iri, mention.start, mention.end) for m in items):
+            items.append(mention)
+            items.sort(key=lambda m: (m.start, -m.end, str(m.iri)))
+
+    def in_block(self, block: Block) -> list[Mention]:
+        return list(self.by_passage.get(str(passage_iri(self.doc_id, block)), []))
+
+    def in_span(self, block: Block, start: int, end: int) -> list[Mention]:
+        return [m for m in self.in_block(block) if start <= m.start and m.end <= end]
+
+    def __iter__(self) -> Iterator[Mention]:
+        for key in sorted(self.by_passage):
+            yield from self.by_passage[key]
+
+    def first_rules(self) -> dict[tuple[URIRef, str], str]:
+        """(entity, passage IRI) → the rule of its first mention there."""
+        rules: dict[tuple[URIRef, str], str] = {}
+        for key in sorted(self.by_passage):
+            for m in self.by_passage[key]:
+                rules.setdefault((m.iri, key), m.rule)
+        return rules
+
+
+# --- capitalized names --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """A capitalized phrase: its tokens (text, start, end) in a passage's text."""
+
+    tokens: tuple[tuple[str, int, int], ...]
+
+    @property
+    def start(self) -> int:
+        return self.tokens[0][1]
+
+    @property
+    def end(self) -> int:
+        return self.tokens[-1][2]
+
+
+def _run_re(lexicon: Lexicon) -> re.Pattern[str]:
+    connectors = sorted(lexicon.words("names", "connectors"), key=len, reverse=True)
+    conn = "|".join(re.escape(c) for c in connectors)
+    glue = rf"(?:{_SP}(?:(?:{conn}){_SP})*|,{_SP}(?:and{_SP})?(?:the{_SP})?|{_SP}&{_SP})"
+    return re.compile(rf"(?<![\w'-]){_CAP}(?:{glue}{_CAP})*")
+
+
+def capitalized_runs(text: str, lexicon: Lexicon) -> list[Run]:
+    """Maximal capitalized phrases (connectors and comma-lists inside) of a folded text; a
+    role suffix ("World Bank-funded Safe Schools Program") ends a phrase."""
+    suffixes = "|".join(re.escape(w) for w in lexicon.words("names", "role_suffixes"))
+    role = re.compile(rf"^(?P<head>.+)-(?:{suffixes})$", re.IGNORECASE) if suffixes else None
+    runs = []
+    for m in _run_re(lexicon).finditer(text):
+        tokens: list[tuple[str, int, int]] = []
+        for t in re.finditer(r"[^\s,&]+", m.group()):
+            word, start, end = t.group(), m.start() + t.start(), m.start() + t.end()
+            cut = role.match(word) if role else None
+            if cut:
+                tokens.append((cut.group("head"), start, start + len(cut.group("head"))))
+                runs.append(Run(tuple(tokens)))
+                tokens = []
+                continue
+            tokens.append((word, start, end))
+        if tokens:
+            runs.append(Run(tuple(tokens)))
+    return runs
+
+
+class Cues:
+    """Cue words of patterns.toml: head nouns → ctip class."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.classes: dict[str, str] = {}
+        for group in ("org", "law", "program", "policy"):
+            for word, cls in lexicon.section("cues", group).items():
+                self.classes[fold(word, lower=False)] = cls
+        self.drop = {fold(w, lower=False) for w in lexicon.words("names", "drop_leading")}
+        self.connectors = {c.lower() for c in lexicon.words("names", "connectors")}
+
+    def first_cue(self, words: list[str]) -> tuple[int, str, str] | None:
+        """(position, cue word, class) of the first cue word (two-word cues first)."""
+        for i, word in enumerate(words):
+            pair = f"{word} {words[i + 1]}" if i + 1 < len(words) else ""
+            if pair in self.classes:
+                return i, pair, self.classes[pair]
+            if word in self.classes:
+                return i, word, self.classes[word]
+        return None
+
+    def trim(self, run: Run) -> Run | None:
+        """Drop leading non-name words and trailing connectors; None when nothing is left."""
+        tokens = list(run.tokens)
+        while tokens and (tokens[0][0] in self.drop or tokens[0][0].lower() in self.connectors):
+            tokens.pop(0)
+        caps = 0
+        while caps < len(tokens) and tokens[caps][0].isupper() and len(tokens[caps][0]) > 3:
+            caps += 1
+        if caps >= 2 and caps < len(tokens):  # "CONTACT INFORMATION Office of …": a label
+            tokens = tokens[caps:]
+        while tokens and tokens[-1][0].lower() in self.connectors:
+            tokens.pop()
+        return Run(tuple(tokens)) if tokens else None
+
+    def split(self, run: Run) -> list[Run]:
+        """Split a run before a second cue-headed name joined by "and" or a comma."""
+        parts: list[list[tuple[str, int, int]]] = [[]]
+        for i, tok in enumerate(run.tokens):
+            prev = run.tokens[i - 1][0].lower() if i else ""
+            if (
+                i
+                and tok[0] in self.classes
+                and (prev == "and" or prev == "the" or prev.endswith(","))
+                and self.first_cue([t[0] for t in parts[-1]]) is not None
+            ):
+                while parts[-1] and parts[-1][-1][0].lower() in self.connectors:
+                    parts[-1].pop()
+                parts.append([])
+            parts[-1].append(tok)
+        return [Run(tuple(p)) for p in parts if p]
+
+
+# --- the finder ---------------------------------------------------------------------------------
+
+
+class MentionFinder:
+    """Finds (and registers) the entities of one document and every mention of them."""
+
+    def __init__(self, doc: Document, registry: EntityRegistry,
+                 skip_discovery: Iterable[Block] = ()) -> None:
+        self.doc = doc
+        self.registry = registry
+        self.lexicon = registry.lexicon
+        self.cues = Cues(self.lexicon)
+        self.mentions = Mentions(doc.doc_id)
+        self.passages = [p for p in doc.passages()]
+        self._skip = {id(b) for b in skip_discovery}
+        self._cited = sorted((c.start, c.end) for c in doc.citations)
+        self._folded = fold(doc.text)
+        self._folded_cs = fold(doc.text, lower=False)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _prose(self) -> list[Block]:
+        """Passages where new names may be discovered (not bibliography entries, not the
+        cells of tables no extractor reads)."""
+        return [p for p in self.passages if p.kind in _PROSE and id(p) not in self._skip]
+
+    def _in_citation(self, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in self._cited)
+
+    def _add(self, iri: URIRef, block: Block, start: int, end: int, rule: str) -> None:
+        if not self._in_citation(start, end):
+            self.mentions.add(Mention(iri, start, end, rule, block))
+
+    def _containers(self, start: int, end: int) -> list[Block]:
+        return [p for p in self.passages if p.start <= start and end <= p.end]
+
+    # -- discovery ----------------------------------------------------------------------------
+
+    def discover(self) -> None:
+        self._acronym_list()
+        for block in self._prose():
+            self._acronym_definitions(block)
+        for block in self.passages:
+            if block.kind != Kind.BIBLIOGRAPHY_ENTRY and id(block) not in self._skip:
+                self._government_of(block)
+                self._quoted_programs(block)
+        for block in self.passages:
+            self._legal_identifiers(block)
+            self._ilo_conventions(block)
+
+    def _classify(self, name: str, context: str = "") -> str | None:
+        """The ctip class of a name from its first cue word (None: not an entity name)."""
+        words = [fold(w, lower=False) for w in re.findall(r"[^\s,()]+", name)]
+        cue = self.cues.first_cue(words)
+        if cue is None:
+            return None
+        head = self.registry.lookup(words[0], fuzzy=False) if words else None
+        io = head is not None and self.registry.cls_of(head.iri) == "InternationalOrganization"
+        if io and KIND_OF_CLASS.get(cue[2]) == "org":
+            return "InternationalOrganization"
+        return cue[2]
+
+    def _acronym_list(self) -> None:
+        for entry in self.doc.acronym_entries:
+            if entry.source != "list":
+                continue
+            cls = self._classify(entry.expansion)
+            known = self.registry.lookup(entry.expansion, acronym=entry.term, fuzzy=True)
+            if known is not None:
+                self.registry.resolve(entry.expansion, self.registry.cls_of(known.iri) or "",
+                                      acronym=entry.term)
+            elif cls is not None:
+                self.registry.resolve(entry.expansion, cls, acronym=entry.term,
+                                      rule="acronym-list")
+            else:
+                self.registry.unlinked.append(
+                    f"acronym list: {entry.term} = {entry.expansion!r} (no entity cue word)")
+
+    def _preceding_name(self, text: str, pos: int) -> tuple[str, int, int, bool] | None:
+        """The name just before ``pos`` (an opening parenthesis): an *emphasized* name, or the
+        capitalized run ending there. Returns (name, start, end, emphasized)."""
+        head = text[:pos].rstrip()
+        if head.endswith("*"):
+            m = re.search(r"\*([^*]{3,200})\*$", head)
+            if m:
+                return m.group(1), m.start(1), m.end(1), True
+        runs = [r for r in capitalized_runs(fold(head, lower=False), self.lexicon)
+                if r.end == len(head)]
+        if not runs:
+            return None
+        run = self.cues.trim(runs[-1])
+        if run is None:
+            return None
+        parts = self.cues.split(run)
+        run = parts[-1]
+        start = run.start
+        owner = re.search(rf"({_CAP})['’]s{_SP}$", fold(head[:start], lower=False))
+        if owner and self.registry.lookup(owner.group(1), fuzzy=False) is None:
+            # "Lord's Resistance Army" (but not "UNODC's Global Action …")
+            start = owner.start()
+        return head[start:run.end], start, run.end, False
+
+    def _acronym_definitions(self, block: Block) -> None:
+        text = self.doc.text[block.start:block.end]
+        for m in _ACRONYM.finditer(fold(text, lower=False)):
+            if self._in_citation(block.start + m.start(), block.start + m.end()):
+                continue
+            acr = text[m.start("acr"):m.end("acr")]
+            if sum(c.isupper() for c in acr) < 2:
+                continue
+            before = self._preceding_name(text, m.start())
+            english = ""
+            if m.group("english"):
+                english = text[m.start("english") + 1:m.end("english")].strip()
+            if english:
+                self._define(acr, english, before[0] if before else "", block, m, text)
+            elif before is not None:
+                self._define(acr, before[0], "", block, m, text, letters=True)
+
+    def _define(self, acr: str, name: str, other: str, block: Block, m: re.Match[str],
+                text: str, letters: bool = False) -> None:
+        known = self.registry.lookup(name, acronym=acr)
+        cls = self._classify(name)
+        if known is None and cls is None:
+            if not (letters and _initials_cover(acr, name) and _ARMED.search(text)):
+                self.registry.unlinked.append(
+                    f"acronym definition: {name!r} ({acr}) (no entity cue word)")
+                return
+            cls = "ArmedGroup"
+        if known is not None:
+            if not (_initials_cover(acr, name) or cls is not None or len(name.split()) > 2):
+                return  # "Migration (IOM)" after a line break: too little of the name
+            cls = self.registry.cls_of(known.iri) or cls or "Organization"
+            resolved = self.registry.resolve(name, cls, acronym=acr)
+        else:
+            resolved = self.registry.resolve(name, cls, acronym=acr, rule="acronym-definition")
+        if other and norm_name(other) != norm_name(name):
+            self.registry._alias(resolved.iri, other, None)
+
+    def _government_of(self, block: Block) -> None:
+        text = self.doc.text[block.start:block.end]
+        folded = fold(text, lower=False)
+        for word in self.lexicon.section("government").get("words", []):
+            for m in re.finditer(rf"(?<!\w){re.escape(fold(word, lower=False))}\s+(?P<c>{_CAP}"
+                                 rf"(?:\s+{_CAP})*)", folded):
+                country = self._country(m.group("c"))
+                if country is None:
+                    continue
+                label = f"{word} {self.registry.label_of(country[0])}"
+                known = self.registry.lookup(label, cls="GovernmentBody", fuzzy=False)
+                if known is None:
+                    slug = slugify(self.registry.label_of(country[0]))
+                    iri = entity_iri("org", f"government-of-{slug}")
+                    self.registry.resolve(label, "GovernmentBody", iri=iri,
+                                          rule="government-of", country=country[0])
+                else:
+                    self.registry._alias(known.iri, text[m.start():m.start("c") + country[1]], None)
+
+    def _country(self, words: str) -> tuple[URIRef, int] | None:
+        """The country named by the leading words of ``words`` (and the length used)."""
+        tokens = words.split()
+        suffixes = "|".join(re.escape(w) for w in self.lexicon.words("names", "role_suffixes"))
+        if suffixes and tokens:  # "Government of Brazil-funded"
+            tokens[-1] = re.sub(rf"-(?:{suffixes})$", "", tokens[-1])
+        for n in range(len(tokens), 0, -1):
+            candidate = " ".join(tokens[:n])
+            found = self.registry.lookup(candidate, cls="Country", fuzzy=False)
+            if found and self.registry.cls_of(found.iri) == "Country":
+                return found.iri, len(candidate)
+        return None
+
+    def _quoted_programs(self, block: Block) -> None:
+        text = self.doc.text[block.start:block.end]
+        for m in _QUOTED.finditer(fold(text, lower=False)):
+            group = "a" if m.group("a") else "b"
+            name = text[m.start(group):m.end(group)]
+            self.registry.resolve(name, "Program", rule="quoted-program")
+
+    def _legal_identifiers(self, block: Block) -> None:
+        text = self.doc.text[block.start:block.end]
+        kinds = self.lexicon.legal_kinds
+        for m in legal_identifier_re(self.lexicon).finditer(fold(text, lower=False)):
+            kind = kinds.get(fold(m.group("kind")))
+            if kind is None:
+                continue
+            key = legal_key(kind[0], m.group("num"))
+            printed = " ".join(text[m.start():m.end()].split())
+            start, end = block.start + m.start(), block.start + m.end()
+            if key in self.lexicon.legal:
+                iri = self.lexicon.legal[key]
+                self._add(iri, block, start, end, "lexicon:legal-identifier")
+                continue
+            iri = entity_iri("law", key.replace("/", " "))
+            resolved = self.registry.resolve(printed, kind[1], iri=iri, rule="legal-identifier",
+                                             country=None)
+            self._add(resolved.iri, block, start, end, "legal-identifier")
+
+    def _ilo_conventions(self, block: Block) -> None:
+        text = self.doc.text[block.start:block.end]
+        for m in _ILO.finditer(text):
+            label = f"ILO C. {m.group('n')}"
+            known = self.registry.lookup(label, cls="InternationalAgreement", fuzzy=False)
+            if known is None:
+                iri = entity_iri("agreement", f"ilo-c-{m.group('n')}")
+                known_iri = self.registry.resolve(label, "InternationalAgreement", iri=iri,
+                                                  rule="ilo-convention").iri
+            else:
+                known_iri = known.iri
+            self._add(known_iri, block, block.start + m.start(), block.start + m.end(),
+                      "ilo-convention")
+
+    def discover_cue_names(self) -> None:
+        """Capitalized names with a cue word that no mention found so far covers."""
+        for block in self._prose():
+            text = self.doc.text[block.start:block.end]
+            folded = fold(text, lower=False)
+            covered = [(m.start - block.start, m.end - block.start)
+                       for m in self.mentions.in_block(block)]
+            previous: tuple[Run, URIRef] | None = None
+            for raw in capitalized_runs(folded, self.lexicon):
+                run = self.cues.trim(raw)
+                if run is None:
+                    continue
+                for part in self.cues.split(run):
+                    fragment = re.search(r"['’]s\s+$", text[: part.start]) is not None
+                    if fragment and previous is None:
+                        continue  # "Understanding Children's Work Project": part of a name
+                    iri = self._cue_name(block, text, part, covered)
+                    if iri is not None and previous is not None:
+                        self._possessive(block, text, previous, (part, iri))
+                    previous = (part, iri) if iri is not None else None
+
+    def _cue_name(self, block: Block, text: str, run: Run,
+                  covered: list[tuple[int, int]]) -> URIRef | None:
+        words = [t[0] for t in run.tokens]
+        cue = self.cues.first_cue(words)
+        if cue is None:
+            return self._covering(block, run)
+        pos = cue[0]
+        cue_start, cue_end = run.tokens[pos][1], run.tokens[pos][2]
+        if any(s <= cue_start and cue_end <= e for s, e in covered):
+            return self._covering(block, run)
+        if text[run.end:].strip().lower() in self.cues.connectors:
+            return None  # the name goes on in the next passage ("… Organization for")
+        content = [w for w in words if w.lower() not in self.cues.connectors]
+        if len(content) < 2 or all(w in self.cues.classes for w in content):
+            return None
+        name = text[run.start:run.end]
+        cls = self._classify(name) or cue[2]
+        resolved = self.registry.resolve(name, cls, rule=f"cue:{cue[1]}")
+        return resolved.iri
+
+    def _covering(self, block: Block, run: Run) -> URIRef | None:
+        for m in self.mentions.in_block(block):
+            if m.start - block.start <= run.start and run.end <= m.end - block.start:
+                return m.iri
+        return None
+
+    def _possessive(self, block: Block, text: str, owner: tuple[Run, URIRef],
+                    part: tuple[Run, URIRef]) -> None:
+        between = text[owner[0].end:part[0].start]
+        if owner[1] != part[1] and re.fullmatch(r"['’]s\s+", between):
+            self.possessives.append((owner[1], part[1], block))
+
+    # -- matching -----------------------------------------------------------------------------
+
+    def match(self) -> None:
+        """Every known name and acronym in every passage (longest match first)."""
+        ci_forms: dict[str, tuple[URIRef, str]] = {}
+        cs_forms: dict[str, tuple[URIRef, str]] = {}
+        for form, iri, is_acronym, rule in self.registry.surface_forms():
+            form = " ".join(form.split())
+            if len(form) < 2:
+                continue
+            if is_acronym or " " not in form:
+                cs_forms.setdefault(fold(form, lower=False), (iri, rule))
+            else:
+                ci_forms.setdefault(fold(form), (iri, rule))
+        for folded, forms in ((self._folded, ci_forms), (self._folded_cs, cs_forms)):
+            if not forms:
+                continue
+            pattern = _alternation(forms)
+            for block in self.passages:
+                for m in pattern.finditer(folded, block.start, block.end):
+                    key = " ".join(m.group().split())
+                    iri, rule = forms[key]
+                    self._candidates.append((m.start(), m.end(), iri, rule, block))
+
+    def resolve_overlaps(self) -> None:
+        by_block: dict[int, list] = {}
+        for cand in self._candidates:
+            by_block.setdefault(id(cand[4]), []).append(cand)
+        for cands in by_block.values():
+            cands.sort(key=lambda c: (-(c[1] - c[0]), c[0], str(c[2])))
+            kept: list[tuple[int, int]] = []
+            for start, end, iri, rule, block in cands:
+                if any(start < e and s < end for s, e in kept):
+                    continue
+                kept.append((start, end))
+                self._add(iri, block, start, end, rule)
+
+    # -- legal provisions ---------------------------------------------------------------------
+
+    def provisions(self) -> None:
+        for block in self.passages:
+            text = fold(self.doc.text[block.start:block.end], lower=False)
+            for m in _PROVISION.finditer(text):
+                at = block.start + m.end()
+                instrument = next(
+                    (x for x in self.mentions.in_block(block)
+                     if x.start == at and self._is_instrument(x.iri)),
+                    None,
+                )
+                if instrument is None:
+                    continue
+                of_at = block.start + m.start() + m.group().rindex(" of ") + 1
+                printed = " ".join(self.doc.text[of_at:instrument.end].split())
+                for num in re.findall(_PROVISION_NUM, m.group("nums")):
+                    num = " ".join(num.split())
+                    base = str(instrument.iri).rsplit("/", 1)[-1]
+                    kind = str(instrument.iri).rsplit("/", 2)[-2]
+                    iri = entity_iri(kind, f"{base}-article-{slugify(num)}")
+                    label = f"Article {num} {printed}"
+                    resolved = self.registry.resolve(label, "LegalProvision", iri=iri,
+                                                     rule="legal-provision",
+                                                     part_of=instrument.iri)
+                    self._add(resolved.iri, block, block.start + m.start(), instrument.end,
+                              "legal-provision")
+
+    def _is_instrument(self, iri: URIRef) -> bool:
+        return self.registry.cls_of(iri) in {
+            "Law", "Regulation", "InternationalAgreement", "LegalInstrument"
+        }
+
+    # -- all steps ----------------------------------------------------------------------------
+
+    def run(self) -> Mentions:
+        self.possessives: list[tuple[URIRef, URIRef, Block]] = []
+        self.discover()
+        self._candidates: list = []
+        self.match()
+        self.resolve_overlaps()
+        self.discover_cue_names()
+        self.mentions = _keep_located(self.mentions, self.doc.doc_id)
+        self._candidates = []
+        self.match()
+        self.resolve_overlaps()
+        self.provisions()
+        return self.mentions
+
+
+def _keep_located(mentions: Mentions, doc_id: str) -> Mentions:
+    """Keep only the mentions found by detectors (legal identifiers); matching is redone."""
+    kept = Mentions(doc_id)
+    for m in mentions:
+        if m.rule in {"legal-identifier", "lexicon:legal-identifier", "ilo-convention"}:
+            kept.add(m)
+    return kept
+
+
+def _alternation(forms: dict[str, tuple[URIRef, str]]) -> re.Pattern[str]:
+    alternatives = []
+    for form in sorted(forms, key=lambda f: (-len(f), f)):
+        alternatives.append(_SP.join(re.escape(w) for w in form.split()))
+    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])")
+
+
+def _initials_cover(acronym: str, name: str) -> bool:
+    """Whether the acronym's letters are among the initials of the name's words (any order)."""
+    initials = [w[0].lower() for w in re.findall(r"[A-Za-z][\w']*", fold(name, lower=False))]
+    for letter in (c.lower() for c in acronym if c.isalpha()):
+        if letter not in initials:
+            return False
+        initials.remove(letter)
+    return True
+
+
+def find_mentions(doc: Document, registry: EntityRegistry,
+                  skip_discovery: Iterable[Block] = ()) -> tuple[Mentions, list]:
+    """The mentions of a document (registering the entities it discovers) and the
+    possessive pairs ("Ministry of Labor's National Directorate of Labor")."""
+    finder = MentionFinder(doc, registry, skip_discovery)
+    mentions = finder.run()
+    return mentions, finder.possessives

@@ -1,0 +1,198 @@
+"""Table extractors on a made-up Findings chapter (another country, other names): tables are
+recognized by caption, not number, and every row becomes facts with claims."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF
+
+from ctipgraph.extract import extract
+from ctipgraph.link.lexicon import load_lexicon
+from ctipgraph.namespaces import CTIP, CTIPC, ID
+from ctipgraph.segment import load
+from ctipgraph.sources import SourceMeta
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+CHAPTER = "\n".join([
+    'Synthetic Findings: Niger',
+    '',
+    'In 2019, Niger made a minimal advancement in efforts to eliminate the worst forms of '
+    'child labor. (1)',
+    '',
+    "Table 7. Statistics on Children's Work and Education",
+    '',
+    'Children\tAge\tPercent',
+    'Working (% and population)\t5 to 14\t30.2 (1,500,000)',
+    'Attending School (%)\t5 to 14\t40.0',
+    '',
+    'Source for all other data: Analysis of statistics from Survey, 2016–2017. (2)',
+    '',
+    'Table 2. Ratification of International Conventions on Child Labor',
+    '',
+    'Convention\tRatification',
+    'ILO C. 182, Worst Forms of Child Labor\t✓',
+    'ILO C. 29, Forced Labor\t✓',
+    '',
+    'Table 3. Laws and Regulations on Child Labor',
+    '',
+    'Standard\tMeets International Standards: Yes/No\tAge\tLegislation',
+    'Minimum Age for Work\tNo\t14\tArticle 106 of the Labor Code (1)',
+    'Prohibition of Military Recruitment\t\t\t',
+    'Non-state\tNo\t\tArticle 12 of Law No. 2019-045 (2)',
+    '',
+    'Table 9. Agencies Responsible for Child Labor Law Enforcement',
+    '',
+    'Organization/Agency\tRole',
+    "Ministry of Employment's Labor Inspectorate Service\tEnforce the Labor Code. (1)",
+    '',
+    'Table 5. Labor Law Enforcement Efforts Related to Child Labor',
+    '',
+    'Overview of Labor Law Enforcement\t2018\t2019',
+    'Labor Inspectorate Funding\tUnknown (1)\t\\$12,500 (2)',
+    'Number of Labor Inspectors\t40 (1)\t42 (2)',
+    '',
+    'Table 4. Key Mechanisms to Coordinate Government Efforts on Child Labor',
+    '',
+    'Coordinating Body\tRole and Description',
+    'National Steering Committee on Child Labor (NSCCL)\tCoordinate efforts against child '
+    'labor. Chaired by the Ministry of Employment. In 2019, received a budget of '
+    '\\$20,000 to hold meetings. (2)',
+    '',
+    'Table 6. Key Policies Related to Child Labor',
+    '',
+    'Policy\tDescription',
+    'National Action Plan Against Child Labor (2016–2020)\tAims to eliminate child labor. '
+    'Overseen by the NSCCL. (1)',
+    '',
+    'Table 8. Key Social Programs to Address Child Labor',
+    '',
+    'Program\tDescription',
+    'Sahel Child Protection Project (2017–2021)\t\\$4.5 million USAID-funded project '
+    'implemented by the ILO and World Vision to combat forced begging. (1; 2)',
+    '',
+    'Table 10. Suggested Government Actions to Eliminate Child Labor',
+    '',
+    'Area\tSuggested Action\tYear(s) Suggested',
+    'Legal Framework\tRaise the minimum age for work to 15.\t2016 – 2019',
+    'Enforcement\tPublish information on labor inspections.\t2019',
+    '',
+    'REFERENCES',
+    '',
+    '1. U.S. Embassy- Niamey. Reporting, 2020.',
+    '2. ILO. Country brief. 2020.',
+    "",
+])
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory) -> Graph:
+    path: Path = tmp_path_factory.mktemp("findings") / "synthetic-findings-2019-niger.txt"
+    path.write_text(CHAPTER, encoding="utf-8")
+    doc = load(path)
+    meta = SourceMeta(country="Niger", reporting_year=2019)
+    return extract(doc, load_lexicon(), meta=meta).graph
+
+
+def lit(value, type_: str | None = None) -> Literal:
+    return Literal(value, datatype=URIRef(XSD + type_)) if type_ else Literal(value)
+
+
+def test_statistics_become_observations_with_the_year_of_the_source_note(graph) -> None:
+    obs = ID["observation/niger-2017-working-children-5-14-percent"]
+    assert (obs, CTIP.value, Literal(Decimal("30.2"))) in graph
+    assert (obs, CTIP.unit, Literal("percent")) in graph
+    assert (obs, CTIP.ageMin, Literal(5)) in graph and (obs, CTIP.ageMax, Literal(14)) in graph
+    count = ID["observation/niger-2017-working-children-5-14-children"]
+    assert (count, CTIP.value, Literal(Decimal(1500000))) in graph
+    year_claims = [c for c in graph.subjects(RDF.subject, obs)
+                   if graph.value(c, RDF.predicate) == CTIP.year]
+    assert len(list(graph.objects(year_claims[0], PROV.wasQuotedFrom))) == 2  # row + note
+
+
+def test_ratification(graph) -> None:
+    niger = ID["place/niger"]
+    assert (niger, CTIP.ratified, ID["agreement/ilo-c-182"]) in graph
+    assert (niger, CTIP.ratified, ID["agreement/ilo-c-29"]) in graph
+
+
+def test_legal_standards_with_group_rows_and_provisions(graph) -> None:
+    work = ID["assessment/niger-2019-minimum-age-for-work"]
+    assert (work, CTIP.age, Literal(14)) in graph
+    assert (work, CTIP.meetsInternationalStandards, Literal(False)) in graph
+    assert (work, CTIP.setBy, ID["law/labor-code-article-106"]) in graph
+    nonstate = ID["assessment/niger-2019-prohibition-of-military-recruitment-non-state"]
+    assert (nonstate, CTIP.standard,
+            Literal("Prohibition of Military Recruitment: Non-state")) in graph
+    provision = ID["law/law-2019-045-article-12"]
+    assert (nonstate, CTIP.setBy, provision) in graph
+    assert (provision, CTIP.partOf, ID["law/law-2019-045"]) in graph
+
+
+def test_enforcement_agency_is_the_sub_organization(graph) -> None:
+    agencies = [s for s in graph.subjects(CTIP.role, None)
+                if "labor-inspectorate-service" in str(s)]
+    assert len(agencies) == 1
+    agency = agencies[0]
+    assert (agency, CTIP.enforces, ID["law/labor-code"]) in graph
+    owner = graph.value(agency, CTIP.subOrganizationOf)
+    assert owner is not None and "ministry-of-employment" in str(owner)
+
+
+def test_enforcement_figures_unknown_is_not_zero(graph) -> None:
+    unknown = ID["observation/niger-2018-labor-inspectorate-funding-child-labor"]
+    assert (unknown, CTIP.valueUnknown, Literal(True)) in graph
+    assert list(graph.objects(unknown, CTIP.value)) == []
+    funded = ID["observation/niger-2019-labor-inspectorate-funding-child-labor"]
+    assert (funded, CTIP.value, Literal(Decimal(12500))) in graph
+    assert (funded, CTIP.unit, Literal("USD")) in graph
+    assert (funded, RDF.type, CTIP.EnforcementFigure) in graph
+    inspectors = ID["observation/niger-2019-labor-inspectors-child-labor"]
+    assert (inspectors, CTIP.value, Literal(Decimal(42))) in graph
+
+
+def test_coordinating_body_leader_and_budget(graph) -> None:
+    body = ID["org/nsccl"]
+    assert (body, RDF.type, CTIP.CoordinatingBody) in graph
+    leader = graph.value(body, CTIP.ledBy)
+    assert leader is not None and "ministry-of-employment" in str(leader)
+    budget = ID["funding/nsccl-government-of-niger-2019"]
+    assert (budget, CTIP.amount, Literal(Decimal(20000))) in graph
+    assert (budget, CTIP.currency, Literal("USD")) in graph
+    assert (budget, CTIP.funder, ID["org/government-of-niger"]) in graph
+
+
+def test_policy_period_and_leader(graph) -> None:
+    policy = ID["policy/national-action-plan-against-child-labor"]
+    assert (policy, CTIP.startYear, lit("2016", "gYear")) in graph
+    assert (policy, CTIP.endYear, lit("2020", "gYear")) in graph
+    assert (policy, CTIP.ledBy, ID["org/nsccl"]) in graph
+
+
+def test_social_program_funder_amount_implementers(graph) -> None:
+    program = ID["program/sahel-child-protection-project"]
+    funding = ID["funding/sahel-child-protection-project-usaid"]
+    assert (program, CTIP.fundedBy, ID["org/usaid"]) in graph
+    assert (funding, CTIP.amount, Literal(Decimal(4500000))) in graph
+    assert {o for o in graph.objects(program, CTIP.implementedBy)} == {
+        ID["org/ilo"], ID["org/world-vision"]}
+    assert (program, CTIP.addresses, CTIPC["exploitation/forced-begging"]) in graph
+    methods = {str(graph.value(c, CTIP.extractionMethod))
+               for c in graph.subjects(RDF.subject, funding)}
+    assert methods == {"table:social-programs"}
+
+
+def test_recommendations_with_area_and_years(graph) -> None:
+    rec = ID["recommendation/raise-the-minimum-age-for-work-to-15"]
+    assert (rec, CTIP.area, CTIPC["area/legal-framework"]) in graph
+    years = sorted(str(y) for y in graph.objects(rec, CTIP.yearsSuggested))
+    assert years == ["2016", "2017", "2018", "2019"]
+
+
+def test_advancement_level(graph) -> None:
+    iri = ID["assessment/niger-advancement-2019"]
+    assert (iri, CTIP.advancementLevel, CTIPC["advancement/minimal-advancement"]) in graph

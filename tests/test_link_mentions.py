@@ -1,0 +1,197 @@
+"""Entity linking: mentions of lexicon entities, discovery of new ones, cross-document identity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from ctipgraph.link.entities import EntityRegistry
+from ctipgraph.link.lexicon import load_lexicon
+from ctipgraph.link.mentions import Mentions, find_mentions
+from ctipgraph.namespaces import ID
+from ctipgraph.read.model import Document
+from ctipgraph.segment import load
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+def link(tmp_path: Path, lexicon, text: str, name: str = "doc") -> tuple[Document, EntityRegistry,
+                                                                         Mentions, list]:
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = load(path)
+    registry = EntityRegistry(lexicon)
+    mentions, possessives = find_mentions(doc, registry)
+    return doc, registry, mentions, possessives
+
+
+def named(doc: Document, mentions: Mentions) -> dict[str, set[str]]:
+    """surface text → entity IRIs (short)."""
+    found: dict[str, set[str]] = {}
+    for m in mentions:
+        found.setdefault(" ".join(doc.text[m.start:m.end].split()), set()).add(
+            str(m.iri)[len(str(ID)):])
+    return found
+
+
+def test_lexicon_names_acronyms_and_french_forms_are_one_entity(tmp_path, lexicon) -> None:
+    doc, _, mentions, _ = link(tmp_path, lexicon, (
+        "The CNCLTPA met twice. The national anti-trafficking committee has a budget. "
+        "The *Comité national de coordination de la lutte contre la traite des personnes et les "
+        "pratiques assimilées* was created in 2011.\n"))
+    found = named(doc, mentions)
+    assert found["CNCLTPA"] == {"org/cncltpa"}
+    assert found["national anti-trafficking committee"] == {"org/cncltpa"}
+    assert {"org/cncltpa"} in [v for k, v in found.items() if k.startswith("Comité national")]
+
+
+def test_glo_act_spellings_and_law_names_are_one_entity_each(tmp_path, lexicon) -> None:
+    doc, _, mentions, _ = link(tmp_path, lexicon, (
+        "GLO ACT trained judges. The GLO.ACT newsletter appeared. Law 2012-023 prohibits "
+        "trafficking. The 2012 anti-trafficking law was distributed. The Trafficking in Persons "
+        "Law was translated. Law No. 2012-023 applies.\n"))
+    found = named(doc, mentions)
+    assert found["GLO ACT"] == found["GLO.ACT"] == {"program/glo-act"}
+    assert found["Law 2012-023"] == found["2012 anti-trafficking law"] == {"law/law-2012-023"}
+    assert found["Trafficking in Persons Law"] == found["Law No. 2012-023"] == {
+        "law/law-2012-023"}
+
+
+def test_bodies_with_similar_names_stay_apart(tmp_path, lexicon) -> None:
+    doc, _, mentions, _ = link(tmp_path, lexicon, (
+        "The Ministry of Justice and the Ministry of Labor met. The CNS and the CNCLTPA did "
+        "not.\n"))
+    found = named(doc, mentions)
+    assert found["Ministry of Justice"] == {"org/ministry-of-justice"}
+    assert found["Ministry of Labor"] == {"org/ministry-of-labor"}
+    assert found["CNS"] == {"org/cns"} and found["CNCLTPA"] == {"org/cncltpa"}
+
+
+def test_acronym_definitions_create_entities_found_again_by_acronym(tmp_path, lexicon) -> None:
+    doc, registry, mentions, _ = link(tmp_path, lexicon, (
+        "The National Task Force on Child Protection (NTFCP) met in Bamako. Later the NTFCP "
+        "issued a report.\n"))
+    iri = ID["org/ntfcp"]
+    entity = registry.found[iri]
+    assert entity.cls == "CoordinatingBody"
+    assert entity.label == "National Task Force on Child Protection"
+    assert entity.acronyms == ["NTFCP"]
+    assert named(doc, mentions)["NTFCP"] == {"org/ntfcp"}
+
+
+def test_french_order_acronyms_are_accepted_with_a_cue_word(tmp_path, lexicon) -> None:
+    _, registry, _, _ = link(tmp_path, lexicon, (
+        "One labor inspector is the point of contact for the National Office Against Forced "
+        "Labor (ONLTF) in each region.\n"))
+    assert registry.found[ID["org/onltf"]].label == "National Office Against Forced Labor"
+
+
+def test_acronym_with_english_expansion_and_emphasized_french_name(tmp_path, lexicon) -> None:
+    _, registry, _, _ = link(tmp_path, lexicon, (
+        "In 2008, the government established the *Comité de veille sur le travail forcé* "
+        "(CVTF, Forced Labor Monitoring Committee) under the Ministry of Justice.\n"))
+    iri = ID["org/cvtf"]
+    assert registry.found[iri].label == "Forced Labor Monitoring Committee"
+    assert ("Comité de veille sur le travail forcé", "fr") in registry.aliases[iri]
+
+
+def test_acronym_list_entries_are_classified_by_cue_word(tmp_path, lexicon) -> None:
+    doc, registry, _, _ = link(tmp_path, lexicon, (
+        "ACRONYMS\n\nNTFCP\tNational Task Force on Child Protection\nKII\tKey informant "
+        "interview\n\nINTRODUCTION\n\nThe NTFCP met.\n"))
+    assert ID["org/ntfcp"] in registry.found
+    assert not any("kii" in str(iri) for iri in registry.found)
+
+
+@pytest.mark.parametrize(
+    ("text", "iri", "cls"),
+    [
+        ("Law No. 2019-045 was adopted.", "law/law-2019-045", "Law"),
+        ("It was created by Decree N° 10-474/P-RM in 2010.", "law/decree-10-474-p-rm",
+         "Regulation"),
+        ("In 2006, Order No. 06-1940/MPFEF-SG established it.", "law/order-06-1940-mpfef-sg",
+         "Regulation"),
+        ("The Ordonnance N° 10 036/ P-RM created it.", "law/ordinance-10-036-p-rm",
+         "Regulation"),
+        ("Mali has ratified ILO C. 105 on forced labor.", "agreement/ilo-c-105",
+         "InternationalAgreement"),
+    ],
+)
+def test_legal_identifiers_become_instruments(tmp_path, lexicon, text, iri, cls) -> None:
+    _, registry, mentions, _ = link(tmp_path, lexicon, text + "\n")
+    assert registry.cls_of(ID[iri]) == cls
+    assert ID[iri] in {m.iri for m in mentions}
+
+
+def test_legal_provisions_are_part_of_their_instrument(tmp_path, lexicon) -> None:
+    _, registry, mentions, _ = link(tmp_path, lexicon, (
+        "Articles 31.23, 31.31, and 32 of the Penal Code apply, as does Article 244 of the Penal "
+        "Code and Article L.187 of the Law 2017-021 modifying the Labor Code.\n"))
+    for slug in ("penal-code-article-31-23", "penal-code-article-31-31", "penal-code-article-32",
+                 "penal-code-article-244"):
+        entity = registry.found[ID[f"law/{slug}"]]
+        assert entity.cls == "LegalProvision" and entity.part_of == ID["law/penal-code"]
+    provision = registry.found[ID["law/law-2017-021-article-l-187"]]
+    assert provision.label == "Article L.187 of the Law 2017-021 modifying the Labor Code"
+    assert provision.part_of == ID["law/law-2017-021"]
+    assert ID["law/penal-code-article-244"] in {m.iri for m in mentions}
+
+
+def test_government_of_a_country(tmp_path, lexicon) -> None:
+    doc, registry, mentions, _ = link(tmp_path, lexicon, (
+        "Program\tDescription\n"
+        "The project is a \\$6.8 million Government of Brazil-funded project.\n"))
+    iri = ID["org/government-of-brazil"]
+    assert registry.found[iri].country == ID["place/brazil"]
+    assert named(doc, mentions)["Government of Brazil"] == {"org/government-of-brazil"}
+
+
+def test_cue_names_are_discovered_but_known_names_are_not_split(tmp_path, lexicon) -> None:
+    _, registry, _, _ = link(tmp_path, lexicon, (
+        "The Ministry of Malians Abroad and African Integration carries out programs. Mali is "
+        "currently on the U.S. Department of State Tier 2 watch list.\n"))
+    labels = {e.label for e in registry.found.values()}
+    assert "Ministry of Malians Abroad and African Integration" in labels
+    assert not any("State Tier" in label for label in labels)
+
+
+def test_possessives_name_sub_organizations(tmp_path, lexicon) -> None:
+    _, _, _, possessives = link(tmp_path, lexicon, (
+        "In 2017, the Ministry of Security's Morals Brigade employed 25 staff.\n"))
+    pairs = [(str(a)[len(str(ID)):], str(b)[len(str(ID)):]) for a, b, _ in possessives]
+    assert pairs == [("org/ministry-of-internal-security",
+                      "org/brigade-for-the-protection-of-morals-and-children")]
+
+
+def test_citation_markers_are_not_mentions(tmp_path, lexicon) -> None:
+    doc, _, mentions, _ = link(tmp_path, lexicon, (
+        "Victims are transported to Europe (IOM, 2005).\n\nBIBLIOGRAPHY\n\n"
+        "- IOM. (2005). Trafficking in West Africa.\n"))
+    sentence = doc.sentences[0]
+    assert all(m.iri != ID["org/iom"] for m in mentions.in_block(sentence))
+
+
+def test_same_name_in_two_documents_gives_the_same_iri(tmp_path, lexicon) -> None:
+    text = "The Youth Futures Project (YFP) trains teachers.\n"
+    _, one, _, _ = link(tmp_path, lexicon, text, "a")
+    _, two, _, _ = link(tmp_path, lexicon, "Later, the Youth Futures Project (YFP) closed.\n",
+                        "b")
+    assert set(one.found) == set(two.found) == {URIRef(ID["program/yfp"])}
+
+
+def test_seed_findings_mentions(lexicon) -> None:
+    seeds = Path(__file__).resolve().parents[1] / "data" / "sources" / "seeds"
+    doc = load(seeds / "usdol-findings-2017-mali.txt")
+    registry = EntityRegistry(lexicon)
+    mentions, _ = find_mentions(doc, registry)
+    iris = {m.iri for m in mentions}
+    for slug in ("org/cnlte", "org/mnla", "org/gatia", "org/mpfef", "program/glo-act",
+                 "law/penal-code-article-193", "agreement/ilo-c-182", "org/government-of-brazil"):
+        assert ID[slug] in iris, slug
+    rules = {m.rule for m in mentions}
+    assert {"lexicon:label", "lexicon:acronym", "legal-provision"} <= rules
