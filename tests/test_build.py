@@ -119,7 +119,7 @@ def test_cli_build_prints_counts_and_time(tmp_path: Path) -> None:
         capture_output=True, text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert "tip-report-2002-mali: 17 passages" in done.stderr
+    assert "tip-report-2002-mali: 19 passages (2 headings, 11 sentences" in done.stderr
     assert "built 1 document(s)" in done.stdout and " s;" in done.stdout
     assert sorted(p.name for p in (tmp_path / "ttl").iterdir()) == [
         "tip-report-2002-mali.ttl", "tip-report-2002-mali.txt"]

@@ -194,3 +194,27 @@ def test_every_claim_quotes_passages_and_cites_what_they_cite(tmp_path, lexicon)
     assert set(g.objects(claims[0], PROV.wasQuotedFrom)) == {ID["doc/report/sentence/2"]}
     assert str(claims[0]).startswith(str(ID["doc/report/claim/"]))
     assert g.value(claims[0], CTIP.inDocument) == ID["doc/report"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "country", "tier"),
+    [("Niger (Tier 2 Watch List)", "niger", "tier-2-watch-list"),
+     ("SENEGAL: Tier 3", "senegal", "tier-3"),
+     ("Mali (Tier 2)", "mali", "tier-2")],
+)
+def test_tier_in_a_country_narrative_heading(tmp_path, lexicon, heading, country, tier) -> None:
+    g = facts(tmp_path, lexicon, (
+        f"{heading}\n\nThe country is a source and destination for men, women and children "
+        "subjected to forced labor.\n"
+    ), year=2002, country=country.title())
+    placement = ID[f"assessment/{country}-tier-placement-2002"]
+    assert list(g.objects(placement, CTIP.tier)) == [CTIPC[f"tier/{tier}"]]
+    assert methods(g, placement, CTIP.tier, CTIPC[f"tier/{tier}"]) == {"pattern:tier-heading"}
+
+
+def test_a_long_heading_naming_a_tier_is_not_a_placement(tmp_path, lexicon) -> None:
+    g = facts(tmp_path, lexicon, (
+        "Why Mali stayed on Tier 2 while its neighbours moved: lessons from the field work\n\n"
+        "The study explains the placement.\n"
+    ), year=2002)
+    assert not list(g.subjects(RDF.type, CTIP.TierPlacement))

@@ -340,7 +340,8 @@ def run(store, name, set_columns):
 
 
 def test_the_twelve_query_files_are_there():
-    assert sorted(p.name for p in QUERIES.glob("*.rq")) == sorted(EXPECTED)
+    present = {p.name for p in QUERIES.glob("*.rq")}
+    assert set(EXPECTED) <= present, sorted(set(EXPECTED) - present)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -62,7 +62,8 @@ class DocResult:
     def summary(self) -> str:
         c = self.counts
         return (
-            f"{c.get('passages', 0)} passages ({c.get('sentences', 0)} sentences, "
+            f"{c.get('passages', 0)} passages ({c.get('headings', 0)} headings, "
+            f"{c.get('sentences', 0)} sentences, {c.get('items', 0)} list items, "
             f"{c.get('rows', 0)} table rows, {c.get('cells', 0)} cells, "
             f"{c.get('footnotes', 0)} footnotes, {c.get('fields', 0)} fields), "
             f"{c.get('tables', 0)} tables, {c.get('references', 0)} references, "
@@ -111,6 +112,7 @@ def _counts(doc, triples: int) -> dict[str, int]:
     found = len(doc.citations) + len(doc.unresolved)
     return {
         "passages": sum(kinds.values()),
+        "headings": kinds[Kind.HEADING],
         "sentences": kinds[Kind.SENTENCE],
         "items": kinds[Kind.LIST_ITEM],
         "rows": kinds[Kind.TABLE_ROW],

@@ -72,6 +72,7 @@ _PREFERENCE = (
     Kind.FOOTNOTE,
     Kind.FIELD,
     Kind.TABLE_ROW,
+    Kind.HEADING,
     Kind.BIBLIOGRAPHY_ENTRY,
 )
 

@@ -8,12 +8,13 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from ..iris import doc_iri, doc_part, entity_iri
 from ..namespaces import CTIP, CTIPC, OA, bind_prefixes
-from ..read.model import BibEntry, Block, Document, Kind, Table, TableCell, TableRow
+from ..read.model import BibEntry, Block, Document, Kind, Table, TableCell, TableRow, passage_path
 from ..sources import AgentRef, Source
 
 CONTEXT = 32  # characters of oa:prefix / oa:suffix
 
 PASSAGE_CLASS = {
+    Kind.HEADING: CTIP.Heading,
     Kind.SENTENCE: CTIP.Sentence,
     Kind.LIST_ITEM: CTIP.ListItem,
     Kind.TABLE_ROW: CTIP.TableRow,
@@ -39,22 +40,7 @@ def _issued(value: str) -> Literal:
 
 def passage_iri(doc_id: str, block: Block) -> URIRef:
     """The IRI of a passage block, by the patterns of docs/design.md."""
-    kind = block.kind
-    if kind == Kind.SENTENCE:
-        return doc_part(doc_id, "sentence", block.index)
-    if kind == Kind.LIST_ITEM:
-        return doc_part(doc_id, "item", block.index)
-    if isinstance(block, TableRow):
-        return doc_part(doc_id, "table", block.table, "row", block.index)
-    if isinstance(block, TableCell):
-        return doc_part(doc_id, "table", block.table, "row", block.row, "cell", block.column)
-    if kind == Kind.FOOTNOTE:
-        return doc_part(doc_id, "footnote", block.index)
-    if isinstance(block, BibEntry):
-        return doc_part(doc_id, "ref", block.ref_id, "entry")
-    if kind == Kind.FIELD:
-        return doc_part(doc_id, "field", block.index)
-    raise ValueError(f"{kind} is not a passage kind")
+    return doc_part(doc_id, *passage_path(block))
 
 
 def reference_iri(doc_id: str, entry: BibEntry) -> URIRef:

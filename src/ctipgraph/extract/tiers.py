@@ -14,6 +14,7 @@ from rdflib import Literal, URIRef
 
 from ..link.lexicon import fold
 from ..namespaces import CTIP
+from ..read.model import Kind
 from .context import Context, gyear
 from .units import Unit
 from .values import years
@@ -61,6 +62,16 @@ def tier_placements(ctx: Context, unit: Unit) -> None:
     if not tiers:
         return
     country = _country_before(ctx, unit, tiers[0][0])
+    if _is_country_tier_heading(unit, tiers):
+        # A country narrative's heading, "Mali (Tier 2)" or "MALI: Tier 2 Watch List": the
+        # placement of the report's own year, for the country it names (or the document's
+        # country when the heading names it in capitals the mention finder skips).
+        country = country or _document_country_named(ctx, unit, tiers)
+        if country is not None and ctx.reporting_year:
+            tp = placement(ctx, country, ctx.reporting_year)
+            _describe(ctx, tp, country, ctx.reporting_year, unit, "pattern:tier-heading")
+            ctx.fact(tp, CTIP.tier, tiers[0][2], unit.blocks, "pattern:tier-heading")
+        return
     if country is None:
         return
     method = "pattern:tier-placement"
@@ -95,6 +106,25 @@ def tier_placements(ctx: Context, unit: Unit) -> None:
         tp = placement(ctx, country, year)
         _describe(ctx, tp, country, year, unit, method)
         ctx.fact(tp, CTIP.tier, tier, unit.blocks, method)
+
+
+def _is_country_tier_heading(unit: Unit, tiers: list[tuple[int, int, URIRef]]) -> bool:
+    """A heading made of a country name and one tier, nothing else of substance."""
+    if len(unit.blocks) != 1 or unit.blocks[0].kind != Kind.HEADING or len(tiers) != 1:
+        return False
+    rest = unit.text[: tiers[0][0]] + unit.text[tiers[0][1]:]
+    return len(re.sub(r"[\W_]+", "", rest)) <= 40
+
+
+def _document_country_named(ctx: Context, unit: Unit,
+                            tiers: list[tuple[int, int, URIRef]]) -> URIRef | None:
+    """The document's country when the heading's words besides the tier are its name."""
+    if ctx.country is None:
+        return None
+    rest = unit.text[: tiers[0][0]] + unit.text[tiers[0][1]:]
+    words = re.sub(r"[^a-z0-9]+", "", fold(rest))
+    name = re.sub(r"[^a-z0-9]+", "", ctx.country_slug())
+    return ctx.country if name and words == name else None
 
 
 def _describe(ctx: Context, tp: URIRef, country: URIRef, year: int, unit: Unit,

@@ -82,7 +82,8 @@ def _chains(blocks: list, by_index: dict[int, Block]) -> list[list[Block]]:
 
 
 def prose_units(ctx: Context) -> list[Unit]:
-    """Sentences, list items and footnotes in document order (continued pieces joined)."""
+    """Headings, sentences, list items and footnotes in document order (continued pieces
+    joined); a heading can state a fact ("Mali (Tier 2)")."""
     doc: Document = ctx.doc
     units = []
     for blocks in (doc.sentences, doc.list_items):
@@ -90,5 +91,6 @@ def prose_units(ctx: Context) -> list[Unit]:
         for chain in _chains([b for b in blocks if b.is_passage], by_index):
             units.append(make_unit(ctx, chain))
     units += [make_unit(ctx, [f]) for f in doc.footnotes if f.is_passage]
+    units += [make_unit(ctx, [h]) for h in doc.headings if h.is_passage]
     units.sort(key=lambda u: u.blocks[0].start)
     return units

@@ -49,7 +49,7 @@ _PROVISION = re.compile(
 ILO_CONVENTION = _ILO = re.compile(
     r"(?<!\w)ILO\s+C(?:onvention)?\.?\s*(?:No\.?\s*)?(?P<n>\d{2,3})(?!\d)"
 )
-_PROSE = frozenset({Kind.SENTENCE, Kind.LIST_ITEM, Kind.FOOTNOTE, Kind.FIELD})
+_PROSE = frozenset({Kind.HEADING, Kind.SENTENCE, Kind.LIST_ITEM, Kind.FOOTNOTE, Kind.FIELD})
 _ARMED = re.compile(r"armed group|militia|rebel|insurgent|jihadist|terrorist", re.IGNORECASE)
 
 

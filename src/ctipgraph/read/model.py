@@ -79,6 +79,7 @@ class Kind(StrEnum):
 #: Kinds that are evidence passages (``ctip:Passage`` subclasses).
 PASSAGE_KINDS = frozenset(
     {
+        Kind.HEADING,
         Kind.SENTENCE,
         Kind.LIST_ITEM,
         Kind.TABLE_ROW,
@@ -479,16 +480,18 @@ def passage_path(block: Block) -> tuple[str | int, ...]:
     if isinstance(block, Table):
         return ("table", block.index)
     if isinstance(block, Footnote):
-        return ("footnote", block.number)
+        return ("footnote", block.index)  # the printed number may repeat; it is footnoteNumber
     if isinstance(block, BibEntry):
         return ("ref", block.ref_id, "entry")
-    names = {Kind.SENTENCE: "sentence", Kind.LIST_ITEM: "item", Kind.FIELD: "field"}
+    names = {Kind.SENTENCE: "sentence", Kind.LIST_ITEM: "item", Kind.FIELD: "field",
+             Kind.HEADING: "heading"}
     if block.kind in names:
         return (names[block.kind], block.index)
     raise ValueError(f"{block.kind} has no IRI path")
 
 
 _KIND_RANK = {
+    Kind.HEADING: 0,
     Kind.FIELD: 0,
     Kind.TABLE_ROW: 1,
     Kind.TABLE_CELL: 2,
