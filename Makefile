@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint run build clean
+NODE_STAMP := node_modules/.installed
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install test lint run build clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +15,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# front-end packages (YASGUI for the query editor), served by Flask from node_modules/
+$(NODE_STAMP): package.json package-lock.json
+	command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+# Debian's Chromium for the browser tests (driven by Playwright; no browser download)
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "apt-get is not available: browser tests need $(CHROMIUM) and will be skipped"; fi
+
+install: $(STAMP) $(NODE_STAMP) chromium
 
 lint: install
 	$(BIN)/ruff check src tests $(wildcard bench)
@@ -24,6 +41,7 @@ build: install
 	$(BIN)/ctipgraph build
 
 run: install
+	@ls data/ttl/*.ttl >/dev/null 2>&1 || $(BIN)/ctipgraph build
 	$(BIN)/ctipgraph serve --host 127.0.0.1 --port 5000
 
 clean:

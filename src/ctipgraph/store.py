@@ -2,20 +2,32 @@
 lexicon and the OWL RL inferences each in their own graph; the default graph is their union.
 
 `GraphStore.open_project()` keeps the store on disk (data/store/) and reuses it while the
-ontology and data/ttl/ are unchanged (a fingerprint of their bytes is stored beside it).
+ontology, data/ttl/ and the lexicon are unchanged (a fingerprint of their bytes is stored beside
+it). When it rebuilds, it loads everything into memory, computes the OWL RL inferences inside
+Oxigraph (`ctipgraph.rules`), writes them to data/store/inferred.ttl (sorted, so deterministic)
+and keeps them in INFERRED_GRAPH, then writes the whole dataset as data/store/dataset.nq and a
+RocksDB store in data/store/oxigraph/.
+
+Served stores never change. By default the dataset is read into memory (Oxigraph's in-memory
+store answers our queries several times faster than RocksDB); `in_memory=False` opens the RocksDB
+store read-only instead (less memory; query workers open it themselves).
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from . import __version__
+from .namespaces import PREFIXES
 from .paths import DATA_DIR, LEXICON_DIR, ONTOLOGY, TTL_DIR
+from .sparqltext import has_dataset_clause
 
 GRAPH_BASE = "https://w3id.org/ctipgraph/graph/"
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_BASE + "ontology")
@@ -23,6 +35,10 @@ LEXICON_GRAPH = ox.NamedNode(GRAPH_BASE + "lexicon")
 INFERRED_GRAPH = ox.NamedNode(GRAPH_BASE + "inferred")
 DOC_BASE = "https://w3id.org/ctipgraph/id/doc/"
 STORE_DIR = DATA_DIR / "store"
+INFERRED_FILE = "inferred.ttl"
+DATASET_FILE = "dataset.nq"
+OXIGRAPH_DIR = "oxigraph"
+RULES_VERSION = "rules-1"  # bump when ctipgraph.rules changes what it infers
 
 _FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -49,9 +65,15 @@ def document_graph(doc_id: str) -> ox.NamedNode:
 class GraphStore:
     """A pyoxigraph store plus what ctipgraph knows about its graphs."""
 
-    def __init__(self, store: ox.Store, *, union_default: bool = True) -> None:
+    def __init__(self, store: ox.Store, *, union_default: bool = True,
+                 location: Path | None = None, on_disk: bool = False) -> None:
         self.store = store
         self.union_default = union_default
+        #: the folder of a project store (FINGERPRINT, dataset.nq, oxigraph/, dumps/), else None
+        self.location = location
+        #: True when `store` is the read-only RocksDB store in location/oxigraph
+        self.on_disk = on_disk
+        self._size: int | None = None
 
     # -- construction -------------------------------------------------------------------------
 
@@ -70,53 +92,99 @@ class GraphStore:
         return cls(store, union_default=False)
 
     @classmethod
-    def open_project(cls, ttl_dir: Path = TTL_DIR, location: Path = STORE_DIR,
-                     *, inferences: Path | None = None) -> GraphStore:
-        """The project's on-disk store, rebuilt only when its inputs changed."""
+    def open_project(cls, ttl_dir: Path = TTL_DIR, location: Path = STORE_DIR, *,
+                     inferences: bool = True, in_memory: bool = True,
+                     progress: Callable[[str], None] | None = None) -> GraphStore:
+        """The project's store, rebuilt only when its inputs changed (see the module doc)."""
         inputs = [ONTOLOGY, *sorted(ttl_dir.glob("*.ttl")), *sorted(LEXICON_DIR.glob("*.ttl"))]
-        if inferences is not None:
-            inputs.append(inferences)
-        fingerprint = _fingerprint(inputs)
+        fingerprint = _fingerprint(inputs) + (f"+{RULES_VERSION}" if inferences else "")
         stamp = location / "FINGERPRINT"
-        if location.is_dir() and stamp.is_file() and stamp.read_text() == fingerprint:
-            return cls(ox.Store(str(location)))
-        shutil.rmtree(location, ignore_errors=True)
-        location.mkdir(parents=True)
-        store = ox.Store(str(location))
-        store.bulk_load(path=str(ONTOLOGY), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
-        for path in sorted(ttl_dir.glob("*.ttl")):
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE,
-                            to_graph=document_graph(path.stem),
-                            base_iri=str(document_graph(path.stem)) + "/")
-        for path in sorted(LEXICON_DIR.glob("*.ttl")):
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=LEXICON_GRAPH)
-        if inferences is not None:
-            store.bulk_load(path=str(inferences), format=ox.RdfFormat.TURTLE,
-                            to_graph=INFERRED_GRAPH)
-        store.optimize()
-        store.flush()
-        stamp.write_text(fingerprint)
-        return cls(store)
+        if not (location.is_dir() and stamp.is_file() and stamp.read_text() == fingerprint
+                and (location / DATASET_FILE).is_file()):
+            _build_store(ttl_dir, location, fingerprint, inferences=inferences,
+                         progress=progress)
+        if in_memory:
+            store = ox.Store()
+            store.load(path=str(location / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+            return cls(store, location=location)
+        return cls(ox.Store.read_only(str(location / OXIGRAPH_DIR)), location=location,
+                   on_disk=True)
 
     # -- querying -----------------------------------------------------------------------------
 
     def query(self, sparql: str, *, default_graph: list[str] | None = None,
               named_graphs: list[str] | None = None):
         """Run a SPARQL query inside Oxigraph (the default graph is the union unless given)."""
+        return self.store.query(sparql, **self.dataset_options(sparql, default_graph,
+                                                                 named_graphs))
+
+    def dataset_options(self, sparql: str, default_graph: list[str] | None = None,
+                        named_graphs: list[str] | None = None, *,
+                        has_dataset: bool | None = None) -> dict[str, object]:
+        """pyoxigraph query() arguments for the dataset of a query (SPARQL 1.1 Protocol rules).
+
+        A dataset given by the protocol (default-graph-uri / named-graph-uri) replaces the
+        query's FROM / FROM NAMED; with only named graphs given, the default graph is empty.
+        Otherwise the query's own FROM clauses count, and without them the default graph is the
+        union of all graphs when `union_default`.
+        """
         kwargs: dict[str, object] = {}
-        if default_graph:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-        elif self.union_default:
+        if default_graph or named_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
+            if named_graphs:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        elif self.union_default and not (has_dataset if has_dataset is not None
+                                         else has_dataset_clause(sparql)):
             kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        return self.store.query(sparql, **kwargs)
+        return kwargs
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def __len__(self) -> int:
-        return len(self.store)
+        if self._size is None or self.location is None:  # in-memory stores may be edited
+            self._size = len(self.store)
+        return self._size
+
+
+def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences: bool,
+                 progress: Callable[[str], None] | None) -> None:
+    """Load and reason in memory, write the files into a fresh folder, then swap it in."""
+    from .rules import materialize, sorted_turtle
+
+    building = location.with_name(f"{location.name}.building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    store = ox.Store()
+    store.load(path=str(ONTOLOGY), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
+    for path in sorted(ttl_dir.glob("*.ttl")):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE,
+                   to_graph=document_graph(path.stem),
+                   base_iri=document_graph(path.stem).value + "/")
+    for path in sorted(LEXICON_DIR.glob("*.ttl")):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=LEXICON_GRAPH)
+    if inferences:
+        materialize(store, INFERRED_GRAPH, progress)
+        prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        _write_atomic(building / INFERRED_FILE, sorted_turtle(store, INFERRED_GRAPH, prefixes))
+    store.dump(str(building / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+    del store
+    disk = ox.Store(str(building / OXIGRAPH_DIR))
+    disk.bulk_load(path=str(building / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+    disk.optimize()
+    disk.flush()
+    del disk
+    gc.collect()  # close the read-write RocksDB instance before it is reopened read-only
+    (building / "FINGERPRINT").write_text(fingerprint)
+    shutil.rmtree(location, ignore_errors=True)
+    location.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(building, location)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def _fingerprint(paths: list[Path]) -> str:

@@ -2,22 +2,48 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+import importlib
+
+from flask import Flask, current_app, jsonify
 
 from ..store import GraphStore
+
+#: blueprint modules of ctipgraph.serve, registered in this order. Each module defines `bp` (a
+#: flask.Blueprint) and may define `init_app(app)`, called once after registration.
+BLUEPRINTS: tuple[str, ...] = ("sparql", "data", "browse", "search", "trace_views", "reader",
+                              "evidence_views", "charts")
 
 
 def create_app(store: GraphStore, config: dict | None = None) -> Flask:
     """A Flask app serving `store`; blueprints are registered here."""
     app = Flask(__name__)
     app.config.update(
-        QUERY_TIMEOUT=30.0,  # seconds per SPARQL query
+        QUERY_TIMEOUT=30.0,  # seconds per SPARQL query (the worker is killed after that)
         MAX_QUERY_LENGTH=100_000,  # characters
-        MAX_RESULT_ROWS=100_000,
+        MAX_RESULT_ROWS=100_000,  # solutions or triples per SPARQL response (then truncated)
+        QUERY_WORKERS=4,  # pre-forked query worker processes; 0: run queries in-process
+        DUMP_DIR=None,  # where dumps are cached (default: <store>/dumps or a temporary folder)
     )
     app.config.update(config or {})
     app.extensions["ctipgraph.store"] = store
+    _register(app)
+
+    @app.get("/health")
+    def health():
+        """200 once the store is open (it is, before the app exists): its size."""
+        return jsonify(status="ok", triples=len(store), graphs=len(store.graphs()))
+
     return app
+
+
+def _register(app: Flask) -> None:
+    """Import and register every module listed in BLUEPRINTS."""
+    for name in BLUEPRINTS:
+        module = importlib.import_module(f"{__package__}.{name}")
+        app.register_blueprint(module.bp)
+        init = getattr(module, "init_app", None)
+        if init is not None:
+            init(app)
 
 
 def get_store() -> GraphStore:

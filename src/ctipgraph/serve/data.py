@@ -1,0 +1,123 @@
+"""Whole-dataset downloads (/download, /download/<name>), the JSON-LD context (/context.jsonld)
+and the VoID description (/.well-known/void)."""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from html import escape
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, send_file
+
+from ..export import MEDIA_TYPES, DumpCache, dump_names, jsonld_context, jsonld_wrapped
+from .app import get_store
+from .service import RDF_MEDIA_TYPES, negotiate_rdf, void_description
+
+bp = Blueprint("data", __name__)
+
+_FORMAT_NAMES = {"ttl": "Turtle", "nt": "N-Triples", "trig": "TriG (one graph per document)",
+                 "nq": "N-Quads (one graph per document)", "jsonld": "JSON-LD"}
+
+
+def init_app(app: Flask) -> None:
+    store = app.extensions["ctipgraph.store"]
+    directory = app.config.get("DUMP_DIR")
+    if directory:
+        directory = Path(directory)
+    elif store.location is not None:
+        directory = store.location / "dumps"
+    else:
+        directory = Path(tempfile.mkdtemp(prefix="ctipgraph-dumps-"))
+        atexit.register(shutil.rmtree, directory, True)
+    app.extensions["ctipgraph.dumps"] = DumpCache(store, directory)
+
+
+def _dumps() -> DumpCache:
+    return current_app.extensions["ctipgraph.dumps"]
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/download")
+@bp.get("/download/")
+def download_page():
+    """An HTML list of the dumps (or JSON, for clients that ask for it)."""
+    cache = _dumps()
+    rows = []
+    for name, fmt, inferred in dump_names():
+        cached = cache.cached(name)
+        rows.append({"name": name, "url": f"{request.url_root}download/{name}",
+                     "format": fmt, "mediaType": MEDIA_TYPES[fmt], "inferences": inferred,
+                     "bytes": cached.stat().st_size if cached else None})
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == \
+            "application/json":
+        return jsonify(dumps=rows, context=request.url_root + "context.jsonld")
+    items = []
+    for row in rows:
+        size = f"{row['bytes'] / 1e6:.1f} MB" if row["bytes"] else "generated on first download"
+        label = _FORMAT_NAMES[row["format"]]
+        with_inf = "with OWL RL inferences" if row["inferences"] else "asserted triples only"
+        items.append(f'<tr><td><a href="{escape(row["url"])}">{escape(row["name"])}</a></td>'
+                     f"<td>{escape(label)}</td><td>{with_inf}</td><td>{size}</td></tr>")
+    html = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Download ctipgraph</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body>
+<h1>Download the ctipgraph dataset</h1>
+<p>The whole graph in one file. TriG, N-Quads and JSON-LD keep one named graph per source
+document (plus the ontology, the lexicon and the inferences); Turtle and N-Triples merge them.
+The JSON-LD files use the context <a href="{request.url_root}context.jsonld">context.jsonld</a>.
+The dataset is described in <a href="{request.url_root}.well-known/void">VoID</a> and can be
+queried at the <a href="{request.url_root}sparql">SPARQL endpoint</a>.</p>
+<table>
+<thead><tr><th>file</th><th>format</th><th>content</th><th>size</th></tr></thead>
+<tbody>
+{chr(10).join(items)}
+</tbody></table>
+</body></html>
+"""
+    return Response(html, mimetype="text/html")
+
+
+@bp.get("/download/<name>")
+def download(name: str):
+    cache = _dumps()
+    try:
+        path = cache.path(name)
+    except KeyError:
+        abort(404)
+    fmt = name.rsplit(".", 1)[-1]
+    if fmt == "jsonld":
+        stream, size = jsonld_wrapped(path, request.url_root + "context.jsonld")
+        return Response(stream, mimetype=MEDIA_TYPES[fmt],
+                        headers={"Content-Length": str(size),
+                                 "Content-Disposition": f'attachment; filename="{name}"'})
+    mimetype = MEDIA_TYPES[fmt]
+    if mimetype.startswith("text/") or fmt in ("nt", "nq", "trig"):
+        mimetype += "; charset=utf-8"
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name,
+                     conditional=True)
+
+
+@bp.get("/context.jsonld")
+def context():
+    response = jsonify(jsonld_context())
+    response.mimetype = "application/ld+json"
+    return response
+
+
+@bp.get("/.well-known/void")
+def void():
+    media = negotiate_rdf(request.accept_mimetypes)
+    if media is None:
+        return Response("The VoID description is available as " + ", ".join(RDF_MEDIA_TYPES)
+                        + ".\n", status=406, mimetype="text/plain")
+    data = void_description(get_store(), request.url_root, media)
+    mimetype = media + "; charset=utf-8" if media.startswith("text/") else media
+    return Response(data, content_type=mimetype, headers={"Vary": "Accept"})

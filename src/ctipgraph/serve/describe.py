@@ -1,0 +1,599 @@
+"""What the browse pages show, gathered with SPARQL in Oxigraph: a resource with its relations and
+the evidence behind each fact, the RDF twin of a resource, and the ontology as documentation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import request
+
+from ..store import ONTOLOGY_GRAPH, GraphStore
+from .labels import (
+    CTIP,
+    DCTERMS,
+    OA,
+    OWL,
+    PROV,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    Labeller,
+    class_href,
+    display_iri,
+    fallback_label,
+    href,
+    term,
+)
+
+MENTIONED_IN = CTIP + "mentionedIn"
+IN_DOCUMENT = CTIP + "inDocument"
+IN_SECTION = CTIP + "inSection"
+IN_TABLE = CTIP + "inTable"
+IN_ROW = CTIP + "inRow"
+HAS_SELECTOR = OA + "hasSelector"
+EXACT = OA + "exact"
+WAS_QUOTED_FROM = PROV + "wasQuotedFrom"
+CLAIM = CTIP + "Claim"
+#: per property, how many values a page lists before "… n more"
+OUT_LIMIT = 100
+IN_LIMIT = 50
+MENTION_LIMIT = 20  # passages per document in "Mentioned in"
+ALL_LIMIT = 5000
+
+PREFIX = f"""PREFIX rdf: <{RDF}>
+PREFIX rdfs: <{RDFS}>
+PREFIX owl: <{OWL}>
+PREFIX skos: <{SKOS}>
+PREFIX dcterms: <{DCTERMS}>
+PREFIX prov: <{PROV}>
+PREFIX oa: <{OA}>
+PREFIX ctip: <{CTIP}>
+"""
+
+
+def _iri(value: str) -> str:
+    """An IRI written for SPARQL (the caller has checked it is an IRI without '<>" {}|\\^`')."""
+    return f"<{value}>"
+
+
+def safe_iri(value: str) -> bool:
+    """True when `value` can be written as <value> in SPARQL without breaking out of it."""
+    return bool(value) and not any(c in value for c in '<>" {}|\\^`\n\r\t')
+
+
+def exists(store: GraphStore, iri: str) -> bool:
+    if not safe_iri(iri):
+        return False
+    return bool(store.query(f"ASK {{ {{ {_iri(iri)} ?p ?o }} UNION {{ ?s ?p {_iri(iri)} }} }}"))
+
+
+def resource_triples(store: GraphStore, iri: str) -> list[ox.Triple]:
+    """The RDF twin of a resource: its outgoing triples with those of its fragment resources
+    (a passage's selectors), and its incoming triples."""
+    r = _iri(iri)
+    query = PREFIX + f"""
+        CONSTRUCT {{ {r} ?p ?o . ?frag ?fp ?fo . ?s ?ip {r} . }}
+        WHERE {{
+          {{ {r} ?p ?o }}
+          UNION {{
+            {r} ?q ?frag .
+            FILTER(isIRI(?frag) && STRSTARTS(STR(?frag), "{iri}#"))
+            ?frag ?fp ?fo .
+          }}
+          UNION {{ {r} oa:hasSelector ?frag . ?frag ?fp ?fo . }}
+          UNION {{ ?s ?ip {r} }}
+        }}"""
+    return list(store.query(query))
+
+
+def trace_href(s: ox.NamedNode, p: ox.NamedNode, o: ox.Term) -> str:
+    """The /trace page of a fact (objects that are literals in N-Triples form)."""
+    obj = o.value if isinstance(o, ox.NamedNode) else str(o)
+    return f"{request.script_root}/trace?" + urlencode({"s": s.value, "p": p.value, "o": obj})
+
+
+def passage_title(iri: str, types: list[dict]) -> str:
+    """'sentence 12', 'table 10 · row 3 · cell 2': a passage named by its place in its document."""
+    rest = iri.split("/id/doc/", 1)[-1]
+    parts = rest.split("/")[1:]
+    pairs = [f"{parts[i]} {parts[i + 1]}" for i in range(0, len(parts) - 1, 2)]
+    if not pairs:
+        return types[0]["label"] if types else rest
+    return " · ".join(pairs)
+
+
+# -- resource pages ---------------------------------------------------------------------------
+
+
+class ResourceView:
+    """Everything the page of one resource shows."""
+
+    def __init__(self, store: GraphStore, iri: str, *, show_all: bool = False) -> None:
+        self.store = store
+        self.iri = iri
+        self.node = ox.NamedNode(iri)
+        self.labeller = Labeller(store)
+        self.out_limit = ALL_LIMIT if show_all else OUT_LIMIT
+        self.in_limit = ALL_LIMIT if show_all else IN_LIMIT
+        self.mention_limit = ALL_LIMIT if show_all else MENTION_LIMIT
+
+    def _q(self, query: str):
+        return self.store.query(PREFIX + query)
+
+    def build(self) -> dict:
+        r = _iri(self.iri)
+        outgoing = [(row["p"], row["o"]) for row in self._q(f"SELECT ?p ?o WHERE {{ {r} ?p ?o }}")]
+        incoming_counts = {
+            row["p"].value: int(row["n"].value)
+            for row in self._q(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p {r} }} GROUP BY ?p")
+        }
+        incoming: list[tuple[ox.NamedNode, ox.Term]] = []
+        for p in sorted(incoming_counts):
+            rows = self._q(
+                f"SELECT ?s WHERE {{ ?s {_iri(p)} {r} }} ORDER BY ?s LIMIT {self.in_limit}")
+            incoming.extend((ox.NamedNode(p), row["s"]) for row in rows)
+        fragments = self._fragments(outgoing)
+        out_claims = self._claims(f"?claim rdf:subject {r} ; rdf:predicate ?p ; rdf:object ?o .",
+                                  key=lambda row: (row["p"], row["o"]))
+        in_claims = self._claims(f"?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object {r} .",
+                                 key=lambda row: (row["s"], row["p"]))
+        stated = [
+            (row["claim"], row["s"], row["p"], row["o"])
+            for row in self._q(f"""
+                SELECT ?claim ?s ?p ?o WHERE {{
+                  ?claim prov:wasQuotedFrom {r} ; rdf:subject ?s ; rdf:predicate ?p ;
+                         rdf:object ?o .
+                }} ORDER BY ?claim LIMIT {self.in_limit}""")
+        ]
+        mention_passages = [o for p, o in outgoing
+                            if p.value == MENTIONED_IN and isinstance(o, ox.NamedNode)]
+        passages = {pa for claims in (out_claims, in_claims) for lst in claims.values()
+                    for _, pas in lst for pa in pas}
+        passages.update(o.value for o in mention_passages)
+        passage_info = self._passage_info(passages)
+
+        # every IRI shown gets its label in one go
+        nodes: list[ox.Term] = [self.node]
+        for p, o in outgoing + incoming:
+            nodes += [p, o]
+        for claim, s, p, o in stated:
+            nodes += [claim, s, p, o]
+        for frag in fragments.values():
+            for p, o in frag:
+                nodes += [p, o]
+        self.labeller.want(*(n.value for n in nodes if isinstance(n, ox.NamedNode)))
+        for claims in (out_claims, in_claims):
+            for lst in claims.values():
+                for claim, pas in lst:
+                    self.labeller.want(claim, *pas)
+        for info in passage_info.values():
+            self.labeller.want(*(v for v in (info.get("doc"), info.get("section")) if v))
+        self.labeller.resolve()
+
+        types = [o for p, o in outgoing if p.value == RDF_TYPE and isinstance(o, ox.NamedNode)]
+        page = {
+            "iri": self.iri,
+            "compact": display_iri(self.iri),
+            "label": self.labeller.label(self.iri),
+            "labelled": self.labeller.has_label(self.iri),
+            "types": [dict(term(t, self.labeller), class_href=class_href(t.value))
+                      for t in sorted(types, key=lambda t: t.value)],
+            "passage": self._passage_block(outgoing, fragments),
+            "statement": self._statement_block(outgoing),
+            "outgoing": self._groups(
+                [(p, o) for p, o in outgoing if p.value != RDF_TYPE],
+                lambda p, o: (self.node, p, o), out_claims, lambda p, o: (p, o),
+                limit=self.out_limit),
+            "incoming": self._groups(
+                incoming, lambda p, s: (s, p, self.node), in_claims, lambda p, s: (s, p),
+                counts=incoming_counts, limit=self.in_limit),
+            "fragments": [
+                {"iri": f, "id": f.rsplit("#", 1)[1], "compact": display_iri(f),
+                 "facts": [{"property": term(p, self.labeller), "value": term(o, self.labeller)}
+                           for p, o in sorted(facts, key=lambda po: po[0].value)]}
+                for f, facts in sorted(fragments.items())
+            ],
+            "mentions": self._mentions(mention_passages, passage_info),
+            "stated": [
+                {"claim": term(c, self.labeller), "subject": term(s, self.labeller),
+                 "predicate": term(p, self.labeller), "object": term(o, self.labeller),
+                 "trace": trace_href(s, p, o)}
+                for c, s, p, o in stated
+            ],
+            "show_all": self.out_limit == ALL_LIMIT,
+        }
+        page["title"] = page["label"]
+        if page["passage"] is not None and page["label"].startswith("“"):
+            page["title"] = passage_title(self.iri, page["types"])
+        return page
+
+    def _fragments(self, outgoing) -> dict[str, list[tuple[ox.NamedNode, ox.Term]]]:
+        """Fragment resources (…#position, …#quote) described on this page."""
+        frags = {o.value for p, o in outgoing if isinstance(o, ox.NamedNode)
+                 and o.value.startswith(self.iri + "#")}
+        found: dict[str, list] = defaultdict(list)
+        if not frags:
+            return found
+        values = " ".join(_iri(f) for f in sorted(frags) if safe_iri(f))
+        for row in self._q(f"SELECT ?f ?p ?o WHERE {{ VALUES ?f {{ {values} }} ?f ?p ?o }}"):
+            found[row["f"].value].append((row["p"], row["o"]))
+        return found
+
+    def _claims(self, pattern: str, key) -> dict[tuple, list[tuple[str, list[str]]]]:
+        """Claims matching `pattern`, by fact key, each with its quoted passages."""
+        by_claim: dict[str, tuple[tuple, list[str]]] = {}
+        rows = self._q(f"""
+            SELECT ?claim ?s ?p ?o ?passage WHERE {{
+              {pattern}
+              OPTIONAL {{ ?claim prov:wasQuotedFrom ?passage }}
+            }} ORDER BY ?claim ?passage LIMIT {ALL_LIMIT}""")
+        for row in rows:
+            claim = row["claim"].value
+            entry = by_claim.setdefault(claim, (key(row), []))
+            if row["passage"] is not None:
+                entry[1].append(row["passage"].value)
+        claims: dict[tuple, list] = defaultdict(list)
+        for claim, (k, pas) in by_claim.items():
+            claims[k].append((claim, pas))
+        return claims
+
+    def _passage_info(self, passages: set[str]) -> dict[str, dict]:
+        info: dict[str, dict] = {}
+        wanted = sorted(p for p in passages if safe_iri(p))
+        for start in range(0, len(wanted), 300):
+            values = " ".join(_iri(p) for p in wanted[start:start + 300])
+            rows = self._q(f"""
+                SELECT ?x ?exact ?doc ?section ?order WHERE {{
+                  VALUES ?x {{ {values} }}
+                  OPTIONAL {{ ?x oa:hasSelector ?sel . ?sel oa:exact ?exact }}
+                  OPTIONAL {{ ?x ctip:inDocument ?doc }}
+                  OPTIONAL {{ ?x ctip:inSection ?section }}
+                  OPTIONAL {{ ?x ctip:order ?order }}
+                }}""")
+            for row in rows:
+                entry = info.setdefault(row["x"].value, {})
+                for name in ("exact", "doc", "section", "order"):
+                    if row[name] is not None and name not in entry:
+                        entry[name] = row[name].value
+        return info
+
+    def _evidence(self, claims: list[tuple[str, list[str]]], info: dict[str, dict]) -> list:
+        out = []
+        for claim, passages in claims:
+            out.append({
+                "claim": term(ox.NamedNode(claim), self.labeller),
+                "passages": [
+                    {"passage": term(ox.NamedNode(pa), self.labeller),
+                     "exact": info.get(pa, {}).get("exact"),
+                     "document": (term(ox.NamedNode(info[pa]["doc"]), self.labeller)
+                                  if info.get(pa, {}).get("doc") else None)}
+                    for pa in passages
+                ],
+            })
+        return out
+
+    def _groups(self, pairs, fact, claims, claim_key, *, counts=None, limit=OUT_LIMIT) -> list:
+        """Facts grouped by property, with the evidence behind each."""
+        info = self._passage_info({pa for lst in claims.values() for _, pas in lst for pa in pas})
+        by_prop: dict[str, list] = defaultdict(list)
+        props: dict[str, ox.NamedNode] = {}
+        for p, other in pairs:
+            props[p.value] = p
+            by_prop[p.value].append(other)
+        groups = []
+        for p_iri, others in by_prop.items():
+            p = props[p_iri]
+            values = []
+            for other in others:
+                evidence = self._evidence(claims.get(claim_key(p, other), []), info)
+                s, pp, o = fact(p, other)
+                values.append({
+                    "term": term(other, self.labeller),
+                    "evidence": evidence,
+                    "trace": trace_href(s, pp, o) if evidence and isinstance(s, ox.NamedNode)
+                    else None,
+                })
+            values.sort(key=lambda v: (v["term"].get("label") or v["term"].get("value") or "",
+                                       v["term"].get("iri", "")))
+            total = counts.get(p_iri, len(values)) if counts else len(values)
+            shown = values[:limit]
+            groups.append({"property": term(p, self.labeller), "rows": shown,
+                           "total": total, "more": total - len(shown)})
+        groups.sort(key=lambda g: (g["property"]["label"].lower(), g["property"]["iri"]))
+        return groups
+
+    def _passage_block(self, outgoing, fragments) -> dict | None:
+        selectors = [o.value for p, o in outgoing
+                     if p.value == HAS_SELECTOR and isinstance(o, ox.NamedNode)]
+        if not selectors:
+            return None
+        block: dict = {"selectors": []}
+        for sel in selectors:
+            for p, o in fragments.get(sel, []):
+                name = p.value.rsplit("#", 1)[-1]
+                if p.value.startswith(OA) and name in ("exact", "prefix", "suffix", "start",
+                                                       "end"):
+                    block[name] = o.value
+        for p, o in outgoing:
+            for key, prop in (("document", IN_DOCUMENT), ("section", IN_SECTION),
+                              ("table", IN_TABLE), ("row", IN_ROW)):
+                if p.value == prop and isinstance(o, ox.NamedNode):
+                    block[key] = term(o, self.labeller)
+        return block
+
+    def _statement_block(self, outgoing) -> dict | None:
+        parts = {p.value: o for p, o in outgoing}
+        s, p, o = (parts.get(RDF + "subject"), parts.get(RDF + "predicate"),
+                   parts.get(RDF + "object"))
+        if s is None or p is None or o is None:
+            return None
+        return {
+            "subject": term(s, self.labeller), "predicate": term(p, self.labeller),
+            "object": term(o, self.labeller),
+            "trace": trace_href(s, p, o) if isinstance(s, ox.NamedNode) else None,
+        }
+
+    def _mentions(self, passages: list[ox.NamedNode], info: dict[str, dict]) -> list[dict]:
+        """The documents that mention the resource, each with the mentioning passages."""
+        by_doc: dict[str | None, list[str]] = defaultdict(list)
+        for pa in passages:
+            by_doc[info.get(pa.value, {}).get("doc")].append(pa.value)
+        docs = []
+        for doc, pas in by_doc.items():
+            pas.sort(key=lambda x: int(info.get(x, {}).get("order") or 0))
+            shown = pas[:self.mention_limit]
+            docs.append({
+                "document": term(ox.NamedNode(doc), self.labeller) if doc else None,
+                "count": len(pas),
+                "more": len(pas) - len(shown),
+                "passages": [{"passage": term(ox.NamedNode(x), self.labeller),
+                              "exact": info.get(x, {}).get("exact")} for x in shown],
+            })
+        docs.sort(key=lambda d: d["document"]["label"] if d["document"] else "")
+        return docs
+
+
+# -- the ontology -----------------------------------------------------------------------------
+
+_PROPERTY_KINDS = {
+    OWL + "ObjectProperty": "object property",
+    OWL + "DatatypeProperty": "datatype property",
+    OWL + "AnnotationProperty": "annotation property",
+    OWL + "SymmetricProperty": "symmetric",
+    OWL + "TransitiveProperty": "transitive",
+    OWL + "FunctionalProperty": "functional",
+    OWL + "InverseFunctionalProperty": "inverse functional",
+}
+
+
+def _best(literals: list[ox.Literal]) -> str | None:
+    if not literals:
+        return None
+    ranked = sorted(literals, key=lambda lit: (0 if lit.language in ("en", None) else 1,
+                                               lit.language or "", lit.value))
+    return ranked[0].value
+
+
+def _ontology_graphs(store: GraphStore) -> dict:
+    """Query only the ontology's named graph when the store has one (faster on a big store)."""
+    graph = ONTOLOGY_GRAPH.value
+    try:
+        if graph in store.graphs():
+            return {"default_graph": [graph]}
+    except Exception:  # noqa: BLE001 - a store without named graphs
+        pass
+    return {}
+
+
+def ontology_model(store: GraphStore) -> dict:
+    """The ctip classes, properties and SKOS concept schemes, ready for the ontology page."""
+    labeller = Labeller(store)
+    scope = _ontology_graphs(store)
+    facts: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+    rows = store.query(PREFIX + f"""
+        SELECT ?x ?p ?o WHERE {{
+          ?x ?p ?o .
+          FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{CTIP}"))
+        }}""", **scope)
+    for row in rows:
+        facts[row["x"].value][row["p"].value].append(row["o"])
+    restrictions: dict[str, str] = {}
+    for row in store.query(PREFIX + """
+            SELECT ?r ?prop ?kind ?filler WHERE {
+              ?r owl:onProperty ?prop ; ?kind ?filler .
+              VALUES ?kind { owl:someValuesFrom owl:allValuesFrom owl:hasValue }
+            }""", **scope):
+        kind = row["kind"].value.rsplit("#", 1)[1]
+        word = {"someValuesFrom": "some", "allValuesFrom": "only", "hasValue": "value"}[kind]
+        restrictions[str(row["r"])] = (
+            f"{display_iri(row['prop'].value)} {word} {display_iri(row['filler'].value)}")
+
+    def terms(nodes: list[ox.Term]) -> list[dict]:
+        out = []
+        for n in nodes:
+            if isinstance(n, ox.BlankNode):
+                out.append({"kind": "literal", "value": restrictions.get(str(n), "(an anonymous "
+                            "class)"), "lang": None, "datatype": None})
+            else:
+                out.append(term(n, labeller))
+        return out
+
+    for x, props in facts.items():
+        labeller.want(x)
+        for values in props.values():
+            labeller.want(*(v.value for v in values if isinstance(v, ox.NamedNode)))
+    labeller.resolve()
+
+    classes, properties = [], []
+    subclasses: dict[str, list[ox.NamedNode]] = defaultdict(list)
+    subproperties: dict[str, list[ox.NamedNode]] = defaultdict(list)
+    for x, props in facts.items():
+        for sup in props.get(RDFS + "subClassOf", []):
+            if isinstance(sup, ox.NamedNode):
+                subclasses[sup.value].append(ox.NamedNode(x))
+        for sup in props.get(RDFS + "subPropertyOf", []):
+            if isinstance(sup, ox.NamedNode):
+                subproperties[sup.value].append(ox.NamedNode(x))
+    for x in sorted(facts):
+        props = facts[x]
+        types = {t.value for t in props.get(RDF_TYPE, [])}
+        local = x[len(CTIP):]
+        entry = {
+            "iri": x, "local": local, "compact": display_iri(x),
+            "label": _best(props.get(RDFS + "label", [])) or local,
+            "comment": _best(props.get(RDFS + "comment", [])
+                             + props.get(SKOS + "definition", [])),
+        }
+        if OWL + "Class" in types:
+            entry.update(
+                supers=terms(props.get(RDFS + "subClassOf", [])),
+                equivalents=terms(props.get(OWL + "equivalentClass", [])),
+                disjoint=terms(props.get(OWL + "disjointWith", [])),
+                subs=terms(sorted(subclasses.get(x, []), key=lambda n: n.value)),
+                class_href=class_href(x),
+            )
+            classes.append(entry)
+        elif types & set(_PROPERTY_KINDS):
+            entry.update(
+                kinds=[_PROPERTY_KINDS[t] for t in _PROPERTY_KINDS if t in types],
+                kind=next((_PROPERTY_KINDS[t] for t in list(_PROPERTY_KINDS)[:3] if t in types),
+                          "property"),
+                supers=terms(props.get(RDFS + "subPropertyOf", [])),
+                subs=terms(sorted(subproperties.get(x, []), key=lambda n: n.value)),
+                equivalents=terms(props.get(OWL + "equivalentProperty", [])),
+                inverse=terms(props.get(OWL + "inverseOf", [])),
+                domain=terms(props.get(RDFS + "domain", [])),
+                range=terms(props.get(RDFS + "range", [])),
+            )
+            properties.append(entry)
+    classes.sort(key=lambda c: c["label"].lower())
+    properties.sort(key=lambda p: (p["kind"], p["label"].lower()))
+    return {
+        "header": _ontology_header(store),
+        "classes": classes,
+        "properties": properties,
+        "schemes": _schemes(store, labeller),
+        "hierarchy": _class_tree(classes),
+    }
+
+
+def _class_tree(classes: list[dict]) -> list[dict]:
+    """The ctip class hierarchy as nested lists (only ctip superclasses count)."""
+    by_iri = {c["iri"]: c for c in classes}
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for c in classes:
+        parents = [s["iri"] for s in c["supers"] if s.get("iri") in by_iri]
+        for parent in parents or [None]:
+            children[parent].append(c["iri"])
+
+    def node(iri: str, seen: frozenset) -> dict:
+        kids = [node(k, seen | {k}) for k in sorted(children.get(iri, []),
+                key=lambda k: by_iri[k]["label"].lower()) if k not in seen]
+        return {"iri": iri, "local": by_iri[iri]["local"], "label": by_iri[iri]["label"],
+                "children": kids}
+
+    return [node(k, frozenset({k})) for k in
+            sorted(children.get(None, []), key=lambda k: by_iri[k]["label"].lower())]
+
+
+def _ontology_header(store: GraphStore) -> dict:
+    rows = store.query(PREFIX + """
+        SELECT ?p ?o WHERE { <https://w3id.org/ctipgraph/ontology> ?p ?o }""")
+    values: dict[str, list[ox.Term]] = defaultdict(list)
+    for row in rows:
+        values[row["p"].value].append(row["o"])
+
+    def one(prop: str) -> str | None:
+        lits = [v for v in values.get(prop, []) if isinstance(v, ox.Literal)]
+        if lits:
+            return _best(lits)
+        nodes = values.get(prop, [])
+        return nodes[0].value if nodes else None
+
+    return {
+        "title": one(DCTERMS + "title") or "ctipgraph ontology",
+        "description": one(DCTERMS + "description"),
+        "version": one(OWL + "versionInfo"),
+        "version_iri": one(OWL + "versionIRI"),
+        "license": one(DCTERMS + "license"),
+        "created": one(DCTERMS + "created"),
+        "modified": one(DCTERMS + "modified"),
+        "prefix": one("http://purl.org/vocab/vann/preferredNamespacePrefix") or "ctip",
+        "namespace": one("http://purl.org/vocab/vann/preferredNamespaceUri") or CTIP,
+    }
+
+
+def _schemes(store: GraphStore, labeller: Labeller) -> list[dict]:
+    rows = store.query(PREFIX + """
+        SELECT ?scheme ?concept ?p ?o WHERE {
+          ?scheme a skos:ConceptScheme .
+          { ?concept skos:inScheme ?scheme } UNION { ?concept skos:topConceptOf ?scheme }
+          ?concept ?p ?o .
+          VALUES ?p { skos:prefLabel skos:altLabel skos:definition skos:notation skos:broader
+                      skos:topConceptOf rdf:type }
+        }""")
+    concepts: dict[str, dict[str, dict[str, list]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list)))
+    for row in rows:
+        concepts[row["scheme"].value][row["concept"].value][row["p"].value].append(row["o"])
+    scheme_rows = store.query(PREFIX + """
+        SELECT ?scheme ?label ?definition WHERE {
+          ?scheme a skos:ConceptScheme .
+          OPTIONAL { ?scheme skos:prefLabel ?label }
+          OPTIONAL { ?scheme skos:definition ?definition }
+        }""")
+    schemes: dict[str, dict] = {}
+    for row in scheme_rows:
+        s = row["scheme"].value
+        entry = schemes.setdefault(s, {"labels": [], "definitions": []})
+        if row["label"] is not None:
+            entry["labels"].append(row["label"])
+        if row["definition"] is not None:
+            entry["definitions"].append(row["definition"])
+    labeller.want(*schemes, *(c for cs in concepts.values() for c in cs))
+    labeller.resolve()
+    out = []
+    for s in sorted(schemes, key=lambda s: _best(schemes[s]["labels"]) or s):
+        ordered = _concept_tree(concepts.get(s, {}), labeller)
+        out.append({
+            "iri": s, "href": href(s), "compact": display_iri(s),
+            "label": _best(schemes[s]["labels"]) or labeller.label(s),
+            "definition": _best(schemes[s]["definitions"]),
+            "concepts": ordered,
+        })
+    return out
+
+
+def _concept_tree(members: dict[str, dict[str, list]], labeller: Labeller) -> list[dict]:
+    """A scheme's concepts in tree order (top concepts first, each followed by its narrower
+    ones), each with its depth."""
+    broader = {c: [b.value for b in props.get(SKOS + "broader", []) if b.value in members]
+               for c, props in members.items()}
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for c in members:
+        for parent in broader[c] or [None]:
+            children[parent].append(c)
+    labels = {c: _best(props.get(SKOS + "prefLabel", [])) or fallback_label(c)
+              for c, props in members.items()}
+    ordered: list[dict] = []
+
+    def walk(parent: str | None, depth: int, seen: frozenset) -> None:
+        for c in sorted(children.get(parent, []), key=lambda c: labels[c].lower()):
+            if c in seen:
+                continue
+            props = members[c]
+            ordered.append({
+                "iri": c, "href": href(c), "compact": display_iri(c), "label": labels[c],
+                "depth": depth,
+                "alt": sorted({a.value for a in props.get(SKOS + "altLabel", [])}),
+                "definition": _best(props.get(SKOS + "definition", [])),
+                "notation": _best(props.get(SKOS + "notation", [])),
+                "types": [term(t, labeller) for t in props.get(RDF_TYPE, [])],
+            })
+            walk(c, depth + 1, seen | {c})
+
+    walk(None, 0, frozenset())
+    return ordered

@@ -1,0 +1,216 @@
+"""Human names for IRIs: prefixes, labels looked up in the store, and links to the browse pages.
+
+Everything here works on plain strings (IRIs, lexical forms) and pyoxigraph terms; the views turn
+terms into small dictionaries (`term()`) that the templates render with one macro.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from flask import url_for
+
+from ..namespaces import PREFIXES as _NAMESPACES
+from ..store import GraphStore
+
+CTIP = "https://w3id.org/ctipgraph/ontology#"
+ONTOLOGY_IRI = "https://w3id.org/ctipgraph/ontology"
+ID = "https://w3id.org/ctipgraph/id/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+OA = "http://www.w3.org/ns/oa#"
+
+RDF_TYPE = RDF + "type"
+
+#: prefix → namespace, for display and for the RDF serializations (ctipgraph's own map first).
+PREFIXES: dict[str, str] = {p: str(ns) for p, ns in _NAMESPACES.items()}
+PREFIXES.setdefault("vann", "http://purl.org/vocab/vann/")
+PREFIXES.setdefault("ctipg", "https://w3id.org/ctipgraph/graph/")
+# Longest namespace first, so that `ctipc:` wins over `id:` for concepts.
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: len(item[1]), reverse=True)
+
+#: label properties in order of preference
+LABEL_PROPERTIES = (
+    SKOS + "prefLabel",
+    RDFS + "label",
+    DCTERMS + "title",
+    "http://xmlns.com/foaf/0.1/name",
+    "https://schema.org/name",
+)
+QUOTE_LABEL_LENGTH = 90
+
+
+def compact(iri: str) -> str | None:
+    """`prefix:local` for an IRI in a known namespace (the local part may hold slashes)."""
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return None
+
+
+def display_iri(iri: str) -> str:
+    return compact(iri) or iri
+
+
+def is_internal(iri: str) -> bool:
+    """An IRI with a page of its own in this application."""
+    return iri.startswith(ID) or iri.startswith(CTIP) or iri == ONTOLOGY_IRI
+
+
+def id_path(iri: str) -> tuple[str, str | None]:
+    """(path under /id/, fragment) of a data IRI."""
+    rest = iri[len(ID):]
+    path, _, fragment = rest.partition("#")
+    return path, (fragment or None)
+
+
+def href(iri: str) -> str:
+    """Where a link to `iri` goes: its page here when it has one, else the IRI itself."""
+    if iri.startswith(ID):
+        path, fragment = id_path(iri)
+        if not path:
+            return url_for("browse.home")
+        return url_for("browse.resource", path=path, _anchor=fragment)
+    if iri.startswith(CTIP):
+        return url_for("browse.ontology", _anchor=iri[len(CTIP):])
+    if iri == ONTOLOGY_IRI:
+        return url_for("browse.ontology")
+    return iri
+
+
+def class_href(iri: str) -> str:
+    """The instance list of a class."""
+    if iri.startswith(CTIP) and "/" not in iri[len(CTIP):]:
+        return url_for("browse.class_page", name=iri[len(CTIP):])
+    return url_for("browse.class_by_iri", iri=iri)
+
+
+def _lang_rank(literal: ox.Literal) -> int:
+    lang = literal.language
+    if lang is None:
+        return 1
+    if lang == "en" or lang.startswith("en-"):
+        return 0
+    return 2
+
+
+def _values(iris: Iterable[str]) -> str:
+    return " ".join(f"<{i}>" for i in iris)
+
+
+def _chunks(items: list[str], size: int = 300) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def lookup_labels(store: GraphStore, iris: Iterable[str], *, quotes: bool = True) -> dict[str, str]:
+    """The best label of each IRI that has one (passages: the start of their quote)."""
+    wanted = sorted({i for i in iris if i and "<" not in i and ">" not in i and " " not in i})
+    best: dict[str, tuple[int, int, str]] = {}
+    props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    rank = {p: n for n, p in enumerate(LABEL_PROPERTIES)}
+    for chunk in _chunks(wanted):
+        query = f"""
+            SELECT ?x ?p ?l WHERE {{
+              VALUES ?x {{ {_values(chunk)} }}
+              VALUES ?p {{ {props} }}
+              ?x ?p ?l FILTER(isLiteral(?l))
+            }}"""
+        for row in store.query(query):
+            x, p, literal = row["x"].value, row["p"].value, row["l"]
+            key = (rank[p], _lang_rank(literal), literal.value)
+            if x not in best or key < best[x]:
+                best[x] = key
+    labels = {x: key[2] for x, key in best.items()}
+    if quotes:
+        missing = [i for i in wanted if i not in labels]
+        for chunk in _chunks(missing):
+            query = f"""
+                PREFIX oa: <{OA}>
+                SELECT ?x (SAMPLE(?exact) AS ?q) WHERE {{
+                  VALUES ?x {{ {_values(chunk)} }}
+                  ?x oa:hasSelector ?sel . ?sel oa:exact ?exact .
+                }} GROUP BY ?x"""
+            for row in store.query(query):
+                if row["q"] is not None:
+                    labels[row["x"].value] = "“" + shorten(row["q"].value) + "”"
+    return labels
+
+
+def shorten(text: str, length: int = QUOTE_LABEL_LENGTH) -> str:
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def fallback_label(iri: str) -> str:
+    """A readable name for an IRI without a label: its compact form, or its last segment."""
+    if iri.startswith(ID):
+        return iri[len(ID):]
+    short = compact(iri)
+    if short:
+        return short
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
+
+
+class Labeller:
+    """Collects IRIs while a page is put together, then resolves all their labels in one go."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.labels: dict[str, str] = {}
+        self.pending: set[str] = set()
+
+    def want(self, *iris: str) -> None:
+        self.pending.update(i for i in iris if i not in self.labels)
+
+    def resolve(self) -> None:
+        if self.pending:
+            self.labels.update(lookup_labels(self.store, self.pending))
+            self.pending.clear()
+
+    def label(self, iri: str) -> str:
+        if iri in self.pending:
+            self.resolve()
+        return self.labels.get(iri) or fallback_label(iri)
+
+    def has_label(self, iri: str) -> bool:
+        return iri in self.labels
+
+
+def term(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, labeller: Labeller) -> dict:
+    """A template-friendly description of an RDF term."""
+    if isinstance(node, ox.NamedNode):
+        iri = node.value
+        return {
+            "kind": "iri",
+            "iri": iri,
+            "label": labeller.label(iri),
+            "labelled": labeller.has_label(iri),
+            "compact": display_iri(iri),
+            "href": href(iri),
+            "internal": is_internal(iri),
+        }
+    if isinstance(node, ox.Literal):
+        datatype = node.datatype.value if node.datatype is not None else None
+        shown_type = None
+        if datatype and datatype not in (XSD + "string", RDF + "langString"):
+            shown_type = display_iri(datatype)
+        return {"kind": "literal", "value": node.value, "lang": node.language,
+                "datatype": shown_type}
+    if isinstance(node, ox.BlankNode):
+        return {"kind": "bnode", "value": "_:" + node.value}
+    return {"kind": "literal", "value": str(node), "lang": None, "datatype": None}
+
+
+def ntriples(node: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
+    """The N-Triples form of a term (what /trace expects for an object)."""
+    return str(node)

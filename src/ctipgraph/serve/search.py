@@ -1,0 +1,318 @@
+"""Full-text search over labels, acronyms and passage text, with SQLite FTS5 (standard library).
+
+The index is built from the store on first use: one row per resource with its labels
+(rdfs:label, skos:prefLabel, skos:altLabel, dcterms:title), its acronyms (ctip:acronym) and, for a
+passage, its quote (oa:exact). It lives in memory (stores made from --data files), or in a file:
+`SEARCH_INDEX` (a path) when the app is given one, else `search.sqlite` inside the on-disk store's
+folder (data/store/, rebuilt with it); a file whose fingerprint (the store's FINGERPRINT and size)
+differs from the store's is rebuilt. Ranking is BM25 with labels and
+acronyms weighted above passage text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, request, url_for
+
+from ..store import GraphStore
+from .app import get_store
+from .labels import (
+    CTIP,
+    DCTERMS,
+    OA,
+    RDFS,
+    SKOS,
+    Labeller,
+    class_href,
+    display_iri,
+    href,
+)
+from .render import JSON_TWIN, alternates_for, html_response, json_response, negotiate
+
+bp = Blueprint("search", __name__, template_folder="templates")
+blueprint = bp
+
+SCHEMA_VERSION = "1"
+LABEL_PROPS = (SKOS + "prefLabel", RDFS + "label", SKOS + "altLabel", DCTERMS + "title")
+ACRONYM = CTIP + "acronym"
+#: BM25 column weights: iri, label, labels, acronyms, text, types
+WEIGHTS = (0.0, 10.0, 6.0, 8.0, 1.0, 0.0)
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 500
+OPEN, CLOSE = "\x02", "\x03"  # snippet highlight markers, turned into <mark> by the template
+
+
+@dataclass
+class Hit:
+    iri: str
+    label: str
+    types: list[str]
+    snippet: list[tuple[str, bool]]  # (text, highlighted)
+    field: str
+    score: float
+
+    def as_json(self) -> dict:
+        return {"iri": self.iri, "label": self.label, "types": self.types,
+                "field": self.field, "score": round(self.score, 4),
+                "snippet": "".join(f"[{t}]" if hl else t for t, hl in self.snippet)}
+
+
+@dataclass
+class Group:
+    cls: str | None
+    label: str
+    hits: list[Hit] = field(default_factory=list)
+
+
+def _fingerprint(store: GraphStore) -> str:
+    location = getattr(store, "location", None)
+    stamp = ""
+    if location is not None:
+        stamp_file = Path(location) / "FINGERPRINT"
+        if stamp_file.is_file():
+            stamp = stamp_file.read_text().strip()
+    return f"{SCHEMA_VERSION}:{len(store)}:{stamp}"
+
+
+def fts_query(text: str, *, any_word: bool = False) -> str | None:
+    """A safe FTS5 query from what a person typed: every word must occur, the last one may be the
+    start of a word. None when there is no word at all."""
+    words = re.findall(r"\w+", text.lower())
+    if not words:
+        return None
+    words = words[:16]
+    parts = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
+    return (" OR " if any_word else " ").join(parts)
+
+
+def _split_snippet(snippet: str) -> list[tuple[str, bool]]:
+    parts: list[tuple[str, bool]] = []
+    for chunk in re.split(f"({OPEN}.*?{CLOSE})", snippet, flags=re.S):
+        if not chunk:
+            continue
+        if chunk.startswith(OPEN) and chunk.endswith(CLOSE):
+            parts.append((chunk[1:-1], True))
+        else:
+            parts.append((chunk.replace(OPEN, "").replace(CLOSE, ""), False))
+    return parts
+
+
+class SearchIndex:
+    """An FTS5 index of a store, built once (thread-safe: one connection behind a lock)."""
+
+    def __init__(self, store: GraphStore, path: Path | None = None) -> None:
+        self.store = store
+        self.path = path
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _rows(self) -> list[tuple[str, str, str, str, str, str]]:
+        store = self.store
+        labels: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        acronyms: dict[str, list[str]] = defaultdict(list)
+        props = " ".join(f"<{p}>" for p in (*LABEL_PROPS, ACRONYM))
+        for row in store.query(f"""
+                SELECT ?s ?p ?l WHERE {{
+                  VALUES ?p {{ {props} }}
+                  ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l))
+                }}"""):
+            s, p, lit = row["s"].value, row["p"].value, row["l"]
+            if p == ACRONYM:
+                acronyms[s].append(lit.value)
+            else:
+                lang = lit.language
+                rank = LABEL_PROPS.index(p) * 3 + (0 if lang in (None, "en") else 1)
+                labels[s].append((rank, lit.value))
+        texts: dict[str, list[str]] = defaultdict(list)
+        for row in store.query(f"""
+                SELECT ?s ?exact WHERE {{
+                  ?s <{OA}hasSelector> ?sel . ?sel <{OA}exact> ?exact FILTER(isIRI(?s))
+                }}"""):
+            texts[row["s"].value].append(row["exact"].value)
+        subjects = set(labels) | set(acronyms) | set(texts)
+        types: dict[str, list[str]] = defaultdict(list)
+        for row in store.query("SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }"):
+            s = row["s"].value
+            if s in subjects:
+                types[s].append(row["t"].value)
+        rows = []
+        for s in sorted(subjects):
+            ranked = sorted(set(labels.get(s, [])))
+            best = ranked[0][1] if ranked else ""
+            others = sorted({v for _, v in ranked} - {best})
+            rows.append((s, best, " | ".join(others), " ".join(sorted(set(acronyms.get(s, [])))),
+                         "\n".join(texts.get(s, [])), " ".join(sorted(types.get(s, [])))))
+        return rows
+
+    def _create(self, conn: sqlite3.Connection, fingerprint: str) -> None:
+        conn.executescript("""
+            DROP TABLE IF EXISTS meta;
+            DROP TABLE IF EXISTS docs;
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+            CREATE VIRTUAL TABLE docs USING fts5(
+                iri UNINDEXED, label, labels, acronyms, text, types UNINDEXED,
+                tokenize = 'unicode61 remove_diacritics 2'
+            );""")
+        conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", self._rows())
+        conn.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+        conn.commit()
+
+    def _open(self) -> sqlite3.Connection:
+        fingerprint = _fingerprint(self.store)
+        if self.path is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            self._create(conn, fingerprint)
+            return conn
+        if self.path.is_file():
+            conn = sqlite3.connect(str(self.path), check_same_thread=False)
+            try:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+                if row and row[0] == fingerprint:
+                    return conn
+            except sqlite3.DatabaseError:
+                pass
+            conn.close()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.path.parent)
+        os.close(fd)
+        try:
+            conn = sqlite3.connect(tmp)
+            self._create(conn, fingerprint)
+            conn.close()
+            os.replace(tmp, self.path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return sqlite3.connect(str(self.path), check_same_thread=False)
+
+    def connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = self._open()
+        return self._conn
+
+    # -- searching --------------------------------------------------------------------------
+
+    def search(self, text: str, limit: int = DEFAULT_LIMIT) -> list[Hit]:
+        hits = self._search(fts_query(text), limit)
+        if not hits and len(re.findall(r"\w+", text)) > 1:
+            hits = self._search(fts_query(text, any_word=True), limit)
+        return hits
+
+    def _search(self, query: str | None, limit: int) -> list[Hit]:
+        if query is None:
+            return []
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        sql = f"""
+            SELECT iri, label, types, bm25(docs, {weights}) AS score,
+                   snippet(docs, 4, '{OPEN}', '{CLOSE}', '…', 24) AS text_snippet,
+                   highlight(docs, 1, '{OPEN}', '{CLOSE}') AS label_hl,
+                   highlight(docs, 2, '{OPEN}', '{CLOSE}') AS labels_hl,
+                   highlight(docs, 3, '{OPEN}', '{CLOSE}') AS acronyms_hl
+            FROM docs WHERE docs MATCH ? ORDER BY score LIMIT ?"""
+        with self._lock:
+            conn = self.connection()
+            try:
+                rows = conn.execute(sql, (query, limit)).fetchall()
+            except sqlite3.OperationalError:
+                return []
+        hits = []
+        for iri, label, types, score, text_snip, label_hl, labels_hl, acr_hl in rows:
+            if OPEN in (label_hl or ""):
+                fld, snip = "label", label_hl
+            elif OPEN in (acr_hl or ""):
+                fld, snip = "acronym", acr_hl
+            elif OPEN in (labels_hl or ""):
+                fld, snip = "alternative label", labels_hl
+            else:
+                fld, snip = "text", text_snip
+            hits.append(Hit(iri=iri, label=label, types=types.split() if types else [],
+                            snippet=_split_snippet(snip or ""), field=fld, score=-score))
+        return hits
+
+
+def get_index() -> SearchIndex:
+    app = current_app
+    index = app.extensions.get("ctipgraph.search")
+    if index is None:
+        with _INDEX_LOCK:
+            index = app.extensions.get("ctipgraph.search")
+            if index is None:
+                store = get_store()
+                path = app.config.get("SEARCH_INDEX")
+                if path is None and getattr(store, "location", None) is not None:
+                    path = Path(store.location) / "search.sqlite"
+                index = SearchIndex(store, Path(path) if path else None)
+                app.extensions["ctipgraph.search"] = index
+    return index
+
+
+_INDEX_LOCK = threading.Lock()
+
+
+def _main_type(types: list[str]) -> str | None:
+    ctip = sorted(t for t in types if t.startswith(CTIP))
+    if ctip:
+        return ctip[0]
+    return sorted(types)[0] if types else None
+
+
+def group_hits(hits: list[Hit], labeller: Labeller) -> list[Group]:
+    groups: dict[str | None, Group] = {}
+    labeller.want(*(t for h in hits for t in h.types))
+    labeller.resolve()
+    for h in hits:
+        cls = _main_type(h.types)
+        if cls not in groups:
+            groups[cls] = Group(cls, labeller.label(cls) if cls else "other")
+        groups[cls].hits.append(h)
+    return list(groups.values())  # in the order of each group's best hit
+
+
+@bp.get("/search")
+@bp.get("/search.<suffix>")
+def search(suffix: str | None = None):
+    if suffix not in (None, "json"):
+        abort(404)
+    q = request.args.get("q", "").strip()
+    try:
+        limit = min(MAX_LIMIT, max(1, int(request.args.get("limit", DEFAULT_LIMIT))))
+    except ValueError:
+        limit = DEFAULT_LIMIT
+    hits = get_index().search(q, limit) if q else []
+    labeller = Labeller(get_store())
+    groups = group_hits(hits, labeller)
+    query = request.query_string.decode()
+    alternates = alternates_for(url_for("search.search"), [JSON_TWIN], query)
+    fmt = suffix or negotiate([JSON_TWIN])
+    if fmt == "json":
+        return json_response({
+            "q": q, "count": len(hits),
+            "groups": [{"class": g.cls, "label": g.label,
+                        "results": [h.as_json() for h in g.hits]} for g in groups],
+        }, alternates)
+    view = [{
+        "cls": g.cls, "label": g.label,
+        "class_href": class_href(g.cls) if g.cls else None,
+        "hits": [{"iri": h.iri, "href": href(h.iri), "compact": display_iri(h.iri),
+                  "label": h.label or labeller.label(h.iri), "field": h.field,
+                  "snippet": h.snippet} for h in g.hits],
+    } for g in groups]
+    return html_response("search.html", alternates, q=q, groups=view, count=len(hits),
+                         limit=limit)
+
+
+def warm(app) -> None:  # pragma: no cover - used by long-running servers
+    """Build the index now (e.g. in a thread at start-up) instead of on the first search."""
+    with app.app_context():
+        get_index().connection()
+

@@ -1,0 +1,307 @@
+"""`/sparql`: a read-only SPARQL 1.1 Protocol endpoint over the store.
+
+- query by GET `?query=`, by POST form (`query=`) or by POST `application/sparql-query`;
+  `default-graph-uri` / `named-graph-uri` (repeatable) replace the query's own FROM clauses;
+- results by content negotiation (Accept, with q-values) or a `format` parameter;
+- refused with 4xx: SPARQL Update (any form, `update=`, `application/sparql-update`), LOAD,
+  SERVICE (no federation), queries longer than MAX_QUERY_LENGTH; 400 with the parser's message
+  for malformed queries; 504 when a query runs longer than QUERY_TIMEOUT (its worker process is
+  killed); at most MAX_RESULT_ROWS solutions or triples (`X-CTIP-Truncated: true`, and a
+  top-level `"truncated"` note in SPARQL JSON results);
+- without a query: the SPARQL 1.1 Service Description (or, for browsers, the query editor).
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    redirect,
+    request,
+)
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from ..namespaces import PREFIXES
+from ..sparqltext import analyse
+from .app import get_store
+from .service import RDF_MEDIA_TYPES, negotiate_rdf, service_description
+from .workers import Job, PoolBusy, QueryPool, QueryTimeout, Reply, WorkerDied, execute
+
+bp = Blueprint("sparql", __name__)
+
+JSON_RESULTS = "application/sparql-results+json"
+XML_RESULTS = "application/sparql-results+xml"
+CSV = "text/csv"
+TSV = "text/tab-separated-values"
+
+#: media types offered for SELECT/ASK results, best first; aliases map to the canonical type
+TABULAR: dict[str, str] = {
+    JSON_RESULTS: JSON_RESULTS,
+    XML_RESULTS: XML_RESULTS,
+    CSV: CSV,
+    TSV: TSV,
+    "application/json": JSON_RESULTS,
+    "application/xml": XML_RESULTS,
+    "text/xml": XML_RESULTS,
+}
+#: media types offered for CONSTRUCT/DESCRIBE results, best first
+GRAPH: dict[str, str] = {
+    **{media: media for media in RDF_MEDIA_TYPES},
+    "application/x-turtle": "text/turtle",
+    "application/json": "application/ld+json",
+    "application/xml": "application/rdf+xml",
+    "text/plain": "application/n-triples",
+}
+#: the `format` parameter: name → (tabular, graph) media types
+FORMATS: dict[str, tuple[str | None, str | None]] = {
+    "json": (JSON_RESULTS, "application/ld+json"),
+    "srj": (JSON_RESULTS, None),
+    "xml": (XML_RESULTS, "application/rdf+xml"),
+    "srx": (XML_RESULTS, None),
+    "csv": (CSV, None),
+    "tsv": (TSV, None),
+    "turtle": (None, "text/turtle"),
+    "ttl": (None, "text/turtle"),
+    "ntriples": (None, "application/n-triples"),
+    "nt": (None, "application/n-triples"),
+    "jsonld": (None, "application/ld+json"),
+    "json-ld": (None, "application/ld+json"),
+    "rdfxml": (None, "application/rdf+xml"),
+    "rdf": (None, "application/rdf+xml"),
+    "trig": (None, "application/trig"),
+    "nquads": (None, "application/n-quads"),
+    "nq": (None, "application/n-quads"),
+}
+_TEXTUAL = ("text/", "application/sparql-results+xml", "application/rdf+xml")
+QUERY_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "X-CTIP-Truncated, X-CTIP-Max-Rows, Content-Length",
+}
+
+
+class Refused(HTTPException):
+    """A request the endpoint answers with a 4xx/5xx and a plain-text message."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None) -> None:
+        super().__init__(message)
+        self.code = status
+        self.extra_headers = headers or {}
+
+
+def init_app(app: Flask) -> None:
+    """Start the query workers (before the server starts any thread)."""
+    size = int(app.config.get("QUERY_WORKERS") or 0)
+    if size > 0:
+        app.extensions["ctipgraph.pool"] = QueryPool(app.extensions["ctipgraph.store"], size)
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    response.headers.update(CORS_HEADERS)
+    return response
+
+
+@bp.errorhandler(Refused)
+def _refused(error: Refused):
+    return _plain(error.code, error.description, error.extra_headers)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    return _plain(error.code or 500, error.description or error.name)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(error: Exception):  # never a traceback
+    current_app.logger.exception("SPARQL endpoint error")
+    return _plain(500, f"internal error: {type(error).__name__}")
+
+
+def _plain(status: int, message: str, headers: dict | None = None) -> Response:
+    response = Response(message.rstrip("\n") + "\n", status=status,
+                        mimetype="text/plain", headers=headers or {})
+    response.headers.update(CORS_HEADERS)
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+@bp.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
+def endpoint():
+    if request.method == "OPTIONS":
+        return Response(status=204, headers={
+            "Allow": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Content-Type, Accept",
+            "Access-Control-Max-Age": "86400",
+        })
+    params, query = _read_request()
+    if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
+        raise Refused(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+    if query is None:
+        if request.method == "POST":
+            raise Refused(400, "No query: give it as the query parameter or as the body.")
+        return _no_query()
+    limit = current_app.config["MAX_QUERY_LENGTH"]
+    if len(query) > limit:
+        raise Refused(413, f"The query is {len(query)} characters long; the limit is {limit}.")
+    text = analyse(query)
+    if text.uses_load:
+        raise Refused(403, "LOAD is not allowed: this endpoint is read-only.")
+    if text.is_update:
+        raise Refused(403, f"This endpoint is read-only: SPARQL Update ({text.operation}) is "
+                           "not accepted.")
+    if text.uses_service:
+        raise Refused(403, "SERVICE is not allowed: this endpoint does not query other "
+                           "endpoints (no federated queries).")
+    tabular, graph = _formats(params)
+    store = get_store()
+    job = Job(
+        query=query,
+        options=store.dataset_options(query, params.getlist("default-graph-uri"),
+                                      params.getlist("named-graph-uri"),
+                                      has_dataset=text.has_dataset),
+        base_iri=request.base_url,
+        prefixes=QUERY_PREFIXES,
+        tabular=tabular,
+        graph=graph,
+        max_rows=int(current_app.config["MAX_RESULT_ROWS"]),
+        output_prefixes=QUERY_PREFIXES,
+    )
+    return _respond(_run(job))
+
+
+def _read_request() -> tuple[MultiDict, str | None]:
+    """The protocol parameters and the query text of a GET or POST request."""
+    params = MultiDict(request.args)
+    if request.method == "GET":
+        return params, _single(params.getlist("query"))
+    limit = current_app.config["MAX_QUERY_LENGTH"]
+    if request.content_length is not None and request.content_length > 4 * limit + 4096:
+        raise Refused(413, f"The request body is too large (queries are limited to {limit} "
+                           "characters).")
+    media_type = request.mimetype
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise Refused(415, f"Unsupported charset {charset!r}: send the query as UTF-8.")
+    if media_type == "application/x-www-form-urlencoded":
+        for key, value in request.form.items(multi=True):
+            params.add(key, value)
+        return params, _single(params.getlist("query"))
+    if media_type == "application/sparql-query":
+        try:
+            text = request.get_data().decode("utf-8")
+        except UnicodeDecodeError:
+            raise Refused(400, "The query is not valid UTF-8.") from None
+        if "query" in params:
+            raise Refused(400, "Give the query either in the body or as ?query=, not both.")
+        return params, text
+    if media_type == "application/sparql-update":
+        raise Refused(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+    if not media_type and not request.get_data() and "query" in params:
+        return params, _single(params.getlist("query"))  # POST ?query=… with an empty body
+    raise Refused(415, "POST a query as application/x-www-form-urlencoded (query=…) or as "
+                       "application/sparql-query; got "
+                       f"{media_type or 'no Content-Type'}.")
+
+
+def _single(values: list[str]) -> str | None:
+    if len(values) > 1:
+        raise Refused(400, "Exactly one query parameter is allowed.")
+    return values[0] if values else None
+
+
+def _formats(params: MultiDict) -> tuple[str | None, str | None]:
+    """The media types to answer in, for tabular and for graph results (None: not acceptable)."""
+    name = params.get("format") or params.get("output") or params.get("results")
+    if name:
+        key = name.strip().lower()
+        if key in FORMATS:
+            return FORMATS[key]
+        media = key.split(";")[0].strip()
+        if media in TABULAR or media in GRAPH:
+            return TABULAR.get(media), GRAPH.get(media)
+        raise Refused(400, f"Unknown format {name!r}: use one of {', '.join(FORMATS)} or a "
+                           "media type.")
+    accept = request.accept_mimetypes
+    if not accept:
+        return JSON_RESULTS, "text/turtle"
+    tabular = accept.best_match(list(TABULAR))
+    graph = accept.best_match(list(GRAPH))
+    return (TABULAR[tabular] if tabular else None), (GRAPH[graph] if graph else None)
+
+
+def _run(job: Job) -> Reply:
+    timeout = float(current_app.config["QUERY_TIMEOUT"])
+    pool: QueryPool | None = current_app.extensions.get("ctipgraph.pool")
+    if pool is None:
+        return execute(get_store().store, job)
+    try:
+        return pool.run(job, timeout)
+    except QueryTimeout:
+        current_app.logger.warning("query stopped after %.3g s", timeout)
+        raise Refused(504, f"The query ran longer than the time limit of {timeout:g} s and was "
+                           "stopped. Narrow it down (LIMIT, more specific patterns).") from None
+    except PoolBusy:
+        raise Refused(503, "All query workers are busy; try again shortly.",
+                      {"Retry-After": "5"}) from None
+    except WorkerDied:
+        raise Refused(500, "The query worker stopped unexpectedly (out of memory?).") from None
+
+
+def _respond(reply: Reply) -> Response:
+    if reply.status != 200:
+        message = reply.body.decode("utf-8", "replace")
+        if reply.status == 406:
+            message += (". Ask for one of: " + ", ".join(dict.fromkeys(TABULAR.values()))
+                        + " (SELECT/ASK) or " + ", ".join(RDF_MEDIA_TYPES)
+                        + " (CONSTRUCT/DESCRIBE), or use the format parameter.")
+        raise Refused(reply.status, message)
+    body = reply.body
+    headers = {"Vary": "Accept"}
+    max_rows = current_app.config["MAX_RESULT_ROWS"]
+    if reply.truncated:
+        headers["X-CTIP-Truncated"] = "true"
+        headers["X-CTIP-Max-Rows"] = str(max_rows)
+        if reply.media_type == JSON_RESULTS and body.endswith(b"}"):
+            note = json.dumps({
+                "truncated": True,
+                "maxRows": max_rows,
+                "note": f"Only the first {max_rows} results are given (the endpoint's limit); "
+                        "use LIMIT/OFFSET to page through them.",
+            })
+            body = body[:-1] + b"," + note[1:].encode()
+    mimetype = reply.media_type
+    if mimetype.startswith(_TEXTUAL):
+        mimetype += "; charset=utf-8"
+    return Response(body, status=200, content_type=mimetype, headers=headers)
+
+
+def _no_query() -> Response:
+    """GET /sparql without a query: the editor for browsers, else the service description."""
+    offers = ["text/html", *RDF_MEDIA_TYPES]
+    accept = request.accept_mimetypes
+    if accept and accept.best_match(offers) == "text/html" and _has_route("/query"):
+        return redirect("/query", code=303)
+    media = negotiate_rdf(accept)
+    if media is None:
+        raise Refused(406, "The service description is available as "
+                           + ", ".join(RDF_MEDIA_TYPES) + ".")
+    data = service_description(get_store(), request.url_root, request.base_url.rstrip("/"),
+                               media)
+    return Response(data, content_type=_with_charset(media), headers={"Vary": "Accept"})
+
+
+def _with_charset(media: str) -> str:
+    return media + "; charset=utf-8" if media.startswith(_TEXTUAL) else media
+
+
+def _has_route(path: str) -> bool:
+    return any(rule.rule == path for rule in current_app.url_map.iter_rules())
+

@@ -1,0 +1,223 @@
+"""`/trace`: the whole evidence chain of facts — fact → claims → quoted passages (in context) →
+documents → references — as HTML with an SVG diagram, as JSON (`/trace.json`, FactTrace.to_dict)
+and as Turtle (`/trace.ttl`, the RDF behind the facts).
+
+    /trace?s=<IRI>&p=<IRI>&o=<IRI or N-Triples literal>   one fact
+    /trace?iri=<IRI>                                        every claimed fact about a resource
+    /trace?q=<phrase>                                       facts whose quote or names hold it
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request, url_for
+
+from ..evidence import FUNCTIONAL
+from ..trace import FactTrace, TraceError, Tracer, parse_term
+from ..trace_render import render_turtle
+from .app import get_store
+from .charts import Node, layered_svg
+from .labels import Labeller, fallback_label, href, shorten
+from .reader import error_response, passage_name, read_text, reader_href, text_dir
+from .render import JSON_TWIN, RDF_TWINS, alternates_for, html_response, json_response, negotiate
+
+bp = Blueprint("trace", __name__, template_folder="templates")
+
+TTL_TWIN = RDF_TWINS["ttl"]
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 500
+MAX_PHRASE = 200
+
+
+def fact_url(s: str, p: str, o: str) -> str:
+    """The /trace page of a fact given as IRIs and an object in N-Triples form."""
+    obj = o[1:-1] if o.startswith("<") and o.endswith(">") else o
+    return url_for("trace.trace_page") + "?" + urlencode({"s": s, "p": p, "o": obj})
+
+
+def _bare(term: str) -> str:
+    return term[1:-1] if term.startswith("<") and term.endswith(">") else term
+
+
+def term_view(nt: str, label: str) -> dict:
+    """A subject, predicate or object as the template shows it."""
+    if nt.startswith('"'):
+        literal = parse_term(nt)
+        datatype = literal.datatype.value if literal.datatype is not None else ""
+        return {"kind": "literal", "value": literal.value, "lang": literal.language,
+                "datatype": datatype.rsplit("#", 1)[-1] if "XMLSchema#" in datatype else datatype,
+                "label": literal.value}
+    iri = _bare(nt)
+    return {"kind": "iri", "iri": iri, "label": label or fallback_label(iri), "href": href(iri)}
+
+
+def _check(text: str | None, passage) -> str:
+    """Whether the quote is verbatim in the document's text at its offsets."""
+    if text is None:
+        return "no-text"
+    if text[passage.start:passage.end] == passage.quote:
+        return "verbatim"
+    return "elsewhere" if passage.quote and passage.quote in text else "missing"
+
+
+class FactView:
+    """A FactTrace made ready for the page: links, reader anchors, checks and the diagram."""
+
+    def __init__(self, fact: FactTrace, number: int, labeller: Labeller) -> None:
+        self.fact = fact
+        self.id = f"fact-{number}"
+        self.subject = term_view(f"<{fact.subject}>" if not fact.subject.startswith("<")
+                                  else fact.subject, fact.subject_label)
+        self.predicate = term_view(fact.predicate if fact.predicate.startswith("<")
+                                    else f"<{fact.predicate}>", fact.predicate_label)
+        self.object = term_view(fact.object, fact.object_label)
+        self.claims = [self._claim(c, n) for n, c in enumerate(fact.claims, 1)]
+        self.documents = self._documents()
+        labeller.want(*(o["document"] for o in fact.other_values))
+        self.other_values = [
+            dict(o, value=term_view(o["object"], o["label"]), document_href=href(o["document"]),
+                 document_title=labeller.label(o["document"]), claim_href=href(o["claim"]),
+                 trace=fact_url(self.subject["iri"], self.predicate["iri"], o["object"]))
+            for o in fact.other_values]
+        #: one value expected: other values are a disagreement, not more of the same
+        self.functional = self.predicate["iri"] in FUNCTIONAL
+        self.svg = self._diagram()
+
+    @property
+    def title(self) -> str:
+        return f"{self.subject['label']} — {self.predicate['label']} → {self.object['label']}"
+
+    def _claim(self, claim, number: int) -> dict:
+        text = read_text(claim.document.text_file)
+        passages = [{"p": p, "name": passage_name(p.iri), "href": href(p.iri),
+                     "read": reader_href(p.iri) if text is not None else None,
+                     "check": _check(text, p)} for p in claim.passages]
+        references = [{"r": r, "href": href(r.iri),
+                       "read": reader_href(r.iri) if text is not None else None}
+                      for r in claim.references]
+        doc = claim.document
+        return {"c": claim, "number": number, "href": href(claim.iri), "passages": passages,
+                "references": references,
+                "document": {"d": doc, "href": href(doc.iri),
+                             "read": reader_href(doc.iri) if text is not None else None}}
+
+    def _documents(self) -> list[dict]:
+        seen: dict[str, dict] = {}
+        for claim in self.claims:
+            seen.setdefault(claim["document"]["d"].iri, claim["document"])
+        return list(seen.values())
+
+    def _diagram(self):
+        fact = Node("fact", self.subject["label"],
+                    f"{self.predicate['label']} → {self.object['label']}", self.title,
+                    self.subject.get("href"), "fact")
+        claims, passages, documents, references = [], {}, {}, {}
+        edges: list[tuple[str, str]] = []
+        for claim in self.claims:
+            c = claim["c"]
+            claims.append(Node(c.iri, f"claim {claim['number']}", c.method or "claim",
+                               c.iri, claim["href"], "claim"))
+            edges.append(("fact", c.iri))
+            doc = claim["document"]["d"]
+            documents.setdefault(doc.iri, Node(
+                doc.iri, doc.title or doc.iri, " · ".join(
+                    x for x in (doc.publisher, doc.issued) if x),
+                doc.title or doc.iri, claim["document"]["href"], "document"))
+            for passage in claim["passages"]:
+                p = passage["p"]
+                passages.setdefault(p.iri, Node(p.iri, passage["name"], p.quote,
+                                                shorten(p.quote, 300),
+                                                passage["read"] or passage["href"], "passage"))
+                edges.extend([(c.iri, p.iri), (p.iri, doc.iri)])
+            for ref in claim["references"]:
+                r = ref["r"]
+                on_file = " · source on file" if r.source_on_file else ""
+                references.setdefault(r.iri, Node(
+                    r.iri, f"[{r.key}]{on_file}", r.text, shorten(r.text, 300) + on_file,
+                    ref["read"] or ref["href"], "reference"))
+                edges.append((doc.iri, r.iri))
+        return layered_svg(["Fact", "Claims", "Passages", "Documents", "References"],
+                           [[fact], claims, list(passages.values()), list(documents.values()),
+                            list(references.values())],
+                           list(dict.fromkeys(edges)), f"The evidence chain of: {self.title}")
+
+
+def _limit() -> int:
+    try:
+        return min(MAX_LIMIT, max(1, int(request.args.get("limit", DEFAULT_LIMIT))))
+    except ValueError:
+        return DEFAULT_LIMIT
+
+
+@bp.get("/trace", endpoint="trace_page")
+@bp.get("/trace.<suffix>", endpoint="trace_page")
+def trace_page(suffix: str | None = None):
+    if suffix not in (None, "json", "ttl"):
+        return error_response(404, "Not found", "A trace comes as HTML, .json or .ttl.")
+    fmt = suffix or negotiate([JSON_TWIN, TTL_TWIN])
+    as_json = fmt == "json"
+    args = {k: request.args.get(k, "").strip() for k in ("s", "p", "o", "iri", "q")}
+    store = get_store()
+    tracer = Tracer(store, text_dir=text_dir())
+    limit = _limit()
+    try:
+        if args["s"] or args["p"] or args["o"]:
+            missing = [k for k in ("s", "p", "o") if not args[k]]
+            if missing:
+                raise TraceError(f"a fact needs s, p and o (missing: {', '.join(missing)})")
+            found = [(parse_term(args["s"]), parse_term(args["p"]), parse_term(args["o"]))]
+            if not all(isinstance(t, ox.NamedNode) for t in found[0][:2]):
+                raise TraceError("the subject (s) and predicate (p) must be IRIs")
+            mode, about = "fact", None
+        elif args["iri"]:
+            found = tracer.facts_about(args["iri"], limit=limit + 1)
+            mode, about = "iri", args["iri"]
+        elif args["q"]:
+            if len(args["q"]) > MAX_PHRASE:
+                raise TraceError(f"the phrase is longer than {MAX_PHRASE} characters")
+            found = tracer.facts_matching(args["q"], limit=limit + 1)
+            mode, about = "q", args["q"]
+        else:
+            raise TraceError("give a fact (s, p and o), a resource (iri) or a phrase (q)")
+        truncated = len(found) > limit
+        traces = [tracer.trace(*spo) for spo in found[:limit]]
+    except TraceError as error:
+        return error_response(400, "Bad request", str(error), as_json)
+    traces = [t for t in traces if t.claims]
+    if not traces:
+        detail = {"fact": "No claim backs this fact: nothing quotes a passage for it.",
+                  "iri": f"No claimed fact has {about} as its subject or object.",
+                  "q": f"No claimed fact matches “{about}”."}[mode]
+        return error_response(404, "No evidence", detail, as_json)
+    query = request.query_string.decode()
+    alternates = alternates_for(url_for("trace.trace_page"), [JSON_TWIN, TTL_TWIN], query)
+    if fmt == "json":
+        return json_response({"mode": mode, "about": about, "limit": limit,
+                              "truncated": truncated,
+                              "facts": [t.to_dict() for t in traces]}, alternates)
+    if fmt == "ttl":
+        response = Response(render_turtle(store, traces), mimetype=TTL_TWIN.mimetype)
+        response.charset = "utf-8"
+        response.vary.add("Accept")
+        return response
+    labeller = Labeller(store)
+    views = [FactView(t, n, labeller) for n, t in enumerate(traces, 1)]
+    if mode == "fact":
+        heading = views[0].title
+    elif mode == "iri":
+        heading = f"Evidence about {_about_label(views, about)}"
+    else:
+        heading = f"Evidence matching “{about}”"
+    return html_response("trace.html", alternates, facts=views, mode=mode, about=about,
+                         heading=heading, truncated=truncated, limit=limit,
+                         about_href=href(about) if mode == "iri" else None)
+
+
+def _about_label(views: list[FactView], iri: str) -> str:
+    for view in views:
+        for term in (view.subject, view.object):
+            if term.get("iri") == iri:
+                return term["label"]
+    return iri

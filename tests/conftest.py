@@ -1,0 +1,42 @@
+"""Shared test fixtures: the mini graph (tests/fixtures/mini.ttl and the ontology) in a GraphStore,
+and the web application over it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ctipgraph.paths import ONTOLOGY, ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+MINI = FIXTURES / "mini.ttl"
+
+
+def make_store(*extra: Path):
+    """An in-memory GraphStore of the mini graph, the ontology and any extra Turtle files."""
+    from ctipgraph.store import GraphStore
+
+    return GraphStore.from_files([(MINI, None), (ONTOLOGY, None), *((p, None) for p in extra)])
+
+
+def make_app(store, **config):
+    """The web application over `store`, as `ctipgraph serve` builds it."""
+    from ctipgraph.serve import app as app_module
+
+    return app_module.create_app(store, {"TESTING": True, "QUERY_WORKERS": 0, **config})
+
+
+@pytest.fixture(scope="session")
+def mini_store():
+    return make_store()
+
+
+@pytest.fixture(scope="session")
+def browse_app(mini_store):
+    return make_app(mini_store)
+
+
+@pytest.fixture()
+def browse_client(browse_app):
+    return browse_app.test_client()

@@ -1,0 +1,117 @@
+"""The OWL RL rules run inside Oxigraph (ctipgraph.rules) agree with owlrl, and the project store
+keeps their result in its own graph and in a deterministic inferred.ttl."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from ctipgraph.namespaces import CTIP
+from ctipgraph.ontology import load_ontology
+from ctipgraph.paths import ONTOLOGY
+from ctipgraph.reason import infer
+from ctipgraph.rules import materialize
+from ctipgraph.store import INFERRED_FILE, INFERRED_GRAPH, GraphStore
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mini.ttl"
+AXIOMATIC = ("http://www.w3.org/2001/XMLSchema#", "http://www.w3.org/2000/01/rdf-schema#",
+             "http://www.w3.org/2002/07/owl#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+THING = "<http://www.w3.org/2002/07/owl#Thing>"
+
+
+def _lines(data: bytes) -> set[str]:
+    return set(data.decode().splitlines())
+
+
+def test_rules_agree_with_owlrl_on_the_fixture():
+    store = ox.Store()
+    store.load(path=str(ONTOLOGY), format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode("urn:x:ontology"))
+    store.load(path=str(FIXTURE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:x:data"))
+    materialize(store, INFERRED_GRAPH)
+    ours = _lines(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=INFERRED_GRAPH))
+
+    closure = infer(Graph().parse(FIXTURE), load_ontology())
+    nt = closure.inferred.serialize(format="nt", encoding="utf-8")
+    # the same canonical N-Triples as Oxigraph writes
+    theirs = _lines(ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
+                                 format=ox.RdfFormat.N_TRIPLES))
+    # owlrl also states axioms about RDF/OWL/XSD terms themselves and that every property has
+    # domain and range owl:Thing (scm-dom/scm-rng with owl:Thing): nothing a reader learns from
+    theirs = {t for t in theirs
+              if not t[1:].startswith(AXIOMATIC) and not t.endswith(f"{THING} .")}
+    ours_informative = {t for t in ours if not t.endswith(f"{THING} .")}
+    assert ours_informative == theirs
+    assert any(f"<{CTIP.Funder}>" in t for t in ours)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("project")
+    (root / "ttl").mkdir()
+    shutil.copy(FIXTURE, root / "ttl" / "mini.ttl")
+    return root
+
+
+def test_project_store_has_inferences_in_their_graph(project):
+    store = GraphStore.open_project(project / "ttl", project / "store")
+    assert INFERRED_GRAPH.value in store.graphs()
+    funders = {row["f"].value for row in store.query(
+        f"SELECT ?f WHERE {{ GRAPH <{INFERRED_GRAPH.value}> {{ ?f a <{CTIP.Funder}> }} }}")}
+    assert "https://w3id.org/ctipgraph/id/org/usdol" in funders
+
+
+def test_on_disk_store_is_read_only_and_equal_to_the_in_memory_one(project):
+    memory = GraphStore.open_project(project / "ttl", project / "store")
+    disk = GraphStore.open_project(project / "ttl", project / "store", in_memory=False)
+    assert disk.on_disk and not memory.on_disk
+    assert len(disk) == len(memory)
+
+    def named(store: GraphStore) -> set[str]:  # blank nodes are relabelled at each load
+        return {str(q) for q in store.store if "_:" not in str(q)}
+
+    assert named(disk) == named(memory)
+    with pytest.raises((OSError, RuntimeError)):
+        disk.store.add(ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://b"),
+                               ox.NamedNode("http://c")))
+
+
+def test_query_workers_over_the_on_disk_store(project):
+    from ctipgraph.serve.app import create_app
+
+    disk = GraphStore.open_project(project / "ttl", project / "store", in_memory=False)
+    app = create_app(disk, {"QUERY_WORKERS": 1})
+    try:
+        response = app.test_client().get("/sparql", query_string={
+            "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "format": "csv"})
+        assert response.data.decode().split()[1] == str(len(disk))
+    finally:
+        app.extensions["ctipgraph.pool"].close()
+
+
+def test_inferred_ttl_is_deterministic(project, tmp_path):
+    GraphStore.open_project(project / "ttl", project / "store")
+    first = (project / "store" / INFERRED_FILE).read_bytes()
+    GraphStore.open_project(project / "ttl", tmp_path / "store2")
+    second = (tmp_path / "store2" / INFERRED_FILE).read_bytes()
+    assert first == second
+    assert b"@prefix ctip:" in first
+    lines = list(ox.parse(first, format=ox.RdfFormat.TURTLE))
+    assert len(lines) > 500
+
+
+def test_store_is_reused_while_inputs_are_unchanged(project):
+    GraphStore.open_project(project / "ttl", project / "store")
+    stamp = project / "store" / "FINGERPRINT"
+    before = stamp.stat().st_mtime_ns
+    GraphStore.open_project(project / "ttl", project / "store")
+    assert stamp.stat().st_mtime_ns == before
+
+
+def test_no_inferences(project, tmp_path):
+    store = GraphStore.open_project(project / "ttl", tmp_path / "plain", inferences=False)
+    assert INFERRED_GRAPH.value not in store.graphs()
