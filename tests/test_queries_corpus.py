@@ -125,7 +125,7 @@ def test_11_every_mention_of_glo_act(store: GraphStore) -> None:
 
 
 def test_12_working_children_by_year(store: GraphStore) -> None:
-    found = {(r["year"], r["value"], r["unit"], r["ageMin"], r["ageMax"])
+    found = {(r["year"], r["value"], r["unit"], r["ageMin"], r["ageMax"], r["references"])
              for r in rows(store, "12")}
-    assert ("2013", "25.1", "percent", "5", "14") in found
-    assert ("2013", "1216300", "children", "5", "14") in found
+    assert ("2013", "25.1", "percent", "5", "14", "10") in found
+    assert ("2013", "1216300", "children", "5", "14", "10") in found
