@@ -522,3 +522,21 @@ def test_health(client, app):
     assert data["status"] == "ok"
     assert data["graphs"] == 2
     assert data["triples"] == len(app.extensions["ctipgraph.store"])
+
+
+def test_result_cap_xml_and_tsv(limited, client):
+    limited.config["MAX_RESULT_ROWS"] = 2
+    query = "SELECT ?x WHERE { VALUES ?x { 1 2 3 } }"
+    response = client.get("/sparql", query_string={"query": query, "format": "xml"})
+    assert response.headers["X-CTIP-Truncated"] == "true"
+    results = ET.fromstring(response.data).iter("{http://www.w3.org/2005/sparql-results#}result")
+    assert len(list(results)) == 2
+    response = client.get("/sparql", query_string={"query": query, "format": "tsv"})
+    assert response.headers["X-CTIP-Truncated"] == "true"
+    assert response.data.decode().splitlines() == ["?x", "1", "2"]
+
+
+def test_head_is_like_get(client):
+    assert client.head("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+    response = client.head("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.mimetype == "text/turtle"

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from flask import (
     Blueprint,
@@ -23,8 +24,9 @@ from flask import (
     redirect,
     request,
 )
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 
 from ..namespaces import PREFIXES
 from ..sparqltext import analyse
@@ -145,7 +147,7 @@ def endpoint():
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise Refused(403, "This endpoint is read-only: SPARQL Update is not accepted.")
     if query is None:
-        if request.method == "POST":
+        if request.method == "POST":  # (GET and HEAD: the service description)
             raise Refused(400, "No query: give it as the query parameter or as the body.")
         return _no_query()
     limit = current_app.config["MAX_QUERY_LENGTH"]
@@ -180,7 +182,7 @@ def endpoint():
 def _read_request() -> tuple[MultiDict, str | None]:
     """The protocol parameters and the query text of a GET or POST request."""
     params = MultiDict(request.args)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return params, _single(params.getlist("query"))
     limit = current_app.config["MAX_QUERY_LENGTH"]
     if request.content_length is not None and request.content_length > 4 * limit + 4096:
@@ -229,7 +231,13 @@ def _formats(params: MultiDict) -> tuple[str | None, str | None]:
             return TABULAR.get(media), GRAPH.get(media)
         raise Refused(400, f"Unknown format {name!r}: use one of {', '.join(FORMATS)} or a "
                            "media type.")
-    accept = request.accept_mimetypes
+    return _negotiate(request.headers.get("Accept", ""))
+
+
+@lru_cache(maxsize=256)
+def _negotiate(accept_header: str) -> tuple[str | None, str | None]:
+    """Result media types for an Accept header (werkzeug's parsing, q-values; cached)."""
+    accept = parse_accept_header(accept_header, MIMEAccept)
     if not accept:
         return JSON_RESULTS, "text/turtle"
     tabular = accept.best_match(list(TABULAR))
@@ -257,14 +265,14 @@ def _run(job: Job) -> Reply:
 
 def _respond(reply: Reply) -> Response:
     if reply.status != 200:
-        message = reply.body.decode("utf-8", "replace")
+        message = bytes(reply.body).decode("utf-8", "replace")
         if reply.status == 406:
             message += (". Ask for one of: " + ", ".join(dict.fromkeys(TABULAR.values()))
                         + " (SELECT/ASK) or " + ", ".join(RDF_MEDIA_TYPES)
                         + " (CONSTRUCT/DESCRIBE), or use the format parameter.")
         raise Refused(reply.status, message)
     body = reply.body
-    headers = {"Vary": "Accept"}
+    headers = {"Vary": "Accept", "Content-Length": str(len(body))}
     max_rows = current_app.config["MAX_RESULT_ROWS"]
     if reply.truncated:
         headers["X-CTIP-Truncated"] = "true"
@@ -277,10 +285,19 @@ def _respond(reply: Reply) -> Response:
                         "use LIMIT/OFFSET to page through them.",
             })
             body = body[:-1] + b"," + note[1:].encode()
+            headers["Content-Length"] = str(len(body))
     mimetype = reply.media_type
     if mimetype.startswith(_TEXTUAL):
         mimetype += "; charset=utf-8"
-    return Response(body, status=200, content_type=mimetype, headers=headers)
+    return Response(_chunks(body), status=200, content_type=mimetype, headers=headers)
+
+
+def _chunks(body: bytes | bytearray, size: int = 1 << 20):
+    """The body in pieces of at most `size` bytes: a large result is never copied whole."""
+    if len(body) <= size:
+        return [bytes(body)]
+    view = memoryview(body)
+    return (bytes(view[i:i + size]) for i in range(0, len(body), size))
 
 
 def _no_query() -> Response:

@@ -61,7 +61,7 @@ class Reply:
 
     status: int
     media_type: str
-    body: bytes = b""
+    body: bytes | bytearray = b""
     kind: str = ""  # "boolean", "solutions", "triples" or "" on errors
     truncated: bool = False
     rows: int | None = None  # solutions or triples in the body
@@ -95,6 +95,18 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
         chunks.append(chunk)
         size -= len(chunk)
     return b"".join(chunks)
+
+
+def _recv_into(sock: socket.socket, size: int) -> bytearray:
+    """`size` bytes into one buffer (no second copy: results may be large)."""
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    while view:
+        received = sock.recv_into(view)
+        if not received:
+            raise EOFError
+        view = view[received:]
+    return buffer
 
 
 def _recv(sock: socket.socket) -> object:
@@ -137,13 +149,30 @@ def execute(store: ox.Store, job: Job) -> Reply:
         return _error(500, f"query evaluation failed: {type(error).__name__}: {error}")
 
 
+# The fewest bytes one solution takes in a serialization (`{}` plus a comma, `<result/>`, a line
+# break): a body shorter than max_rows times this cannot hold more than max_rows solutions.
+_MIN_ROW_BYTES = {ox.QueryResultsFormat.JSON: 2, ox.QueryResultsFormat.XML: 9,
+                  ox.QueryResultsFormat.TSV: 1, ox.QueryResultsFormat.CSV: 1}
+
+
 def _solutions(results: ox.QuerySolutions, job: Job) -> Reply:
     """Serialize SELECT results, at most job.max_rows of them, all inside Oxigraph.
 
-    TSV first: one solution per line (line breaks inside literals are escaped), so the rows are
-    counted and cut by bytes, then the cut TSV is parsed back and written in the asked format.
+    Most results are small: they are written once, straight in the asked format. A body long
+    enough to hold more than max_rows solutions is counted in TSV (one solution per line, line
+    breaks inside literals escaped), cut by bytes, parsed back and written in the asked format.
+    CSV, which cannot be parsed back, always goes through TSV.
     """
-    tsv = results.serialize(format=ox.QueryResultsFormat.TSV)
+    fmt = ox.QueryResultsFormat.from_media_type(job.tabular)
+    if fmt in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML):
+        body = results.serialize(format=fmt)
+        if len(body) <= job.max_rows * _MIN_ROW_BYTES[fmt]:
+            return Reply(200, job.tabular, body, kind="solutions")
+        tsv = ox.parse_query_results(body, format=fmt).serialize(
+            format=ox.QueryResultsFormat.TSV)
+    else:
+        body = None
+        tsv = results.serialize(format=ox.QueryResultsFormat.TSV)
     rows = tsv.count(b"\n") - 1
     truncated = rows > job.max_rows
     if truncated:
@@ -152,10 +181,9 @@ def _solutions(results: ox.QuerySolutions, job: Job) -> Reply:
             cut = tsv.index(b"\n", cut + 1)
         tsv = tsv[: cut + 1]
         rows = job.max_rows
-    fmt = ox.QueryResultsFormat.from_media_type(job.tabular)
     if fmt == ox.QueryResultsFormat.TSV:
         body = tsv
-    else:
+    elif truncated or body is None:
         body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt)
     return Reply(200, job.tabular, body, kind="solutions", truncated=truncated, rows=rows)
 
@@ -294,7 +322,7 @@ class QueryPool:
             (size,) = _LENGTH.unpack(_recv_exact(worker.sock, _LENGTH.size))
             worker.sock.settimeout(max(5.0, timeout))
             header, length = pickle.loads(_recv_exact(worker.sock, size))
-            body = _recv_exact(worker.sock, length) if length else b""
+            body = _recv_into(worker.sock, length) if length else b""
             worker.sock.settimeout(None)
         except TimeoutError:
             self.killed += 1
