@@ -99,3 +99,10 @@ def test_cli_errors() -> None:
     assert bad.returncode == 2 and "not an IRI" in bad.stderr
     none = _cli("--search", "zzzz-nothing")
     assert none.returncode == 1 and "no claimed fact" in none.stderr
+
+
+def test_text_says_when_documents_disagree() -> None:
+    tier = _cli("--fact", TIER_2017, f"{CTIP}tier", f"{ID}concept/tier/tier-3")
+    assert tier.returncode == 0, tier.stderr
+    assert "the documents disagree" in tier.stdout
+    assert "tier-2-watch-list" in tier.stdout.split("the documents disagree", 1)[1]

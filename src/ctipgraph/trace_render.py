@@ -7,9 +7,12 @@ import textwrap
 
 import pyoxigraph as ox
 
+from .evidence import FUNCTIONAL
 from .namespaces import sparql_prologue
 from .store import GraphStore
 from .trace import FactTrace
+
+OTHER_VALUES_SHOWN = 10
 
 
 def _named(iri_text: str, label: str) -> str:
@@ -64,9 +67,15 @@ def render_text(fact: FactTrace, width: int = 100) -> str:
             lines.append("    cites: no reference in the quoted passage(s)")
     if fact.other_values:
         lines.append("")
-        lines.append("  other documents give a different value:")
-        for other in fact.other_values:
+        if fact.predicate.strip("<>") in FUNCTIONAL:
+            lines.append("  the documents disagree: this property takes one value; also claimed:")
+        else:
+            lines.append("  other values claimed for this property (it can take several):")
+        for other in fact.other_values[:OTHER_VALUES_SHOWN]:
             lines.append(f"    {_named(other['object'], other['label'])}  — {other['document']}")
+        hidden = len(fact.other_values) - OTHER_VALUES_SHOWN
+        if hidden > 0:
+            lines.append(f"    … {hidden} more (--format json lists them all)")
     return "\n".join(lines)
 
 
