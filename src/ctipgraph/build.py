@@ -67,7 +67,8 @@ class DocResult:
             f"{c.get('rows', 0)} table rows, {c.get('cells', 0)} cells, "
             f"{c.get('footnotes', 0)} footnotes, {c.get('fields', 0)} fields), "
             f"{c.get('tables', 0)} tables, {c.get('references', 0)} references, "
-            f"citations {c.get('citations_resolved', 0)}/{c.get('citations_found', 0)} resolved, "
+            f"citations {c.get('citations_resolved', 0)}/{c.get('citations_found', 0)} resolved "
+            f"({c.get('markers', 0)} markers), "
             f"{c.get('triples', 0)} triples"
         )
 
@@ -122,6 +123,7 @@ def _counts(doc, triples: int) -> dict[str, int]:
         "tables": len(doc.tables),
         "references": len(doc.bibliography),
         "citations_found": found,
+        "markers": len({(c.start, c.end) for c in [*doc.citations, *doc.unresolved]}),
         "citations_resolved": len(doc.citations),
         "triples": triples,
     }
