@@ -26,7 +26,7 @@ from .iris import doc_iri
 from .link.documents import CorpusDocument, corpus_documents, link_references
 from .link.lexicon import load_lexicon
 from .namespaces import CTIP
-from .read import _REGISTRY, ReadError
+from .read import ReadError, suffixes
 from .read.model import Kind
 from .sources import Skipped, Source, discover
 from .validate import Violation, validate_graph
@@ -202,7 +202,7 @@ def build(
     a document fails to convert or does not conform to the shapes.
     """
     started = time.perf_counter()
-    sources, skipped = discover(sources_dir, reader_suffixes())
+    sources, skipped = discover(sources_dir, suffixes())
     corpus = corpus_documents(sources)
     if only:
         unknown = sorted(set(only) - {s.doc_id for s in sources})
@@ -266,8 +266,3 @@ def _report(result: DocResult, done: int, total: int, progress: Callable[[str], 
         progress(f"    unresolved citation at {line}")
     for line in result.warnings:
         progress(f"    warning: {line}")
-
-
-def reader_suffixes() -> set[str]:
-    """File suffixes some registered reader handles."""
-    return set(_REGISTRY)

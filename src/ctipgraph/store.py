@@ -40,21 +40,14 @@ DATASET_FILE = "dataset.nq"
 OXIGRAPH_DIR = "oxigraph"
 RULES_VERSION = "rules-1"  # bump when ctipgraph.rules changes what it infers
 
-_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
-    try:
-        return _FORMATS[path.suffix.lower()]
-    except KeyError:
-        raise ValueError(f"{path}: unknown RDF file type {path.suffix!r}") from None
+    """The Oxigraph format of an RDF file, by its suffix."""
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+    if fmt is None:
+        raise ValueError(f"{path}: unknown RDF file type {path.suffix!r}")
+    return fmt
 
 
 def document_graph(doc_id: str) -> ox.NamedNode:

@@ -7,16 +7,15 @@ A reference cites a corpus document when its title matches the document's title 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from ..read.model import BibEntry
 from ..sources import Source
+from .lexicon import norm_name
 
 THRESHOLD = 88.0
-_WORD = re.compile(r"[a-z0-9]+")
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _STOP = {"the", "of", "a", "an", "in", "on", "for", "and", "to", "report", "final"}
 
@@ -31,9 +30,8 @@ class CorpusDocument:
 
 
 def _words(text: str) -> str:
-    text = re.sub(r"['’‘]", "", text)  # Mali's, Mali’s → Malis
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(w for w in _WORD.findall(ascii_text) if w not in _STOP)
+    """A title's words for matching: the lexicon's name key, without stop words."""
+    return " ".join(w for w in norm_name(text).split() if w not in _STOP)
 
 
 def corpus_documents(sources: list[Source]) -> list[CorpusDocument]:

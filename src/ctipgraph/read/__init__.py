@@ -71,6 +71,11 @@ def reader_for(path: str | Path) -> Reader:
         raise ReadError(path, f"no reader for {what!r} (known: {known})") from None
 
 
+def suffixes() -> set[str]:
+    """The file suffixes some registered reader handles."""
+    return set(_REGISTRY)
+
+
 def read(path: str | Path) -> Document:
     """Read a source file into an unsegmented Document."""
     return reader_for(path).read(Path(path))
@@ -108,4 +113,5 @@ __all__ = [
     "read",
     "reader_for",
     "register_reader",
+    "suffixes",
 ]
