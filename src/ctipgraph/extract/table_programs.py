@@ -96,16 +96,23 @@ def _government(ctx: Context, body: URIRef) -> URIRef | None:
                                                  rule="government-of", country=country).iri)
 
 
-def policies(ctx: Context, table: Table, method: str) -> None:
+def _interventions(ctx: Context, table: Table, cls: str, method: str):
+    """Rows of a policies or programs table: (row, its intervention, the description cell,
+    the forms of exploitation the caption names), with the period and country claimed."""
     default = [iri for _, iri in ctx.lexicon.concepts_in("exploitation", table.caption or "")]
     for row in body_rows(table):
         cell, desc = row.cell(1), row.cell(2)
         if cell is None:
             continue
-        policy = _subject(ctx, cell, "Policy", method)
-        _period(ctx, policy, cell, row, method)
+        subject = _subject(ctx, cell, cls, method)
+        _period(ctx, subject, cell, row, method)
         if ctx.country is not None:
-            ctx.fact(policy, CTIP.country, ctx.country, [row.row], method)
+            ctx.fact(subject, CTIP.country, ctx.country, [row.row], method)
+        yield row, subject, cell, desc, default
+
+
+def policies(ctx: Context, table: Table, method: str) -> None:
+    for row, policy, cell, desc, default in _interventions(ctx, table, "Policy", method):
         text = ctx.text(desc) if desc is not None else ""
         _addresses(ctx, policy, clean_name(ctx.text(cell)) + " " + text, row, method, default)
         if desc is not None:
@@ -113,15 +120,7 @@ def policies(ctx: Context, table: Table, method: str) -> None:
 
 
 def social_programs(ctx: Context, table: Table, method: str) -> None:
-    default = [iri for _, iri in ctx.lexicon.concepts_in("exploitation", table.caption or "")]
-    for row in body_rows(table):
-        cell, desc = row.cell(1), row.cell(2)
-        if cell is None:
-            continue
-        program = _subject(ctx, cell, "Program", method)
-        _period(ctx, program, cell, row, method)
-        if ctx.country is not None:
-            ctx.fact(program, CTIP.country, ctx.country, [row.row], method)
+    for row, program, _, desc, default in _interventions(ctx, table, "Program", method):
         if desc is None:
             continue
         text = ctx.text(desc)
