@@ -3,14 +3,16 @@ and the web application over it."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from ctipgraph.paths import ONTOLOGY, ROOT
+from ctipgraph.paths import ONTOLOGY, ROOT, TTL_DIR
 
 FIXTURES = ROOT / "tests" / "fixtures"
 MINI = FIXTURES / "mini.ttl"
+EXTRA_DOC = "fixture-extra-2019-mali"  # the document of tests/fixtures/extra.ttl
 
 
 def make_store(*extra: Path):
@@ -40,3 +42,13 @@ def browse_app(mini_store):
 @pytest.fixture()
 def browse_client(browse_app):
     return browse_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def texts(tmp_path_factory):
+    """A text folder with the built texts (data/ttl/*.txt) and the extra fixture's text."""
+    folder = tmp_path_factory.mktemp("texts")
+    for path in TTL_DIR.glob("*.txt"):
+        shutil.copy(path, folder)
+    shutil.copy(FIXTURES / f"{EXTRA_DOC}.txt", folder)
+    return folder

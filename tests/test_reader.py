@@ -5,7 +5,6 @@ linked to the bibliography, "cited by" lists, escaping, the .txt twin and the er
 from __future__ import annotations
 
 import random
-import shutil
 from html.parser import HTMLParser
 
 import pytest
@@ -18,16 +17,6 @@ EXTRA = FIXTURES / "extra.ttl"
 EXTRA_DOC = "fixture-extra-2019-mali"
 EXTRA_TEXT = (FIXTURES / f"{EXTRA_DOC}.txt").read_text(encoding="utf-8")
 ID = "https://w3id.org/ctipgraph/id/"
-
-
-@pytest.fixture(scope="module")
-def texts(tmp_path_factory):
-    """A text folder with the built texts (data/ttl/*.txt) and the extra fixture's text."""
-    folder = tmp_path_factory.mktemp("texts")
-    for path in TTL_DIR.glob("*.txt"):
-        shutil.copy(path, folder)
-    shutil.copy(FIXTURES / f"{EXTRA_DOC}.txt", folder)
-    return folder
 
 
 @pytest.fixture(scope="module")

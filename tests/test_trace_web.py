@@ -4,7 +4,6 @@ claim of the graph checking that it resolves to a passage quoted verbatim from i
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -29,15 +28,6 @@ CLAIMS_QUERY = """
     PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
     SELECT ?c ?s ?p ?o WHERE { ?c a ctip:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
     ORDER BY ?c"""
-
-
-@pytest.fixture(scope="module")
-def texts(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("texts")
-    for path in TTL_DIR.glob("*.txt"):
-        shutil.copy(path, folder)
-    shutil.copy(FIXTURES / f"{EXTRA_DOC}.txt", folder)
-    return folder
 
 
 @pytest.fixture(scope="module")
