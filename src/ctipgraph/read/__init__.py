@@ -6,6 +6,7 @@ Public API::
     register_reader(reader: Reader, suffixes=None) -> None
     reader_for(path) -> Reader                     # ReadError if no reader handles the suffix
     TextReader(encoding="utf-8", max_bytes=20 MiB) # the plain-text reader (.txt, .text, .md)
+    PdfReader(max_bytes=100 MiB, max_pages=300)    # published reports (.pdf), with page boxes
     ReadError(path, message, offset=None, line=None)
 
 The model (``ctipgraph.read.model``): Span, Kind, Block and its subclasses (Heading, Paragraph,
@@ -15,7 +16,7 @@ TocEntry, Acronym), Section, Citation, UnresolvedCitation, SkippedMarker, Docume
 
 A Document from ``read`` holds only the text; ``ctipgraph.segment.segment_document`` fills in
 sections, sentences, tables, … and ``ctipgraph.segment.load(path)`` does both (plus citations).
-New formats (PDF, HTML) plug in with ``register_reader`` without touching the rest.
+New formats (HTML, …) plug in with ``register_reader`` without touching the rest.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from .model import (
     UnresolvedCitation,
     passage_path,
 )
+from .pdf import PdfReader
 from .text import TextReader
 
 _REGISTRY: dict[str, Reader] = {}
@@ -82,6 +84,7 @@ def read(path: str | Path) -> Document:
 
 
 register_reader(TextReader())
+register_reader(PdfReader())
 
 __all__ = [
     "Acronym",
@@ -95,6 +98,7 @@ __all__ = [
     "Kind",
     "ListItem",
     "Paragraph",
+    "PdfReader",
     "ReadError",
     "Reader",
     "RunningText",

@@ -7,6 +7,7 @@ stripped of surrounding whitespace and never empty. Nothing here knows about RDF
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -361,6 +362,66 @@ class SkippedMarker:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class PageBox:
+    """Where text is drawn: a page (1-based) and a box in points, origin at the top left (the
+    coordinates of an RFC 8118 ``viewrect``)."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def viewrect(self) -> str:
+        """``left,top,width,height`` rounded to 0.1 point."""
+        return ",".join(f"{v:.1f}" for v in (self.x0, self.top, self.x1 - self.x0,
+                                              self.bottom - self.top))
+
+    def union(self, other: PageBox) -> PageBox:
+        return PageBox(self.page, min(self.x0, other.x0), min(self.top, other.top),
+                       max(self.x1, other.x1), max(self.bottom, other.bottom))
+
+
+@dataclass(frozen=True, slots=True)
+class TextRun:
+    """A run ``[start, end)`` of the normalized text drawn on one line of a page (PDF sources);
+    ``lefts``/``rights`` are the horizontal edges of each of its characters."""
+
+    start: int
+    end: int
+    page: int
+    top: float
+    bottom: float
+    lefts: tuple[float, ...]
+    rights: tuple[float, ...]
+
+    def box(self, start: int, end: int) -> PageBox | None:
+        """The box of the part of ``[start, end)`` on this run, None when they do not meet."""
+        a, b = max(start, self.start), min(end, self.end)
+        if b <= a:
+            return None
+        return PageBox(self.page, self.lefts[a - self.start], self.top,
+                       self.rights[b - 1 - self.start], self.bottom)
+
+
+def merge_boxes(boxes: list[PageBox]) -> list[PageBox]:
+    """Line boxes of one passage merged into blocks: consecutive boxes on the same page that
+    overlap horizontally (one column) and follow each other closely become one."""
+    out: list[PageBox] = []
+    for box in boxes:
+        if out:
+            last = out[-1]
+            height = max(last.bottom - last.top, box.bottom - box.top)
+            if (box.page == last.page and min(last.x1, box.x1) > max(last.x0, box.x0)
+                    and -height <= box.top - last.bottom <= height):
+                out[-1] = last.union(box)
+                continue
+        out.append(box)
+    return out
+
+
 @dataclass(kw_only=True)
 class Document:
     """A read source: the normalized text plus everything found in it."""
@@ -390,6 +451,8 @@ class Document:
     unresolved: list[UnresolvedCitation] = field(default_factory=list)
     skipped: list[SkippedMarker] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    pages: list[tuple[float, float]] = field(default_factory=list)  # (width, height), PDF only
+    runs: list[TextRun] = field(default_factory=list)  # where each line of text is drawn
 
     @property
     def char_count(self) -> int:
@@ -455,6 +518,28 @@ class Document:
             else:
                 break
         return found
+
+    def boxes(self, start: int, end: int) -> list[PageBox]:
+        """Where ``text[start:end]`` is drawn (PDF sources; empty otherwise), one box per block
+        of lines: several when the span crosses columns or pages."""
+        if not self.runs:
+            return []
+        k = bisect.bisect_right(self._run_starts(), start) - 1
+        found: list[PageBox] = []
+        for run in self.runs[max(k, 0):]:
+            if run.start >= end:
+                break
+            box = run.box(start, end)
+            if box is not None:
+                found.append(box)
+        return merge_boxes(found)
+
+    def _run_starts(self) -> list[int]:
+        cached = getattr(self, "_starts_cache", None)
+        if cached is None or len(cached) != len(self.runs):
+            cached = [r.start for r in self.runs]
+            object.__setattr__(self, "_starts_cache", cached)
+        return cached
 
     def reference(self, key: str) -> BibEntry | None:
         for entry in self.bibliography:

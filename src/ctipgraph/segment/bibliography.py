@@ -16,6 +16,8 @@ _HEADING = re.compile(
     re.I,
 )
 _NUMBER = re.compile(r"^\s*(?:\[(?P<n1>\d{1,3})\]|(?P<n2>\d{1,3})[.)])\s+(?=\S)")
+#: "12 Author…" (no period after the number): an entry only where it continues the numbering.
+_BARE_NUMBER = re.compile(r"^\s*(?P<n2>\d{1,3})\s+(?=\S)")
 _BULLET = re.compile(r"^\s*(?P<b>[-•▪●◦–*])\s+(?=\S)")
 _YEAR_PAREN = r"\(\s*(?:(?:19|20)\d{2}[a-zA-Z]?(?:,[^)]*)?|n\.\s?d\.)\s*\)"
 _AY_START = re.compile(r"^[^\s(][^()]{0,250}?" + _YEAR_PAREN)
@@ -177,8 +179,13 @@ def find_bibliography(layout: Layout) -> list[BibEntry]:
                 continue
             layout.claim([ln.no], BIBLIOGRAPHY)
             num, bul = _NUMBER.match(ln.text), _BULLET.match(ln.text)
+            if not num and not bul:
+                bare = _BARE_NUMBER.match(ln.text)
+                last = next((r.number for r in reversed(raws) if r.number is not None), 0)
+                if bare and int(bare.group("n2")) == last + 1:
+                    num = bare
             if num or bul:
-                n = (num.group("n1") or num.group("n2")) if num else None
+                n = (num.groupdict().get("n1") or num.group("n2")) if num else None
                 raws.append(
                     _Raw(
                         [ln],
@@ -219,7 +226,8 @@ def _entry_span(raw: _Raw) -> Span:
     first = raw.lines[0]
     start = first.content.start
     if raw.marker:
-        m = _NUMBER.match(first.text) or _BULLET.match(first.text)
+        m = (_NUMBER.match(first.text) or _BULLET.match(first.text)
+             or _BARE_NUMBER.match(first.text))
         if m:
             start = first.start + m.end()
     return Span(start, raw.lines[-1].content.end)
