@@ -61,8 +61,9 @@ class DocResult:
 
     def summary(self) -> str:
         c = self.counts
+        pages = f"{c['pages']} pages, " if c.get("pages") else ""
         return (
-            f"{c.get('passages', 0)} passages ({c.get('headings', 0)} headings, "
+            f"{pages}{c.get('passages', 0)} passages ({c.get('headings', 0)} headings, "
             f"{c.get('sentences', 0)} sentences, {c.get('items', 0)} list items, "
             f"{c.get('rows', 0)} table rows, {c.get('cells', 0)} cells, "
             f"{c.get('footnotes', 0)} footnotes, {c.get('fields', 0)} fields), "
@@ -112,6 +113,7 @@ def _counts(doc, triples: int) -> dict[str, int]:
     kinds = Counter(block.kind for block in doc.passages())
     found = len(doc.citations) + len(doc.unresolved)
     return {
+        "pages": len(doc.pages),
         "passages": sum(kinds.values()),
         "headings": kinds[Kind.HEADING],
         "sentences": kinds[Kind.SENTENCE],

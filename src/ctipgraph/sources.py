@@ -65,6 +65,7 @@ class Source:
     doc_id: str
     path: Path
     meta: SourceMeta = field(default_factory=SourceMeta)
+    relative_path: str | None = None  # the path under the sources folder, "/"-separated
 
     def sha256(self) -> str:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
@@ -136,8 +137,9 @@ def sidecar_for(path: Path) -> Path:
 def discover(root: Path, suffixes: set[str]) -> tuple[list[Source], list[Skipped]]:
     """Every convertible file under root (sorted by document id) and the files left out.
 
-    `suffixes` are those a reader is registered for. When two files share a stem, plain text is
-    kept (the more faithful extraction), otherwise the first in path order.
+    `suffixes` are those a reader is registered for. When two files share a stem they are two
+    renditions of one document: the PDF as published is read (it has the pages behind every
+    quote), the other is listed as skipped; between other formats the first in path order wins.
     """
     sources: dict[str, Source] = {}
     skipped: list[Skipped] = []
@@ -152,12 +154,14 @@ def discover(root: Path, suffixes: set[str]) -> tuple[list[Source], list[Skipped
         doc_id = slugify(path.stem)
         if doc_id in sources:
             kept = sources[doc_id].path
-            if kept.suffix.lower() != ".txt" and suffix == ".txt":
-                skipped.append(Skipped(kept, f"same document as {path.name} (plain text kept)"))
+            if kept.suffix.lower() != ".pdf" and suffix == ".pdf":
+                skipped.append(Skipped(kept, f"another rendition of {path.name} "
+                                             "(the PDF as published is read)"))
             else:
-                skipped.append(Skipped(path, f"same document as {kept.name}, already read"))
+                skipped.append(Skipped(path, f"another rendition of {kept.name}, already read"))
                 continue
         sidecar = sidecar_for(path)
         meta = load_sidecar(sidecar) if sidecar.is_file() else SourceMeta()
-        sources[doc_id] = Source(doc_id=doc_id, path=path, meta=meta)
+        sources[doc_id] = Source(doc_id=doc_id, path=path, meta=meta,
+                                 relative_path=path.relative_to(root).as_posix())
     return [sources[k] for k in sorted(sources)], skipped

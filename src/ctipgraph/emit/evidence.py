@@ -12,6 +12,7 @@ from ..read.model import BibEntry, Block, Document, Kind, Table, TableCell, Tabl
 from ..sources import AgentRef, Source
 
 CONTEXT = 32  # characters of oa:prefix / oa:suffix
+RFC8118 = URIRef("http://tools.ietf.org/rfc/rfc8118")  # PDF fragment identifiers
 
 PASSAGE_CLASS = {
     Kind.HEADING: CTIP.Heading,
@@ -111,6 +112,10 @@ class EvidenceEmitter:
         self.add(iri, CTIP.textFile, Literal(f"{doc.doc_id}.txt"))
         self.add(iri, CTIP.charCount, _nonneg(doc.char_count))
         self.add(iri, DCTERMS.format, Literal(doc.media_type))
+        if doc.pages:
+            self.add(iri, CTIP.pageCount, _positive(len(doc.pages)))
+        if self.source.relative_path:
+            self.add(iri, CTIP.sourceFile, Literal(self.source.relative_path))
         for target in sorted(set(self.links.values())):
             self.add(iri, DCTERMS.references, doc_iri(target))
 
@@ -163,6 +168,7 @@ class EvidenceEmitter:
             self.add(quote, OA.prefix, Literal(prefix))
         if suffix:
             self.add(quote, OA.suffix, Literal(suffix))
+        self._page_boxes(iri, block)
         if isinstance(block, TableRow):
             self.add(iri, CTIP.inTable, doc_part(doc_id, "table", block.table))
             self.add(iri, CTIP.rowIndex, _positive(block.index))
@@ -176,6 +182,18 @@ class EvidenceEmitter:
             self.add(iri, CTIP.footnoteNumber, _positive(block.number))
         elif block.kind == Kind.FIELD:
             self.add(iri, CTIP.fieldLabel, Literal(block.label or block.key))
+
+    def _page_boxes(self, iri: URIRef, block: Block) -> None:
+        """The pages a passage is printed on and its boxes there (RFC 8118 fragments)."""
+        boxes = self.doc.boxes(block.start, block.end)
+        for page in sorted({box.page for box in boxes}):
+            self.add(iri, CTIP.page, _positive(page))
+        for k, box in enumerate(boxes, start=1):
+            selector = URIRef(f"{iri}#box-{k}")
+            self.add(iri, OA.hasSelector, selector)
+            self.add(selector, RDF.type, OA.FragmentSelector)
+            self.add(selector, DCTERMS.conformsTo, RFC8118)
+            self.add(selector, RDF.value, Literal(f"page={box.page}&viewrect={box.viewrect}"))
 
     # -- references and citations -----------------------------------------------------------
 

@@ -42,9 +42,14 @@ def running_lines(pages: list[list[Line]], heights: list[float]) -> set[int]:
         for line in lines:
             if id(line) in out or not _PAGE_NUMBER.match(line.text.strip()):
                 continue
-            if _key(line, heights[line.page - 1]) is None:
+            key = _key(line, heights[line.page - 1])
+            if key is None:
                 continue
             beside = [o for o in lines if o is not line and abs(o.middle - line.middle) < 3]
-            if all(id(o) in out for o in beside):  # alone, or beside a running footer
-                out.add(id(line))
+            if key.startswith("top:"):
+                beyond = [o for o in lines if o.bottom < line.top and id(o) not in out]
+            else:
+                beyond = [o for o in lines if o.top > line.bottom and id(o) not in out]
+            if not beyond and all(id(o) in out for o in beside):
+                out.add(id(line))  # outside the text, alone or beside a running footer
     return out
