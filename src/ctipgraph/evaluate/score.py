@@ -1,0 +1,418 @@
+"""Compare the official record with the graph, field by field.
+
+`score_reports(reports, docs)` pairs each official report with the graph's document (by the
+document's own metadata — kind, reporting year, country — else by its id) and compares every
+field the record fills. A field is matched, or missed with a short cause. Where the report's own
+text says otherwise than the record (`disagreements`), the text's value is what the graph must
+say.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rapidfuzz import fuzz
+
+from . import catalog
+from .disagreements import Disagreement, DisagreementIndex
+from .graph_fields import DocumentFields, Figure, Standard
+from .normalize import (
+    NA,
+    UNKNOWN,
+    action_text,
+    ages,
+    answer,
+    name_slug,
+    number,
+    same_number,
+    share,
+    words,
+)
+from .official import Expected, OfficialReport
+
+#: A suggested action is the graph's when the best rapidfuzz ratio of the two normalized
+#: wordings reaches this (0–100). The record's own copies of an action differ from the report by
+#: punctuation, a dropped or added word, a ligature the PDF text lost (``eforts``): ratios of
+#: 90–100; a different action of the same report scores below 75 (see bench/score_official.py
+#: --calibrate).
+ACTION_THRESHOLD = 85.0
+
+#: Forms of exploitation that make an activity forced child labor (ctipc:exploitation/…).
+FORCED_FORMS = frozenset({"forced-labor", "forced-child-labor", "debt-bondage",
+                          "hereditary-slavery", "labor-trafficking", "domestic-servitude"})
+
+
+@dataclass
+class FieldResult:
+    """One scored field: what the record (or the text) expects, what the graph says."""
+
+    key: str
+    expected: str
+    found: str
+    matched: bool
+    cause: str = ""
+    disagreement: Disagreement | None = None
+
+    @property
+    def contrary(self) -> bool:
+        """A miss where the graph says something else (not merely nothing)."""
+        return not self.matched and not self.cause.startswith("no ")
+
+
+@dataclass
+class ReportScore:
+    """The fields of one official report against one document of the graph."""
+
+    report: OfficialReport
+    doc: DocumentFields | None
+    matched_by: str  # "metadata", "id" or "" (no document)
+    results: list[FieldResult] = field(default_factory=list)
+
+    @property
+    def scored(self) -> int:
+        return len(self.results)
+
+    @property
+    def matched(self) -> int:
+        return sum(r.matched for r in self.results)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.matched / self.scored if self.scored else 0.0
+
+    @property
+    def misses(self) -> list[FieldResult]:
+        return [r for r in self.results if not r.matched]
+
+
+# -- which document ---------------------------------------------------------------------------
+
+
+def doc_id_for(country: str, year: int) -> str:
+    """The document id the build gives a Findings source: usdol-findings-{year}-{country}."""
+    return f"usdol-findings-{year}-{name_slug(country)}"
+
+
+def find_document(report: OfficialReport,
+                  docs: Iterable[DocumentFields]) -> tuple[DocumentFields | None, str]:
+    """The graph's document of a report: by its metadata (a usdol-findings document of the
+    reporting year about the country), else by the id its source file gives it."""
+    docs = list(docs)
+    slug = name_slug(report.country)
+    for doc in docs:
+        country = {name_slug(x) for x in doc.country_labels}
+        if doc.country:
+            country.add(name_slug(doc.country.rsplit("/", 1)[-1]))
+        if doc.kind == "usdol-findings" and doc.reporting_year == report.year and slug in country:
+            return doc, "metadata"
+    wanted = doc_id_for(report.country, report.year)
+    for doc in docs:
+        if doc.doc_id == wanted:
+            return doc, "id"
+    return None, ""
+
+
+# -- comparisons ------------------------------------------------------------------------------
+
+
+def _result(exp: Expected, found: str, ok: bool, cause: str = "") -> FieldResult:
+    return FieldResult(exp.key, exp.value, found, ok, "" if ok else cause)
+
+
+def _advancement(exp: Expected, doc: DocumentFields, year: int) -> FieldResult:
+    levels = [lv for y, lv in doc.advancement if y == year] or [lv for _, lv in doc.advancement]
+    found = ", ".join(sorted(set(levels))) or "—"
+    if not levels:
+        return _result(exp, found, False, "no advancement level in the graph")
+    want = name_slug(exp.value)
+    if exp.kind == "level":
+        return _result(exp, found, want in levels, "a different level")
+    head = name_slug(re.split(r"\s+[–—-]\s+", exp.value)[0])
+    ok = any(lv != head and lv.startswith(head) and (want.startswith(lv) or lv.startswith(want))
+             for lv in levels)
+    return _result(exp, found, ok,
+                   "no qualifier of the level in the graph (no such advancement concept)")
+
+
+def _statistics(doc: DocumentFields, indicator: str) -> list[Figure]:
+    return [f for f in doc.figures.values() if f.indicator == indicator
+            and ("table:statistics" in f.methods or not f.methods)]
+
+
+def _statistic(exp: Expected, doc: DocumentFields) -> FieldResult:
+    indicator, part = exp.key.split("/")[1:3]
+    figures = _statistics(doc, indicator)
+    percent = [f for f in figures if "percent" in (f.one("unit") or "")]
+    counts = [f for f in figures if f not in percent]
+    if part == "ages":
+        want = ages(exp.value)
+        got = {(int(f.one("ageMin") or -1), int(f.one("ageMax") or -1))
+               for f in percent or figures if f.one("ageMin")}
+        found = ", ".join(f"{a}-{b}" for a, b in sorted(got)) or "—"
+        if not figures:
+            return _result(exp, found, False, "no observation of this indicator")
+        return _result(exp, found, want in got, "no age range" if not got else "other ages")
+    pool = percent if part == "share" else counts
+    return _number_field(exp, pool, figures, unit_share=part == "share",
+                         missing="no observation of this indicator")
+
+
+def _number_field(exp: Expected, pool: list[Figure], context: list[Figure], *,
+                  unit_share: bool = False, missing: str) -> FieldResult:
+    """A figure's value against a number, or Unknown (ctip:valueUnknown) or N/A (no value,
+    the row read or not): `context` holds the figures that show the table was read."""
+    values = [share(v, f.one("unit")) if unit_share else v for f in pool for v in f.numbers()]
+    unknown = any(f.unknown for f in pool)
+    said = {a for f in pool for a in _answers(f)}
+    found = ", ".join(_fmt(v) for v in values) or ("Unknown" if unknown else "") or \
+        ", ".join(sorted(said)) or "—"
+    word = answer(exp.value)
+    if word == UNKNOWN:
+        return _result(exp, found, unknown or UNKNOWN in said,
+                       "value not marked unknown" if pool else missing)
+    if word == NA:
+        ok = NA in said or (not values and not unknown and bool(context))
+        return _result(exp, found, ok, "a value where the record says N/A" if pool else missing)
+    want = number(exp.value)
+    if want is None:
+        return _result(exp, found, False, f"no reading of the record's value {exp.value!r}")
+    if not pool:
+        return _result(exp, found, False, missing)
+    ok = any(same_number(v, want) for v in values)
+    cause = "marked unknown" if unknown and not values else "a different value"
+    return _result(exp, found, ok, cause)
+
+
+def _fmt(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _answers(fig: Figure) -> set[str]:
+    """Yes/No/N/A/Unknown a figure states, whatever property holds it."""
+    said = set()
+    for prop, values in fig.props.items():
+        if prop in ("year", "unit", "ageMin", "ageMax", "value", "form", "area"):
+            continue
+        for v in values:
+            if prop == "valueUnknown":
+                said |= {UNKNOWN} if v == "true" else set()
+            elif v in ("true", "false"):
+                said.add("yes" if v == "true" else "no")
+            elif (word := answer(v.replace("-", " ").replace("n a", "n/a"))) is not None:
+                said.add(word)
+    return said
+
+
+def _ratified(exp: Expected, doc: DocumentFields) -> FieldResult:
+    agreement = catalog.CONVENTIONS[exp.key.split("/")[1]]
+    has = agreement in doc.ratified
+    found = "ratified" if has else ("not ratified" if doc.ratified else "—")
+    if answer(exp.value) == "yes":
+        return _result(exp, found, has, "no ratified fact for this convention")
+    return _result(exp, found, bool(doc.ratified) and not has,
+                   "ratified in the graph" if has else "no ratification table read")
+
+
+def standard_for(doc: DocumentFields, element: str) -> list[Standard]:
+    """The graph's assessments of one Legal_Standards element (by the table's wording)."""
+    found = []
+    for std in doc.standards.values():
+        tokens = set(words(std.name).split())
+        for name, groups in catalog.STANDARDS:
+            if any(all(w in tokens for w in g) for g in groups):
+                if name == element:
+                    found.append(std)
+                break
+    return found
+
+
+def _legal(exp: Expected, doc: DocumentFields) -> FieldResult:
+    element, part = exp.key.split("/")[1:3]
+    stds = standard_for(doc, element)
+    if part == "meets":
+        got = {m for s in stds for m in s.meets}
+        found = "/".join("Yes" if m else "No" for m in sorted(got, reverse=True)) or \
+            ("—" if not stds else "no Yes/No")
+        word = answer(exp.value)
+        if not stds:
+            return _result(exp, found, False, "no legal standard row in the graph")
+        if word == NA:
+            return _result(exp, found, not got, "a Yes/No where the record says N/A")
+        ok = got == {word == "yes"}
+        return _result(exp, found, ok, "no Yes/No" if not got else "a different Yes/No")
+    got_ages = {a for s in stds for a in s.ages}
+    found = ", ".join(str(a) for a in sorted(got_ages)) or "—"
+    if not stds:
+        return _result(exp, found, False, "no legal standard row in the graph")
+    want = number(exp.value)
+    if want is None:
+        return _result(exp, found, not got_ages, "an age where the record says N/A")
+    return _result(exp, found, got_ages == {int(want)},
+                   "no age" if not got_ages else "a different age")
+
+
+def row_element(fig: Figure, table: str) -> str | None:
+    """The Enforcements element whose row words the figure's row label holds (the first in
+    catalog order, the more specific rows first)."""
+    labels = [set(words(label).split()) for label in fig.labels]
+    for spec in catalog.ENFORCEMENT:
+        if spec.table == table and any(all(w in tokens for w in group)
+                                       for tokens in labels for group in spec.row):
+            return spec.element
+    return None
+
+
+def enforcement_figures(doc: DocumentFields, spec: catalog.Enforcement,
+                        year: int) -> list[Figure]:
+    """The graph's figures of one Enforcements element for a year: by indicator concept, else
+    by the row they were read from (its label's words, in the right table)."""
+    method = catalog.ENFORCEMENT_TABLES[spec.table]
+    of_year = [f for f in doc.figures.values() if f.year == year]
+    by_concept = [f for f in of_year if f.indicator in spec.indicators
+                  and (method in f.methods or not f.methods)]
+    if by_concept:
+        return by_concept
+    return [f for f in of_year if method in f.methods
+            and row_element(f, spec.table) == spec.element]
+
+
+def _enforcement(exp: Expected, doc: DocumentFields, year: int) -> FieldResult:
+    element = exp.key.split("/")[1]
+    spec = next(s for s in catalog.ENFORCEMENT if s.element == element)
+    pool = enforcement_figures(doc, spec, year)
+    method = catalog.ENFORCEMENT_TABLES[spec.table]
+    context = [f for f in doc.figures.values() if f.year == year and method in f.methods]
+    missing = ("no figure of the reporting year in the graph" if context
+               else f"no {spec.table} enforcement figure of the reporting year")
+    word = answer(exp.value)
+    if spec.kind != "answer" or word in (UNKNOWN, NA) or number(exp.value) is not None:
+        return _number_field(exp, pool, context, missing=missing)
+    said = {a for f in pool for a in _answers(f)}
+    found = ", ".join(sorted(said)) or "—"
+    if not pool:
+        return _result(exp, found, False, missing)
+    return _result(exp, found, word in said, "a different answer" if said else "no answer")
+
+
+def _goods(exp: Expected, doc: DocumentFields) -> FieldResult:
+    name = words(exp.value.split("(")[0]).split()
+    stems = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in name]
+    acts = [a for a in doc.activities.values()
+            if all(any(t.startswith(s) for t in words(a.label).split()) for s in stems)]
+    if exp.kind == "good":
+        found = "; ".join(sorted(a.label for a in acts))[:120] or "—"
+        return _result(exp, found, bool(acts), "no activity names this good")
+    forced = [a for a in acts if a.forms & FORCED_FORMS]
+    found = "; ".join(sorted(a.label for a in forced))[:120] or "—"
+    return _result(exp, found, bool(forced),
+                   "no forced-labor activity names this good" if acts
+                   else "no activity names this good")
+
+
+def _actions(exps: list[Expected], doc: DocumentFields) -> list[FieldResult]:
+    """Each recorded action to the graph's closest recommendation, one to one, best first."""
+    recs = list(doc.recommendations.values())
+    pairs = sorted(((fuzz.ratio(action_text(e.value), action_text(r.text)), i, j)
+                    for i, e in enumerate(exps) for j, r in enumerate(recs)), reverse=True)
+    taken_e: dict[int, tuple[float, int]] = {}
+    taken_r: set[int] = set()
+    for ratio, i, j in pairs:
+        if i in taken_e or j in taken_r or ratio < ACTION_THRESHOLD:
+            continue
+        taken_e[i] = (ratio, j)
+        taken_r.add(j)
+    results = []
+    for i, exp in enumerate(exps):
+        if i not in taken_e:
+            best = max((p for p in pairs if p[1] == i), default=None)
+            found = f"closest ({best[0]:.0f}): {recs[best[2]].text}" if best else "—"
+            results.append(_result(exp, found, False, "no recommendation with this wording"))
+            continue
+        ratio, j = taken_e[i]
+        rec = recs[j]
+        area = name_slug(exp.area or "")
+        problems = []
+        if area and area not in rec.areas:
+            problems.append(f"area {', '.join(sorted(rec.areas)) or '—'} not {area}")
+        if exp.years and set(exp.years) != rec.years:
+            problems.append("other years suggested")
+        found = f"({ratio:.0f}) {rec.text}"
+        results.append(_result(exp, found, not problems, "; ".join(problems)))
+    return results
+
+
+def compare(report: OfficialReport, doc: DocumentFields,
+            fields: list[Expected] | None = None) -> list[FieldResult]:
+    """Every field of a report (or the given ones) against one document."""
+    fields = report.fields if fields is None else fields
+    out: dict[int, FieldResult] = {}
+    actions = [(i, e) for i, e in enumerate(fields) if e.kind == "action"]
+    for (i, _), res in zip(actions, _actions([e for _, e in actions], doc), strict=True):
+        out[i] = res
+    for i, exp in enumerate(fields):
+        if exp.kind == "action":
+            continue
+        family = exp.key.split("/")[0]
+        if family == "advancement":
+            out[i] = _advancement(exp, doc, report.year)
+        elif family == "statistics":
+            out[i] = _statistic(exp, doc)
+        elif family == "ratification":
+            out[i] = _ratified(exp, doc)
+        elif family == "legal":
+            out[i] = _legal(exp, doc)
+        elif family == "enforcement":
+            out[i] = _enforcement(exp, doc, report.year)
+        elif family == "goods":
+            out[i] = _goods(exp, doc)
+    return [out[i] for i in sorted(out)]
+
+
+def score_report(report: OfficialReport, docs: Iterable[DocumentFields],
+                 disagreements: DisagreementIndex | None = None) -> ReportScore:
+    """One report's score: every recorded field, the text's value where it disagrees."""
+    doc, how = find_document(report, docs)
+    score = ReportScore(report, doc, how)
+    if doc is None:
+        score.results = [FieldResult(e.key, e.value, "—", False, "no document in the graph")
+                         for e in report.fields]
+        return score
+    fields = list(report.fields)
+    notes: dict[int, Disagreement] = {}
+    for i, exp in enumerate(fields):
+        note = disagreements.find(report.country, report.year, exp.key, doc.doc_id) \
+            if disagreements else None
+        if note is not None:
+            fields[i] = Expected(exp.key, exp.kind, note.text, exp.area, exp.years)
+            notes[i] = note
+    score.results = compare(report, doc, fields)
+    for i, note in notes.items():
+        score.results[i].disagreement = note
+        score.results[i].expected = f"{note.text} (record: {note.official})"
+    return score
+
+
+def score_reports(reports: Iterable[OfficialReport], docs: dict[str, DocumentFields],
+                  disagreements: DisagreementIndex | None = None) -> list[ReportScore]:
+    """The scores of the reports that have a document in the graph."""
+    scores = [score_report(r, docs.values(), disagreements) for r in reports]
+    return [s for s in scores if s.doc is not None]
+
+
+def action_margins(report: OfficialReport, doc: DocumentFields | None) -> list[tuple[float, float]]:
+    """For each recorded action, the ratio of the graph's closest recommendation and of the
+    next closest: how far apart a true match and a different action lie."""
+    if doc is None:
+        return []
+    texts = [action_text(r.text) for r in doc.recommendations.values()]
+    margins = []
+    for exp in report.fields:
+        if exp.kind != "action":
+            continue
+        ratios = sorted((fuzz.ratio(action_text(exp.value), t) for t in texts), reverse=True)
+        margins.append(((ratios or [0.0])[0], (ratios[1:] or [0.0])[0]))
+    return margins
