@@ -1,4 +1,5 @@
-"""End to end: `ctipgraph build` on the five seed documents, and on hostile input."""
+"""End to end: `ctipgraph build` on the sources (seed texts and the Mali Findings PDFs), and on
+hostile input."""
 
 from __future__ import annotations
 
@@ -17,12 +18,22 @@ from ctipgraph.namespaces import CTIP, OA
 from ctipgraph.paths import SOURCES_DIR, TTL_DIR
 
 SEEDS = SOURCES_DIR / "seeds"
-DOCS = sorted(p.stem for p in SEEDS.glob("*.txt"))
+PDFS = SOURCES_DIR / "pdf"
+# one document per stem: the 2017 Findings text is another rendition of its PDF
+DOCS = sorted({p.stem for p in SEEDS.glob("*.txt")} | {p.stem for p in PDFS.glob("*.pdf")})
 CTIPGRAPH = str(Path(sys.executable).with_name("ctipgraph"))
 
-# Reference counts read off the documents by hand (the Findings number 1–99, 1–18 lost).
+# Reference counts read off the documents by hand (the last number of each reference list).
 EXPECTED_REFERENCES = {
+    "usdol-findings-2013-mali": 109,
+    "usdol-findings-2014-mali": 95,
+    "usdol-findings-2015-mali": 84,
+    "usdol-findings-2016-mali": 81,
     "usdol-findings-2017-mali": 99,
+    "usdol-findings-2018-mali": 100,
+    "usdol-findings-2019-mali": 109,
+    "usdol-findings-2020-mali": 94,
+    "usdol-findings-2021-mali": 80,
     "usaid-ctip-research-2021-mali": 54,
     "tip-report-2002-mali": 0,
     "tip-report-2015-mali": 0,
@@ -32,7 +43,7 @@ EXPECTED_REFERENCES = {
 
 @pytest.fixture(scope="module")
 def fresh_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds built into a temporary folder with two workers."""
+    """The sources built into a temporary folder with two workers."""
     out = tmp_path_factory.mktemp("build") / "ttl"
     summary = build(SOURCES_DIR, out, jobs=2)
     assert {r.doc_id for r in summary.results} == set(DOCS)

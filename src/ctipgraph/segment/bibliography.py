@@ -16,7 +16,8 @@ _HEADING = re.compile(
     re.I,
 )
 _NUMBER = re.compile(r"^\s*(?:\[(?P<n1>\d{1,3})\]|(?P<n2>\d{1,3})[.)])\s+(?=\S)")
-#: "12 Author…" (no period after the number): an entry only where it continues the numbering.
+#: "12 Author…" (no period after the number): an entry only where it continues the numbering
+#: (a report may skip a number or two).
 _BARE_NUMBER = re.compile(r"^\s*(?P<n2>\d{1,3})\s+(?=\S)")
 _BULLET = re.compile(r"^\s*(?P<b>[-•▪●◦–*])\s+(?=\S)")
 _YEAR_PAREN = r"\(\s*(?:(?:19|20)\d{2}[a-zA-Z]?(?:,[^)]*)?|n\.\s?d\.)\s*\)"
@@ -30,7 +31,7 @@ _SAME_AUTHOR = re.compile(r"^(?:—|–|-{2,3}|_{2,})+\s*\.?\s*")
 _BOLD = re.compile(r"^\*\*(?P<who>.+?)\*\*\s*")
 _URL_ANGLE = re.compile(r"<(https?://[^>\s]+)>")
 _URL_BARE = re.compile(r"(?<![<\w])(https?://[^\s<>]+)")
-_SOURCE_ON_FILE = re.compile(r"\[\s*source on file\s*\]", re.I)
+_SOURCE_ON_FILE = re.compile(r"\[\s*source on file\s*\]|\bsource on file\b", re.I)
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
@@ -182,7 +183,7 @@ def find_bibliography(layout: Layout) -> list[BibEntry]:
             if not num and not bul:
                 bare = _BARE_NUMBER.match(ln.text)
                 last = next((r.number for r in reversed(raws) if r.number is not None), 0)
-                if bare and int(bare.group("n2")) == last + 1:
+                if bare and last < int(bare.group("n2")) <= last + 3:
                     num = bare
             if num or bul:
                 n = (num.groupdict().get("n1") or num.group("n2")) if num else None

@@ -25,6 +25,8 @@ class Row:
     """Lines sharing a baseline within one column, read as one line of text."""
 
     lines: list[Line]
+    column_start: bool = False  # the first row of a column after the column to its left
+    column_x0: float | None = None  # the left edge of its column, where known
 
     @property
     def x0(self) -> float:
@@ -150,7 +152,11 @@ def reading_order(lines: list[Line], width: float) -> list[Row]:
     out: list[Row] = []
     for left, right in _zones(lines, gutter):
         if len(left) >= 2 and len(right) >= 2:
-            out += [Row(r) for r in baseline_rows(left)] + [Row(r) for r in baseline_rows(right)]
+            lx0 = min(ln.x0 for ln in left)
+            rx0 = min(ln.x0 for ln in right)
+            right_rows = [Row(r, column_x0=rx0) for r in baseline_rows(right)]
+            right_rows[0].column_start = True
+            out += [Row(r, column_x0=lx0) for r in baseline_rows(left)] + right_rows
         else:
             out += [Row(r) for r in baseline_rows(left + right)]
     return out
@@ -159,8 +165,9 @@ def reading_order(lines: list[Line], width: float) -> list[Row]:
 def paragraphs(rows: list[Row]) -> list[Paragraph]:
     """Rows grouped into paragraphs: by spacing, type, and hanging indents of numbered lists."""
     out: list[Paragraph] = []
-    right = max((r.x1 for r in rows), default=None)
-    for row in rows:
+    for k, row in enumerate(rows):
+        # the right edge of the text around the previous row (a column beside a map is narrow)
+        right = max((r.x1 for r in rows[max(0, k - 4):k + 3]), default=None)
         if out and _continues(out[-1], row, right):
             out[-1].rows.append(row)
         else:
@@ -170,6 +177,12 @@ def paragraphs(rows: list[Row]) -> list[Paragraph]:
 
 def _continues(par: Paragraph, row: Row, par_right: float | None = None) -> bool:
     prev = par.rows[-1]
+    if row.column_start:  # top of the next column: the item or sentence may go on there
+        if MARKER.match(row.text) or row.bold != prev.bold or abs(row.size - prev.size) > 0.6:
+            return False
+        indented = row.column_x0 is not None and row.x0 > row.column_x0 + 4
+        return (indented and MARKER.match(par.rows[0].text) is not None) or (
+            row.text[:1].islower())
     gap = row.top - prev.bottom
     if gap > PARAGRAPH_GAP * max(prev.height, row.height) or gap < -0.5 * prev.height:
         return False
@@ -184,10 +197,9 @@ def _continues(par: Paragraph, row: Row, par_right: float | None = None) -> bool
         return False
     if (row.x0 <= prev.x0 + 4 and MARKER.match(row.text) and row.text[0] in "†‡§¶*•▪●◦"):
         return False  # a note or bullet set flush with the text above it
-    if (par_right is not None and prev.x1 < par_right - 0.2 * (par_right - prev.x0)
-            and _SENTENCE_END.search(prev.text) and row.text[:1].isupper()):
-        return False  # the short last line of a paragraph
-    return True
+    short = par_right is not None and prev.x1 < par_right - 0.2 * (par_right - prev.x0)
+    # a short last line ending a sentence, then a capital: a new paragraph
+    return not (short and _SENTENCE_END.search(prev.text) and row.text[:1].isupper())
 
 
 def _hanging(par: Paragraph) -> bool:

@@ -83,11 +83,19 @@ class _Rule:
         return covered >= 0.5 * width
 
 
-def _rules(graphics: Graphics, x0: float, x1: float, below: float) -> list[_Rule]:
-    """Horizontal rules under ``below`` overlapping [x0, x1], grouped by height."""
+def _underlines(rule: Box, lines: list[Line]) -> bool:
+    """Whether a rule is text decoration: it sits under a line of text, no wider than it."""
+    return any(abs(rule.middle_y - ln.bottom) <= 3 and rule.x0 >= ln.x0 - 3
+               and rule.x1 <= ln.x1 + 3 for ln in lines)
+
+
+def _rules(graphics: Graphics, x0: float, x1: float, below: float,
+           lines: list[Line]) -> list[_Rule]:
+    """Horizontal rules under ``below`` overlapping [x0, x1], grouped by height (underlines of
+    text left out)."""
     rules: list[_Rule] = []
     for r in sorted(graphics.hrules, key=lambda b: b.middle_y):
-        if r.middle_y < below - 1 or r.overlaps_x(x0, x1) < 3:
+        if r.middle_y < below - 1 or r.overlaps_x(x0, x1) < 3 or _underlines(r, lines):
             continue
         seg = (max(r.x0, x0), min(r.x1, x1))
         if rules and abs(rules[-1].y - r.middle_y) <= 1.5:
@@ -102,50 +110,82 @@ def _inside(c: PdfChar, x0: float, top: float, x1: float, bottom: float) -> bool
     return x0 <= mx < x1 and top <= my < bottom
 
 
+def _crosses(line: Line, x: float) -> bool:
+    """Whether a line runs across ``x``: a character straddles it, or two characters of one word
+    sit either side of it (a line of two cells close together does not)."""
+    if not line.x0 + 1 < x < line.x1 - 1:
+        return False
+    left = [c for c in line.chars if c.x1 <= x + 1]
+    right = [c for c in line.chars if c.x0 >= x - 1]
+    if len(left) + len(right) < len(line.chars):
+        return True  # a character straddles x
+    if not left or not right:
+        return False
+    a = max(left, key=lambda c: c.x1)
+    b = min(right, key=lambda c: c.x0)
+    return b.x0 - a.x1 < 0.15 * max(a.size, b.size)
+
+
 def _crossing(lines: list[Line], x: float) -> bool:
-    return any(ln.x0 + 1 < x < ln.x1 - 1 for ln in lines)
+    return any(_crosses(ln, x) for ln in lines)
 
 
-def _columns(band: Box, body_top: float, body_bottom: float, graphics: Graphics,
-             rules: list[_Rule], lines: list[Line]) -> list[float]:
-    """Column edges (left edge, inner edges, right edge) of the table."""
-    inner: list[float] = []
+def _drawn_edges(band: Box, graphics: Graphics, rules: list[_Rule], below: float) -> list[float]:
+    """Inner column edges the drawing marks: between the header's shaded boxes, at vertical
+    rules, and where rule segments end on at least two rows (a one-off short rule is not an
+    edge)."""
+    marked: list[float] = []
     for shade in graphics.shades:
         if abs(shade.top - band.top) <= 2 and abs(shade.bottom - band.bottom) <= 2:
-            inner += [shade.x0, shade.x1]
-    for rule in rules:
-        if rule.y <= body_bottom + 1:
-            for a, b in rule.segments:
-                inner += [a, b]
+            marked += [shade.x0, shade.x1]
     for v in graphics.vrules:
-        if v.top < body_bottom and v.bottom > band.top and band.x0 < v.middle_x < band.x1:
-            inner.append(v.middle_x)
-    edges = [x for x in _snap(inner) if band.x0 + SNAP < x < band.x1 - SNAP]
-    header = [ln for ln in lines if band.top - 1 <= ln.middle <= band.bottom + 1]
-    body = [ln for ln in lines if body_top <= ln.middle <= body_bottom]
-    edges = [x for x in edges if not _crossing(header + body, x)]
+        if v.top < below and v.bottom > band.top and band.x0 < v.middle_x < band.x1:
+            marked.append(v.middle_x)
+    ends = [(x, k) for k, rule in enumerate(rules) if rule.y <= below + 1
+            for a, b in rule.segments for x in (a, b)]
+    groups: list[list[tuple[float, int]]] = []
+    for x, k in sorted(ends):
+        if groups and x - groups[-1][-1][0] <= SNAP:
+            groups[-1].append((x, k))
+        else:
+            groups.append([(x, k)])
+    repeated = [statistics.median(x for x, _k in g) for g in groups if len({k for _x, k in g}) >= 2]
+    return [x for x in _snap(marked + repeated) if band.x0 + SNAP < x < band.x1 - SNAP]
+
+
+def _columns(band: Box, header: list[Line], body: list[Line], drawn: list[float]) -> list[float]:
+    """Column edges (left edge, inner edges, right edge): the drawn edges no text crosses, or,
+    when nothing is drawn, halfway between the header's word groups."""
+    edges = [x for x in drawn if not _crossing(header + body, x)]
     if not edges:
         edges = _edges_from_header(header)
     return [band.x0, *edges, band.x1]
 
 
 def _edges_from_header(header: list[Line]) -> list[float]:
-    """Edges halfway between the header's word groups (no drawn edge to go by)."""
+    """Edges just left of each of the header's word groups but the first (no drawn edge to go
+    by; cells are set flush left under their heading)."""
     spans: list[list[float]] = []
     for ln in sorted(header, key=lambda ln: ln.x0):
         if spans and ln.x0 <= spans[-1][1] + 2:
             spans[-1][1] = max(spans[-1][1], ln.x1)
         else:
             spans.append([ln.x0, ln.x1])
-    return [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:], strict=False)]
+    return [max(a[1] + 1, b[0] - 3) for a, b in zip(spans, spans[1:], strict=False)]
 
 
-def _is_table_text(lines: list[Line], band_size: float, x0: float, x1: float) -> bool:
-    """Whether the lines between two rules can be table rows."""
+def _is_table_text(lines: list[Line], edges: list[float], band: Box, band_size: float) -> bool:
+    """Whether the lines between two rules (or under the last row) can be table rows: no
+    caption, no heading-size type, and nothing that runs across a column edge or past the
+    table's sides. Lines wholly beside the table (a figure next to it) do not count."""
     for ln in lines:
-        if ln.size > band_size + 0.6 or CAPTION.match(ln.text):
+        if ln.x1 <= band.x0 or ln.x0 >= band.x1:
+            continue
+        if CAPTION.match(ln.text) or ln.size > band_size + 2.5:
             return False
-        if ln.x0 < x0 - SNAP or ln.x1 > x1 + SNAP:
+        if ln.x0 < band.x0 - SNAP or ln.x1 > band.x1 + SNAP:
+            return False
+        if any(_crosses(ln, x) for x in edges):
             return False
     return True
 
@@ -176,22 +216,26 @@ def _table(page: int, band: Box, next_top: float, chars: list[PdfChar], lines: l
                     if band.top - 1 <= ln.middle <= band.bottom + 1
                     and ln.x0 >= band.x0 - 1 and ln.x1 <= band.x1 + 1]
     band_size = max(ln.size for ln in header_lines)
-    rules = _rules(graphics, band.x0, band.x1, band.bottom)
+    rules = [r for r in _rules(graphics, band.x0, band.x1, band.bottom, lines)
+             if r.y < next_top - 1]
+    probe = [x for x in _drawn_edges(band, graphics, rules, next_top)
+             if not _crossing(header_lines, x)] or _edges_from_header(header_lines)
     bottom = band.bottom
     accepted: list[_Rule] = []
     for rule in rules:
-        if rule.y >= next_top - 1:
-            break
         slab = [ln for ln in lines if bottom <= ln.middle < rule.y]
-        if slab and not _is_table_text(slab, band_size, band.x0, band.x1):
-            break
-        if rule.y - bottom > 400:
+        if rule.y - bottom > 400 or (slab and not _is_table_text(slab, probe, band, band_size)):
             break
         accepted.append(rule)
         bottom = rule.y
     if not accepted:
-        return None
-    edges = _columns(band, band.bottom, bottom, graphics, accepted, lines)
+        accepted, bottom = _text_rows(lines, band, probe, band_size, next_top)
+        if not accepted:
+            return None
+    body = [ln for ln in lines if band.bottom <= ln.middle < bottom
+            and ln.x1 > band.x0 and ln.x0 < band.x1]
+    drawn = _drawn_edges(band, graphics, accepted, bottom)
+    edges = _columns(band, header_lines, body, drawn)
     columns = list(zip(edges, edges[1:], strict=False))
     header = [_cell(chars, page, a, band.top - 1, b, band.bottom + 1, graphics) for a, b in columns]
     # row boundaries per column: the rules that cross it, plus the header's bottom
@@ -222,6 +266,37 @@ def _table(page: int, band: Box, next_top: float, chars: list[PdfChar], lines: l
     caption = _caption(lines, band)
     top = caption[0].top if caption else band.top
     return PdfTable(page, Box(band.x0, top, band.x1, bottom), caption, header, rows)
+
+
+def _text_rows(lines: list[Line], band: Box, edges: list[float], band_size: float,
+               next_top: float) -> tuple[list[_Rule], float]:
+    """Rows of a table drawn without row rules: one row per baseline under the header, as long
+    as the lines fit the columns and follow each other closely. Returns the row boundaries as
+    rules (halfway between baselines) and the table's bottom."""
+    under = sorted((ln for ln in lines if ln.middle > band.bottom and ln.middle < next_top
+                    and ln.x1 > band.x0 and ln.x0 < band.x1), key=lambda ln: ln.middle)
+    baselines: list[list[Line]] = []
+    for ln in under:
+        if baselines and abs(baselines[-1][0].middle - ln.middle) <= 0.4 * ln.height:
+            baselines[-1].append(ln)
+        else:
+            baselines.append([ln])
+    bounds: list[float] = []
+    last_bottom = band.bottom
+    for group in baselines:
+        top = min(ln.top for ln in group)
+        if top - last_bottom > 1.2 * max(ln.height for ln in group):
+            break
+        if not _is_table_text(group, edges, band, band_size):
+            break
+        bounds.append(top - 0.5 if not bounds else (last_bottom + top) / 2)
+        last_bottom = max(ln.bottom for ln in group)
+    if not bounds:
+        return [], band.bottom
+    bottom = last_bottom + 1
+    rules = [_Rule(y, [(band.x0, band.x1)]) for y in bounds[1:]] + [
+        _Rule(bottom, [(band.x0, band.x1)])]
+    return rules, bottom
 
 
 def _cell(chars: list[PdfChar], page: int, x0: float, top: float, x1: float, bottom: float,
