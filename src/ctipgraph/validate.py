@@ -173,6 +173,7 @@ def validate_graph(data: Graph, parts: list[tuple[str, Graph]] | None = None) ->
         inference="none",
         advanced=True,
         allow_warnings=True,
+        inplace=True,  # `combined` is this call's own copy: no second copy for pyshacl
     )
     violations = _sparql_violations(combined, checks, parts or [])
     for result in results.subjects(RDF.type, SH.ValidationResult):

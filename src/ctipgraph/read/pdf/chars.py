@@ -69,6 +69,7 @@ def page_chars(page: pdfium.PdfPage) -> list[PdfChar]:
         rect = pdfium_c.FS_RECTF()
         matrix = pdfium_c.FS_MATRIX()
         fonts: dict = {}
+        styles: dict[int, tuple[float, str, bool, bool]] = {}
         seen: dict[tuple[str, int, int], list[PdfChar]] = {}
         out: list[PdfChar] = []
         space = False
@@ -91,12 +92,18 @@ def page_chars(page: pdfium.PdfPage) -> list[PdfChar]:
             top, bottom = height - rect.top, height - rect.bottom
             if x1 <= 0 or x0 >= width or bottom <= 0 or top >= height:
                 continue  # drawn outside the page box
-            size = pdfium_c.FPDFText_GetFontSize(raw_tp, i)
-            if pdfium_c.FPDFText_GetMatrix(raw_tp, i, ctypes.byref(matrix)):
-                scale = (matrix.c**2 + matrix.d**2) ** 0.5
-                size *= scale or 1.0
-            font, bold, italic = _font(raw_tp, i, fonts)
-            char = PdfChar(text, x0, top, x1, bottom, round(size, 2), font, bold, italic,
+            # a text object (a run drawn with one font and matrix) answers for all its characters
+            handle = pdfium_c.FPDFText_GetTextObject(raw_tp, i)
+            key_object = ctypes.cast(handle, ctypes.c_void_p).value if handle else -i
+            style = styles.get(key_object)
+            if style is None:
+                size = pdfium_c.FPDFText_GetFontSize(raw_tp, i)
+                if pdfium_c.FPDFText_GetMatrix(raw_tp, i, ctypes.byref(matrix)):
+                    scale = (matrix.c**2 + matrix.d**2) ** 0.5
+                    size *= scale or 1.0
+                style = styles[key_object] = (round(size, 2), *_font(raw_tp, i, fonts))
+            size, font, bold, italic = style
+            char = PdfChar(text, x0, top, x1, bottom, size, font, bold, italic,
                            len(out), space)
             space = False
             key = (text, round(x0), round(top))

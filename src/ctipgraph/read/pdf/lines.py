@@ -100,12 +100,14 @@ def rows(chars: Iterable[PdfChar]) -> list[list[PdfChar]]:
     out: list[list[PdfChar]] = []
     mid = 0.0
     for c in ordered:
-        if out and abs(c.middle - mid) <= SAME_ROW * max(c.height, 1.0):
-            out[-1].append(c)
-            mid = statistics.fmean(x.middle for x in out[-1][-8:])
+        middle = c.middle
+        if out and abs(middle - mid) <= SAME_ROW * max(c.height, 1.0):
+            row = out[-1]
+            row.append(c)
+            mid += (middle - mid) / len(row)  # running mean of the row's middles
         else:
             out.append([c])
-            mid = c.middle
+            mid = middle
     return out
 
 

@@ -237,6 +237,7 @@ def _table(page: int, band: Box, next_top: float, chars: list[PdfChar], lines: l
     drawn = _drawn_edges(band, graphics, accepted, bottom)
     edges = _columns(band, header_lines, body, drawn)
     columns = list(zip(edges, edges[1:], strict=False))
+    chars = [c for c in chars if _inside(c, band.x0, band.top - 1, band.x1, bottom + 1)]
     header = [_cell(chars, page, a, band.top - 1, b, band.bottom + 1, graphics) for a, b in columns]
     # row boundaries per column: the rules that cross it, plus the header's bottom
     per_column: list[list[float]] = []
