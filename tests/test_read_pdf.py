@@ -147,7 +147,8 @@ def test_a_reference_starting_with_digits_is_kept_whole() -> None:
 
 def test_references_without_a_period_after_the_number() -> None:
     d = doc(2019)
-    assert d.quote(d.bibliography[50]).startswith("Government of Mali.Arrete 2017-4388")  # as printed
+    # as printed: no space after "Mali."
+    assert d.quote(d.bibliography[50]).startswith("Government of Mali.Arrete 2017-4388")
     assert d.bibliography[50].number == 51 and d.bibliography[50].source_on_file
 
 
