@@ -69,6 +69,7 @@ RECORD = """<?xml version='1.0' encoding='utf-8'?>
       <Action><Name>Publish information on the number of labor inspections.</Name></Action>
       <Action><Name>Something the report never said about anything at all.</Name></Action>
     </Enforcement>
+    <Coordination><Action><Name>N/A</Name></Action></Coordination>
   </Suggested_Actions>
 </Country></Countries>"""
 
@@ -155,6 +156,7 @@ def _by_key(score) -> dict:
 def test_numbers_shares_ages_years_answers():
     assert number("$71,942") == Decimal("71942")
     assert number("0.251") == Decimal("0.251")
+    assert number("$1.2 Million") == Decimal("1200000")
     assert number("Unknown") is None and number("N/A") is None
     assert share(Decimal("25.1"), "percent") == Decimal("0.251")
     assert share(Decimal("1216300"), "children") == Decimal("1216300")
@@ -183,6 +185,7 @@ def test_record_fields_and_empty_ones_unscored():
     assert keys["legal/Free_Public_Education/meets"].value == "Yes"  # Standard, Conforms N/A
     assert "legal/Free_Public_Education/age" not in keys
     assert keys["action/Enforcement/2"].area == "Enforcement"
+    assert "action/Coordination/1" not in keys  # "N/A": the section has no action
     assert "goods/Cocoa/forced-child-labor" in keys
     assert "goods/Granite (crushed)/forced-child-labor" not in keys
 
@@ -283,6 +286,24 @@ def test_unverified_disagreement_is_not_used(build: Path, tmp_path: Path):
     [score] = score_reports(parse_official_text(RECORD, 2019), read_build(build), notes)
     assert not _by_key(score)["enforcement/Labor_Inspectors"].matched
     assert [e.field for e in notes.unverified] == ["enforcement/Labor_Inspectors"]
+
+
+def test_action_the_report_lacks(build: Path, tmp_path: Path):
+    path = tmp_path / "absent.toml"
+    path.write_text("""[[disagreement]]
+country = "Testland"
+year = 2019
+field = "action/Enforcement/2"
+official = "Something the report never said about anything at all."
+text = ""
+quote = "Minimum Age for Work"
+why = "the report has no such action"
+""", encoding="utf-8")
+    notes = load_disagreements(path, texts=build)
+    [score] = score_reports(parse_official_text(RECORD, 2019), read_build(build), notes)
+    result = _by_key(score)["action/Enforcement/2"]
+    assert result.matched and result.expected.startswith("(none)")
+    assert _by_key(score)["action/Legal_Framework/1"].matched  # the others still paired
 
 
 def test_malformed_disagreements_file(tmp_path: Path):

@@ -28,6 +28,7 @@ _AGES = re.compile(r"(?<!\d)(\d{1,2})\s*(?:-|–|—|to|through)\s*(\d{1,2})(?!\
 _YEAR = r"(?:19|20)\d{2}"
 _YEAR_SPAN = re.compile(rf"(?<!\d)({_YEAR})(?:\s*(?:-|–|—|to)\s*({_YEAR}))?(?!\d)")
 _SPACE = re.compile(r"\s+")
+_SCALES = {"thousand": Decimal(1000), "million": Decimal(10) ** 6, "billion": Decimal(10) ** 9}
 
 
 def answer(text: str | None) -> str | None:
@@ -39,17 +40,22 @@ def answer(text: str | None) -> str | None:
 
 
 def number(text: str | None) -> Decimal | None:
-    """The number a cell holds: "$71,942" → 71942, "0.251" → 0.251; None for words."""
+    """The number a cell holds: "$71,942" → 71942, "0.251" → 0.251, "$1.2 Million" →
+    1200000; None for words ("Unknown")."""
     if text is None:
         return None
-    m = _NUMBER.search(text)
-    if not m or re.search(r"[A-Za-z]{3,}", text.replace("USD", "")):
+    folded = fold(text).replace("usd", "")
+    m = _NUMBER.search(folded)
+    rest = re.sub(r"\b(?:thousand|million|billion)\b", "", folded)
+    if not m or re.search(r"[a-z]{3,}", rest):
         return None
     whole = m.group(1).replace(",", "")
     try:
-        return Decimal(f"{whole}.{m.group(2)}") if m.group(2) else Decimal(whole)
+        value = Decimal(f"{whole}.{m.group(2)}") if m.group(2) else Decimal(whole)
     except InvalidOperation:
         return None
+    scale = re.search(r"\b(thousand|million|billion)\b", folded)
+    return value * _SCALES[scale.group(1)] if scale else value
 
 
 def share(value: Decimal, unit: str | None) -> Decimal:

@@ -130,7 +130,7 @@ def _actions(country: ET.Element) -> list[Expected]:
     for section in node if node is not None else []:
         for i, action in enumerate(section.findall("Action"), 1):
             text = _text(action, "Name")
-            if not text:
+            if not text or answer(text) is not None:  # "N/A": no action in this section
                 continue
             stated = [y for child in action if "year" in child.tag.lower()
                       for y in years(_text(child))]

@@ -299,10 +299,12 @@ def _enforcement(exp: Expected, doc: DocumentFields, year: int) -> FieldResult:
 
 
 def _goods(exp: Expected, doc: DocumentFields) -> FieldResult:
-    name = words(exp.value.split("(")[0]).split()
-    stems = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in name]
+    """A good is named by an activity when the activity has the first word of its name
+    (singular or plural): "Granite (crushed)" → granite, "Palm Fruit" → "oil (palm)"."""
+    first = (words(exp.value.split("(")[0]).split() or [""])[0]
+    stem = first[:-1] if first.endswith("s") and len(first) > 3 else first
     acts = [a for a in doc.activities.values()
-            if all(any(t.startswith(s) for t in words(a.label).split()) for s in stems)]
+            if stem and any(t.startswith(stem) for t in words(a.label).split())]
     if exp.kind == "good":
         found = "; ".join(sorted(a.label for a in acts))[:120] or "—"
         return _result(exp, found, bool(acts), "no activity names this good")
@@ -383,17 +385,33 @@ def score_report(report: OfficialReport, docs: Iterable[DocumentFields],
         return score
     fields = list(report.fields)
     notes: dict[int, Disagreement] = {}
+    absent: dict[int, FieldResult] = {}
     for i, exp in enumerate(fields):
         note = disagreements.find(report.country, report.year, exp.key, doc.doc_id) \
             if disagreements else None
-        if note is not None:
-            fields[i] = Expected(exp.key, exp.kind, note.text, exp.area, exp.years)
-            notes[i] = note
-    score.results = compare(report, doc, fields)
+        if note is None:
+            continue
+        notes[i] = note
+        if exp.kind == "action" and not note.text:
+            absent[i] = _absent_action(exp, doc)
+        fields[i] = Expected(exp.key, exp.kind, note.text or "N/A", exp.area, exp.years)
+    present = compare(report, doc, [f for i, f in enumerate(fields) if i not in absent])
+    order = iter(present)
+    score.results = [absent[i] if i in absent else next(order) for i in range(len(fields))]
     for i, note in notes.items():
         score.results[i].disagreement = note
-        score.results[i].expected = f"{note.text} (record: {note.official})"
+        score.results[i].expected = f"{note.text or '(none)'} (record: {note.official})"
     return score
+
+
+def _absent_action(exp: Expected, doc: DocumentFields) -> FieldResult:
+    """A recorded action the report does not have: matched when the graph lacks it too."""
+    ratios = [(fuzz.ratio(action_text(exp.value), action_text(r.text)), r.text)
+              for r in doc.recommendations.values()]
+    best = max(ratios, default=(0.0, ""))
+    found = f"closest ({best[0]:.0f}): {best[1]}" if best[1] else "—"
+    return _result(exp, found, best[0] < ACTION_THRESHOLD,
+                   "a recommendation the report does not have")
 
 
 def score_reports(reports: Iterable[OfficialReport], docs: dict[str, DocumentFields],
