@@ -19,7 +19,7 @@ from ctipgraph.evaluate import (
 )
 from ctipgraph.evaluate.disagreements import DisagreementError
 from ctipgraph.evaluate.normalize import action_text, ages, answer, number, share, years
-from ctipgraph.evaluate.score import ACTION_THRESHOLD, find_document
+from ctipgraph.evaluate.score import ACTION_THRESHOLD, doc_id_for, find_document
 from ctipgraph.paths import ROOT, TTL_DIR
 
 BENCH = ROOT / "bench"
@@ -60,6 +60,7 @@ RECORD = """<?xml version='1.0' encoding='utf-8'?>
     <Labor_Inspectors>109</Labor_Inspectors>
     <Labor_Complaint_Mechanism>Yes</Labor_Complaint_Mechanism>
     <Labor_New_Law_Training>N/A</Labor_New_Law_Training>
+    <Authorized_Access_Penalties>Yes</Authorized_Access_Penalties>
     <Criminal_Investigations>Unknown*</Criminal_Investigations>
   </Enforcements>
   <Suggested_Actions>
@@ -116,6 +117,14 @@ TTL = f"""@prefix ctip: <https://w3id.org/ctipgraph/ontology#> .
     ctip:year "2019"^^xsd:gYear ; ctip:valueUnknown true .
 <../../observation/f4> ctip:indicator <../../concept/indicator/some-new-name> ;
     ctip:year "2019"^^xsd:gYear ; ctip:answer true .
+<../../observation/f5> ctip:indicator <../../concept/indicator/authorized-to-assess-penalties> ;
+    ctip:year "2019"^^xsd:gYear ; ctip:booleanValue false .
+<../../observation/f6> ctip:indicator <../../concept/indicator/labor-new-law-training> ;
+    ctip:year "2019"^^xsd:gYear ; ctip:valueNotApplicable true .
+<claim/5> rdf:subject <../../observation/f5> ; rdf:predicate ctip:indicator ;
+    ctip:extractionMethod "table:labor-enforcement" .
+<claim/6> rdf:subject <../../observation/f6> ; rdf:predicate ctip:indicator ;
+    ctip:extractionMethod "table:labor-enforcement" .
 <claim/1> rdf:subject <../../observation/f1> ; rdf:predicate ctip:indicator ;
     ctip:extractionMethod "table:labor-enforcement" .
 <claim/3> rdf:subject <../../observation/f3> ; rdf:predicate ctip:indicator ;
@@ -228,13 +237,15 @@ def test_field_by_field(build: Path):
         "legal/Free_Public_Education/meets",
         "legal/Minumum_Non_State_Military/meets", "legal/Minumum_Non_State_Military/age",
         "enforcement/Labor_Funding",  # "$71,942" = 71942
-        "enforcement/Labor_New_Law_Training",  # N/A: no value, the labor table read
+        "enforcement/Labor_New_Law_Training",  # N/A = ctip:valueNotApplicable
         "enforcement/Labor_Complaint_Mechanism",  # a new indicator, found by its row label
         "enforcement/Criminal_Investigations",  # Unknown* = ctip:valueUnknown
         "action/Legal_Framework/1",  # wording up to the final period
         "goods/Cocoa", "goods/Cocoa/forced-child-labor",
     }
-    assert (score.matched, score.scored) == (19, 26)
+    assert (score.matched, score.scored) == (19, 27)
+    assert r["enforcement/Authorized_Access_Penalties"].found == "no"
+    assert r["enforcement/Authorized_Access_Penalties"].cause == "a different answer"
     assert r["enforcement/Labor_Inspectors"].found == "100"  # the 2018 column's 109 is not it
     assert r["enforcement/Labor_Inspectors"].contrary
     assert "no figure" in r["enforcement/Criminal_Convictions"].cause
@@ -243,6 +254,16 @@ def test_field_by_field(build: Path):
     assert r["action/Enforcement/2"].cause == "no recommendation with this wording"
     assert not r["goods/Granite (crushed)"].matched
     assert not r["statistics/primary-completion-rate/share"].matched
+
+
+def test_statistic_not_applicable_and_unavailable(build: Path):
+    """N/A: the row read with no number matches; Unavailable asks for ctip:valueUnknown."""
+    docs = read_build(build)
+    for value, ok in (("N/A", True), ("Unavailable", False)):
+        record = RECORD.replace("<Total_Working_Population />",
+                                f"<Total_Working_Population>{value}</Total_Working_Population>")
+        [score] = score_reports(parse_official_text(record, 2019), docs)
+        assert _by_key(score)["statistics/working-children/count"].matched is ok
 
 
 def test_action_threshold_between_rewording_and_another_action():
@@ -302,7 +323,7 @@ why = "the report has no such action"
     notes = load_disagreements(path, texts=build)
     [score] = score_reports(parse_official_text(RECORD, 2019), read_build(build), notes)
     result = _by_key(score)["action/Enforcement/2"]
-    assert result.matched and result.expected.startswith("(none)")
+    assert result.matched and result.expected.startswith("(not stated)")
     assert _by_key(score)["action/Legal_Framework/1"].matched  # the others still paired
 
 
@@ -316,7 +337,7 @@ def test_malformed_disagreements_file(tmp_path: Path):
 def test_committed_disagreements_are_in_the_texts():
     notes = load_disagreements(BENCH / "official_disagreements.toml", texts=TTL_DIR)
     for entry in notes.entries:
-        doc = f"usdol-findings-{entry.year}-{entry.country.lower()}"
+        doc = doc_id_for(entry.country, entry.year)
         if (TTL_DIR / f"{doc}.txt").is_file():
             assert notes.find(entry.country, entry.year, entry.field, doc) == entry
 
@@ -341,7 +362,7 @@ def test_command_json_and_bad_paths(build: Path, tmp_path: Path, capsys):
     assert bench.main(["--ttl-dir", str(build), "--official", str(official), "--json",
                        "--disagreements", str(_notes(tmp_path, "nowhere"))]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["summary"]["reports"] == 1 and out["reports"][0]["scored"] == 26
+    assert out["summary"]["reports"] == 1 and out["reports"][0]["scored"] == 27
     assert bench.main(["--ttl-dir", str(tmp_path / "none"), "--official", str(official)]) == 2
     assert bench.main(["--ttl-dir", str(build), "--official", str(tmp_path / "none")]) == 2
     assert "no such folder" in capsys.readouterr().err
@@ -350,21 +371,24 @@ def test_command_json_and_bad_paths(build: Path, tmp_path: Path, capsys):
 # -- the committed Mali build -------------------------------------------------------------------
 
 #: What the committed data/ttl achieves per Mali year, less a margin of about two points (raise
-#: these as extraction improves; the target is 98 % for every year).
-MALI_FLOORS = {2016: 66.0, 2017: 73.0, 2018: 55.0, 2019: 74.0, 2020: 75.0, 2021: 78.0}
+#: these as extraction improves and data/ttl is rebuilt; the target is 98 % for every year).
+MALI_FLOORS = {2016: 65.0, 2017: 73.0, 2018: 55.0, 2019: 73.0, 2020: 75.0, 2021: 75.0}
 
 
 @pytest.fixture(scope="module")
 def mali_scores(tmp_path_factory):
     from ctipgraph.evaluate import load_official
 
-    docs = [f"usdol-findings-{y}-mali" for y in MALI_FLOORS]
-    if not OFFICIAL.is_dir() or not all((TTL_DIR / f"{d}.ttl").is_file() for d in docs):
-        pytest.skip("the official record or the Mali Findings 2016–2021 build is missing")
+    if not OFFICIAL.is_dir():
+        pytest.skip("the official record (../shared/corpus/official) is missing")
     folder = tmp_path_factory.mktemp("mali")
-    for doc in docs:  # only the scored documents: a faster load
+    for year in MALI_FLOORS:  # only the scored documents: a faster load
         for suffix in (".ttl", ".txt"):
-            shutil.copy(TTL_DIR / f"{doc}{suffix}", folder)
+            path = TTL_DIR / f"usdol-findings-{year}-mali{suffix}"
+            if path.is_file():
+                shutil.copy(path, folder)
+    if not any(folder.glob("*.ttl")):
+        pytest.skip("no Mali Findings 2016–2021 in data/ttl")
     reports = [r for r in load_official(OFFICIAL) if r.country == "Mali"]
     notes = load_disagreements(BENCH / "official_disagreements.toml", texts=folder)
     return {s.report.year: s for s in score_reports(reports, read_build(folder), notes)}
@@ -372,6 +396,8 @@ def mali_scores(tmp_path_factory):
 
 @pytest.mark.parametrize("year", sorted(MALI_FLOORS))
 def test_mali_floor(mali_scores, year):
+    if year not in mali_scores:
+        pytest.skip(f"usdol-findings-{year}-mali is not in data/ttl")
     score = mali_scores[year]
     assert score.matched_by == "metadata"
     assert score.percent >= MALI_FLOORS[year], [

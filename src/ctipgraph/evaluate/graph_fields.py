@@ -47,10 +47,6 @@ class Figure:
         year = self.one("year")
         return int(year[:4]) if year and year[:4].isdigit() else None
 
-    @property
-    def unknown(self) -> bool:
-        return "true" in self.props.get("valueUnknown", set())
-
 
 @dataclass
 class Standard:
