@@ -10,8 +10,8 @@ from ..store import GraphStore
 
 #: blueprint modules of ctipgraph.serve, registered in this order. Each module defines `bp` (a
 #: flask.Blueprint) and may define `init_app(app)`, called once after registration.
-BLUEPRINTS: tuple[str, ...] = ("sparql", "data", "browse", "search", "trace_views", "reader",
-                              "evidence_views", "charts")
+BLUEPRINTS: tuple[str, ...] = ("sparql", "data", "pages", "browse", "search", "trace_views",
+                              "reader", "evidence_views", "charts")
 
 
 def create_app(store: GraphStore, config: dict | None = None) -> Flask:
@@ -23,6 +23,8 @@ def create_app(store: GraphStore, config: dict | None = None) -> Flask:
         MAX_RESULT_ROWS=100_000,  # solutions or triples per SPARQL response (then truncated)
         QUERY_WORKERS=4,  # pre-forked query worker processes; 0: run queries in-process
         DUMP_DIR=None,  # where dumps are cached (default: <store>/dumps or a temporary folder)
+        SOURCES_DIR=None,  # the source documents (PDFs) behind ctip:sourceFile (data/sources/)
+        PAGE_CACHE_DIR=None,  # rendered PDF pages (default: <store>/pages or a temporary folder)
     )
     app.config.update(config or {})
     app.extensions["ctipgraph.store"] = store

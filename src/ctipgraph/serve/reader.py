@@ -2,6 +2,9 @@
 passage addressable (`#sentence-12`, `#table-2-row-3-cell-1`, `#ref-17-entry`, …), the passages
 behind claims highlighted and linked to their facts, citation markers linked to the bibliography
 entries they denote (with a preview), and every bibliography entry listing the passages citing it.
+A passage read from a PDF, when it is the target (`#sentence-12`), shows its page with the passage
+outlined (`pages.figure_markup`; the images load only then). `/read/<doc>.json` lists the passages
+with their pages and boxes.
 
 The HTML is built by slicing the text at the offsets of passages and citation markers
 (`render_spans`): spans may nest or overlap, every character of the text is written exactly once.
@@ -23,7 +26,8 @@ from ..paths import TTL_DIR
 from .app import get_store
 from .describe import PREFIX
 from .labels import ID, Labeller, href, shorten
-from .render import html_response, json_response, split_suffix
+from .pages import figure_markup, passage_pages, pdf_sources
+from .render import JSON_TWIN, html_response, json_response, split_suffix
 
 bp = Blueprint("reader", __name__, template_folder="templates")
 
@@ -197,10 +201,14 @@ def passage_name(iri: str) -> str:
 class DocumentReader:
     """Everything the reader page of one document shows."""
 
-    def __init__(self, store, doc_iri: str, text: str) -> None:
+    def __init__(self, store, doc_iri: str, text: str,
+                 pages: dict[str, list[dict]] | None = None) -> None:
         self.store = store
         self.doc = doc_iri
         self.text = text
+        #: the PDF pages of passages (pages.passage_pages)
+        self.pages = pages or {}
+        self._page_starts: dict[str, list[int]] = {}
         self.labeller = Labeller(store)
         self.unplaced: list[dict] = []
         self._section_list: list[dict] | None = None
@@ -227,7 +235,8 @@ class DocumentReader:
             found[iri] = {"iri": iri, "start": start, "end": end, "exact": exact,
                           "place": place, "section": _v(row["section"]),
                           "kind": passage_kind(iri), "name": passage_name(iri),
-                          "anchor": anchor_id(iri), "facts": []}
+                          "anchor": anchor_id(iri), "facts": [],
+                          "pages": self.pages.get(iri, [])}
         for row in self._rows("""
             SELECT DISTINCT ?p ?s ?pred ?o WHERE {
               ?c a ctip:Claim ; prov:wasQuotedFrom ?p ; rdf:subject ?s ; rdf:predicate ?pred ;
@@ -289,6 +298,7 @@ class DocumentReader:
         self.labeller.resolve()
         by_ref = {r["iri"]: r for r in references}
         spans: list[Span] = []
+        self._page_starts = _page_starts(passages)
         for passage in sorted(passages.values(), key=lambda p: (p["start"], p["iri"])):
             spans.append(self._passage_span(passage))
         spans.extend(self._section_anchors(passages))
@@ -306,14 +316,22 @@ class DocumentReader:
         claimed = sum(1 for p in passages.values() if p["facts"])
         return {"body": render_spans(self.text, spans), "references": references,
                 "unplaced": self.unplaced, "passages": len(passages), "claimed": claimed,
-                "citations": len(citations), "sections": self._sections(passages)}
+                "citations": len(citations), "sections": self._sections(passages),
+                "items": sorted(passages.values(), key=lambda p: (p["start"], p["iri"])),
+                "paged": sum(1 for p in passages.values() if p["pages"])}
 
     def _passage_span(self, passage: dict) -> Span:
         classes = ["p", f"p-{passage['kind']}"]
-        inner = ""
+        inner = "".join(
+            f'<a class="page-mark" href="#{passage["anchor"]}" data-label="page {n}" '
+            f'aria-label="Page {n} of the PDF begins: show it"></a>'
+            for n in self._page_starts.get(passage["iri"], ()))
+        figures = "".join(figure_markup(view, passage["name"]) for view in passage["pages"])
+        if figures:
+            inner += f'<span class="pdf-pages">{figures}</span>'
         if passage["facts"]:
             classes.append("claimed")
-            inner = self._claims_link(passage)
+            inner += self._claims_link(passage)
         place = passage["place"]
         if place is None:
             classes.append("unplaced")
@@ -427,6 +445,23 @@ class DocumentReader:
         return target
 
 
+def _page_starts(passages: dict[str, dict]) -> dict[str, list[int]]:
+    """The passage each PDF page begins with (the first in the text, the outermost of those
+    starting together), as {passage IRI: [page numbers]} for pages whose image is at hand."""
+    first: dict[int, tuple[int, int, str]] = {}
+    for p in passages.values():
+        if p["place"] is None:
+            continue
+        key = (p["place"][0], p["iri"].count("/"), p["iri"])
+        for view in p["pages"]:
+            if "image" in view and (view["page"] not in first or key < first[view["page"]]):
+                first[view["page"]] = key
+    starts: dict[str, list[int]] = {}
+    for page, (_, _, iri) in sorted(first.items()):
+        starts.setdefault(iri, []).append(page)
+    return starts
+
+
 def _number(iri: str) -> int:
     tail = iri.rsplit("/", 1)[-1]
     return int(tail) if tail.isdigit() else 0
@@ -471,7 +506,7 @@ def _cache() -> dict:
 
 @bp.get("/read/<name>")
 def read(name: str):
-    stem, suffix = split_suffix(name, ["txt"])
+    stem, suffix = split_suffix(name, ["txt", "json"])
     if not DOC_ID.fullmatch(stem):
         return error_response(404, "Not found", f"No document is called {stem!r}.")
     store = get_store()
@@ -495,10 +530,12 @@ def read(name: str):
         response = Response(text, mimetype="text/plain")
         response.charset = "utf-8"
         return response
-    key = (stem, str(text_dir()))
+    source = pdf_sources().source(stem)
+    key = (stem, str(text_dir()), str(pdf_sources().sources_dir), source and source.sha256)
     cache = _cache()
     if key not in cache:
-        cache[key] = DocumentReader(store, doc, text).build()
+        pages = passage_pages(store, document=doc)
+        cache[key] = DocumentReader(store, doc, text, pages).build()
     model = cache[key]
     publisher = info.get("http://purl.org/dc/terms/publisher", "")
     labeller = Labeller(store)
@@ -514,6 +551,31 @@ def read(name: str):
         "text_file": text_file, "chars": len(text),
         "text_href": url_for("reader.read", name=stem + ".txt"),
     }
+    if source is not None:
+        page["pdf"] = {"href": url_for("pages.source_pdf", name=stem + ".pdf"),
+                       "pages": source.page_count}
     alternates = [{"href": page["text_href"], "type": "text/plain; charset=utf-8",
-                   "title": "Plain text"}]
+                   "title": "Plain text"},
+                  {"href": url_for("reader.read", name=stem + ".json"),
+                   "type": JSON_TWIN.mimetype, "title": "Passages as JSON"}]
+    if suffix == "json":
+        return json_response(_reader_data(page, model), alternates)
     return html_response("reader.html", alternates, doc=page, m=model)
+
+
+def _reader_data(doc: dict, model: dict) -> dict:
+    """The reader's data for machines: the document and every passage with its place in the
+    text, the facts quoting it, and its PDF pages (boxes in points, the page image, the PDF)."""
+    def term(t: object) -> str:
+        return t.value if isinstance(t, ox.NamedNode) else str(t)
+
+    passages = [{"iri": p["iri"], "anchor": p["anchor"], "kind": p["kind"], "name": p["name"],
+                 "start": p["start"], "end": p["end"], "placed": p["place"] is not None,
+                 "exact": p["exact"], "section": p["section"] or None,
+                 "facts": [{"s": term(s), "p": term(pr), "o": term(o)}
+                           for s, pr, o in p["facts"]],
+                 "pages": p["pages"]} for p in model["items"]]
+    document = {k: v for k, v in doc.items() if k != "text_href"}
+    document["text"] = doc["text_href"]
+    return {"document": document, "passages": passages, "claimed": model["claimed"],
+            "citations": model["citations"], "references": len(model["references"])}

@@ -20,6 +20,7 @@ from ..trace_render import render_turtle
 from .app import get_store
 from .charts import Node, layered_svg
 from .labels import Labeller, fallback_label, href, shorten
+from .pages import passage_pages
 from .reader import error_response, passage_name, read_text, reader_href, text_dir
 from .render import JSON_TWIN, RDF_TWINS, alternates_for, html_response, json_response, negotiate
 
@@ -65,8 +66,10 @@ def _check(text: str | None, passage) -> str:
 class FactView:
     """A FactTrace made ready for the page: links, reader anchors, checks and the diagram."""
 
-    def __init__(self, fact: FactTrace, number: int, labeller: Labeller) -> None:
+    def __init__(self, fact: FactTrace, number: int, labeller: Labeller,
+                 pages: dict[str, list[dict]] | None = None) -> None:
         self.fact = fact
+        self.pages = pages or {}
         self.id = f"fact-{number}"
         self.subject = term_view(f"<{fact.subject}>" if not fact.subject.startswith("<")
                                   else fact.subject, fact.subject_label)
@@ -93,7 +96,8 @@ class FactView:
         text = read_text(claim.document.text_file)
         passages = [{"p": p, "name": passage_name(p.iri), "href": href(p.iri),
                      "read": reader_href(p.iri) if text is not None else None,
-                     "check": _check(text, p)} for p in claim.passages]
+                     "check": _check(text, p), "pages": self.pages.get(p.iri, [])}
+                    for p in claim.passages]
         references = [{"r": r, "href": href(r.iri),
                        "read": reader_href(r.iri) if text is not None else None}
                       for r in claim.references]
@@ -193,17 +197,20 @@ def trace_page(suffix: str | None = None):
         return error_response(404, "No evidence", detail, as_json)
     query = request.query_string.decode()
     alternates = alternates_for(url_for("trace.trace_page"), [JSON_TWIN, TTL_TWIN], query)
+    pages = passage_pages(store, [p.iri for t in traces for c in t.claims for p in c.passages]
+                          ) if fmt != "ttl" else {}
     if fmt == "json":
         return json_response({"mode": mode, "about": about, "limit": limit,
                               "truncated": truncated,
-                              "facts": [t.to_dict() for t in traces]}, alternates)
+                              "facts": [_with_pages(t.to_dict(), pages) for t in traces]},
+                             alternates)
     if fmt == "ttl":
         response = Response(render_turtle(store, traces), mimetype=TTL_TWIN.mimetype)
         response.charset = "utf-8"
         response.vary.add("Accept")
         return response
     labeller = Labeller(store)
-    views = [FactView(t, n, labeller) for n, t in enumerate(traces, 1)]
+    views = [FactView(t, n, labeller, pages) for n, t in enumerate(traces, 1)]
     if mode == "fact":
         heading = views[0].title
     elif mode == "iri":
@@ -213,6 +220,15 @@ def trace_page(suffix: str | None = None):
     return html_response("trace.html", alternates, facts=views, mode=mode, about=about,
                          heading=heading, truncated=truncated, limit=limit,
                          about_href=href(about) if mode == "iri" else None)
+
+
+def _with_pages(fact: dict, pages: dict[str, list[dict]]) -> dict:
+    """A FactTrace dict whose passages list their PDF pages: page numbers, boxes (points from
+    the page's top left), the page image and the PDF at that page (pages.page_view)."""
+    for claim in fact["claims"]:
+        for passage in claim["passages"]:
+            passage["pages"] = pages.get(passage["iri"], [])
+    return fact
 
 
 def _about_label(views: list[FactView], iri: str) -> str:
