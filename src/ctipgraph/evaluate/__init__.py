@@ -5,7 +5,8 @@ Public API::
     load_official(folder) -> list[OfficialReport]          # official.py: the record, typed
     read_build(ttl_dir) -> dict[str, DocumentFields]        # graph_fields.py: SPARQL over a build
     load_disagreements(toml, texts=ttl_dir)                 # disagreements.py: where the text wins
-    score_reports(reports, docs, disagreements) -> list[ReportScore]   # score.py: field by field
+    score_reports(reports, docs, disagreements) -> list[ReportScore]   # score.py, per report
+        # (compare.py: field by field; catalog.py: which record element is which graph term)
     render_text(scores, worst=N) / render_json(scores)      # report.py
 """
 
