@@ -7,6 +7,7 @@ when every document converted and conformed, so a failed build leaves data/ttl/ 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import time
@@ -22,13 +23,14 @@ from rdflib.namespace import RDF
 from .emit.evidence import emit_evidence
 from .emit.turtle import TurtleWriter
 from .extract import extract
+from .identify import Identification, identify, load_kinds
 from .iris import doc_iri
 from .link.documents import CorpusDocument, corpus_documents, link_references
 from .link.lexicon import load_lexicon
 from .namespaces import CTIP
 from .read import ReadError, suffixes
 from .read.model import Kind
-from .sources import Skipped, Source, discover
+from .sources import Skipped, Source, SourceMeta, discover, merge
 from .validate import Violation, validate_graph
 
 
@@ -47,6 +49,7 @@ class DocResult:
     counts: dict[str, int] = field(default_factory=dict)
     unresolved: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the document was recognized as
     violations: list[Violation] = field(default_factory=list)
     entities: dict[str, int] = field(default_factory=dict)  # by class
     claims: dict[str, int] = field(default_factory=dict)  # by predicate
@@ -136,11 +139,15 @@ def convert(source: Source, corpus: list[CorpusDocument], validate: bool = True)
     started = time.perf_counter()
     result = DocResult(doc_id=source.doc_id, path=str(source.path))
     try:
+        lexicon = load_lexicon()
         doc = load_document(source.path)
         doc.doc_id = source.doc_id
+        found = identify(doc, lexicon)
+        result.notes = _identity_notes(source.path, source.meta, found)
+        source = dataclasses.replace(source, meta=merge(source.meta, found.meta))
         links = link_references(doc.bibliography, doc.text, corpus, source.doc_id)
-        graph = emit_evidence(doc, source, links)
-        extraction = extract(doc, load_lexicon(), meta=source.meta)
+        graph = emit_evidence(doc, source, links, lexicon)
+        extraction = extract(doc, lexicon, meta=source.meta)
         graph += extraction.graph
         result.entities, result.claims = _fact_counts(extraction.graph)
         result.unlinked = list(extraction.unlinked)
@@ -156,13 +163,30 @@ def convert(source: Source, corpus: list[CorpusDocument], validate: bool = True)
             f"offset {u.start}: {u.marker_text!r} ({u.item_text}): {u.reason}"
             for u in doc.unresolved
         ]
-        result.warnings = list(doc.warnings)
+        result.warnings = list(doc.warnings) + list(found.warnings)
     except ReadError as exc:
         result.skipped = str(exc)
     except Exception as exc:  # a strange document must not take the build down with a traceback
         result.error = f"{source.path}: cannot convert: {type(exc).__name__}: {exc}"
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _identity_notes(path: Path, sidecar: SourceMeta, found: Identification) -> list[str]:
+    """One line on what the document's own words gave where its sidecar is silent, or one saying
+    that it was recognized as no known kind of document."""
+    if not (sidecar.kind or found.kind):
+        kinds = " or ".join(found.kinds) or "any known kind of document"
+        return [f"{path}: not recognized as a {kinds}: read as a generic document"]
+    text = found.meta
+    parts = [f"{label} {shown}" for label, name, shown in (
+        ("kind", "kind", text.kind),
+        ("country", "country", text.country),
+        ("reporting year", "reporting_year", text.reporting_year),
+        ("title", "title", f"'{text.title}'"),
+        ("publisher", "publishers", ", ".join(a.key for a in text.publishers)),
+    ) if getattr(text, name) and not getattr(sidecar, name)]
+    return [f"read from its text: {'; '.join(parts)}"] if parts else []
 
 
 def _write_atomic_dir(out_dir: Path, results: list[DocResult], keep_others: bool) -> None:
@@ -204,6 +228,7 @@ def build(
     a document fails to convert or does not conform to the shapes.
     """
     started = time.perf_counter()
+    load_kinds()  # a malformed data/lexicon/documents.toml stops the build here, named
     sources, skipped = discover(sources_dir, suffixes())
     corpus = corpus_documents(sources)
     if only:
@@ -264,6 +289,8 @@ def _report(result: DocResult, done: int, total: int, progress: Callable[[str], 
         progress(f"    claims ({sum(result.claims.values())}): {listed}")
     if result.unlinked:
         progress(f"    mentions not linked ({len(result.unlinked)}): {', '.join(result.unlinked)}")
+    for line in result.notes:
+        progress(f"    {line}")
     for line in result.unresolved:
         progress(f"    unresolved citation at {line}")
     for line in result.warnings:

@@ -2,6 +2,8 @@
 
 A source is any file a registered reader handles; its document id is the file stem. Beside it,
 `<stem>.meta.toml` says what the text itself does not (title, kind, publisher, dates, URL).
+What the text does say is read by `ctipgraph.identify` into the same SourceMeta, and `merge`
+combines the two: the sidecar wins field by field.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .iris import slugify
+from .link.lexicon import norm_name
 
 SIDECAR_SUFFIX = ".meta.toml"
 ISSUED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -45,8 +48,21 @@ class AgentRef:
 
 
 @dataclass(frozen=True)
+class FieldEvidence:
+    """Where a document's own text gives one of its metadata values: the field name of
+    SourceMeta ("kind", "title", "country", "reporting_year"), the span of the passage saying it
+    (offsets into the document text) and the rule that read it (a ctip:extractionMethod)."""
+
+    field: str
+    start: int
+    end: int
+    method: str
+
+
+@dataclass(frozen=True)
 class SourceMeta:
-    """Metadata from a sidecar file; every field may be absent."""
+    """Metadata from a sidecar file or read from the text; every field may be absent.
+    `evidence` says which passages gave the values read from the text."""
 
     title: str | None = None
     kind: str | None = None
@@ -56,6 +72,31 @@ class SourceMeta:
     source_url: str | None = None
     publishers: tuple[AgentRef, ...] = ()
     creators: tuple[AgentRef, ...] = ()
+    evidence: tuple[FieldEvidence, ...] = ()
+
+
+#: The fields `merge` combines.
+_MERGED = ("title", "kind", "country", "issued", "reporting_year", "source_url", "publishers",
+           "creators")
+
+
+def _same(name: str, a: object, b: object) -> bool:
+    if name == "country" and isinstance(a, str) and isinstance(b, str):
+        return norm_name(a) == norm_name(b)
+    return a == b
+
+
+def merge(sidecar: SourceMeta, found: SourceMeta) -> SourceMeta:
+    """The sidecar's values, and what the text says where the sidecar is silent. Evidence is
+    kept for every field whose value is the one the text gives (also when the sidecar says the
+    same), so a value read from the text keeps the passage it was read from."""
+    values: dict[str, object] = {}
+    for name in _MERGED:
+        given = getattr(sidecar, name)
+        values[name] = given if given not in (None, "", ()) else getattr(found, name)
+    evidence = tuple(e for e in found.evidence
+                     if _same(e.field, values.get(e.field), getattr(found, e.field, None)))
+    return SourceMeta(**values, evidence=evidence)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -79,7 +120,8 @@ class Skipped:
     reason: str
 
 
-def _agents(path: Path, raw: object, name: str) -> tuple[AgentRef, ...]:
+def parse_agents(path: Path, raw: object, name: str) -> tuple[AgentRef, ...]:
+    """The [[publisher]] or [[creator]] tables of a TOML file (`path` names it in errors)."""
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -125,8 +167,8 @@ def load_sidecar(path: Path) -> SourceMeta:
         issued=str(issued) if issued is not None else None,
         reporting_year=year,
         source_url=data.get("source_url"),
-        publishers=_agents(path, data.get("publisher"), "publisher"),
-        creators=_agents(path, data.get("creator"), "creator"),
+        publishers=parse_agents(path, data.get("publisher"), "publisher"),
+        creators=parse_agents(path, data.get("creator"), "creator"),
     )
 
 

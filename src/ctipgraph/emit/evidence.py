@@ -7,6 +7,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from ..iris import doc_iri, doc_part, entity_iri
+from ..link.lexicon import Lexicon, load_lexicon
+from ..link.places import country as resolve_country
 from ..namespaces import CTIP, CTIPC, OA, bind_prefixes
 from ..read.model import BibEntry, Block, Document, Kind, Table, TableCell, TableRow, passage_path
 from ..sources import AgentRef, Source
@@ -55,10 +57,12 @@ def agent_iri(agent: AgentRef) -> URIRef:
 class EvidenceEmitter:
     """Builds the evidence graph of one document; `links` maps reference ids to corpus docs."""
 
-    def __init__(self, doc: Document, source: Source, links: dict[str, str] | None = None):
+    def __init__(self, doc: Document, source: Source, links: dict[str, str] | None = None,
+                 lexicon: Lexicon | None = None):
         self.doc = doc
         self.source = source
         self.links = links or {}
+        self.lexicon = lexicon or load_lexicon()
         self.graph = Graph()
         bind_prefixes(self.graph)
         self.doc_iri = doc_iri(doc.doc_id)
@@ -97,15 +101,23 @@ class EvidenceEmitter:
             self.add(iri, DCTERMS.creator, self._agent(agent))
         if meta.issued:
             self.add(iri, DCTERMS.issued, _issued(meta.issued))
+        said: dict[str, tuple[URIRef, object]] = {"title": (DCTERMS.title, Literal(title))}
         if meta.reporting_year:
-            self.add(iri, CTIP.reportingYear, Literal(str(meta.reporting_year), datatype=XSD.gYear))
+            year = Literal(str(meta.reporting_year), datatype=XSD.gYear)
+            self.add(iri, CTIP.reportingYear, year)
+            said["reporting_year"] = (CTIP.reportingYear, year)
         if meta.kind:
-            self.add(iri, CTIP.documentKind, CTIPC[f"doc-kind/{meta.kind}"])
+            kind = CTIPC[f"doc-kind/{meta.kind}"]
+            self.add(iri, CTIP.documentKind, kind)
+            said["kind"] = (CTIP.documentKind, kind)
         if meta.country:
-            country = entity_iri("place", meta.country)
+            # the same IRI and label as the country's mentions in any document's text
+            country, label, _listed = resolve_country(self.lexicon, meta.country)
             self.add(iri, CTIP.country, country)
             self.add(country, RDF.type, CTIP.Country)
-            self.add(country, RDFS.label, Literal(meta.country, lang="en"))
+            self.add(country, RDFS.label, Literal(label, lang="en"))
+            said["country"] = (CTIP.country, country)
+        self._metadata_claims(said)
         if meta.source_url:
             self.add(iri, CTIP.sourceURL, Literal(meta.source_url, datatype=XSD.anyURI))
         self.add(iri, CTIP.sha256, Literal(doc.sha256 or self.source.sha256()))
@@ -118,6 +130,23 @@ class EvidenceEmitter:
             self.add(iri, CTIP.sourceFile, Literal(self.source.relative_path))
         for target in sorted(set(self.links.values())):
             self.add(iri, DCTERMS.references, doc_iri(target))
+
+    def _metadata_claims(self, said: dict[str, tuple[URIRef, object]]) -> None:
+        """A claim on the document for every metadata value read from its text (kind, title,
+        country, reporting year), quoting the passage that gave it."""
+        from .claims import ClaimEmitter  # claims builds on this module
+
+        if not self.source.meta.evidence:
+            return
+        emitter = ClaimEmitter(self.doc, self.graph)
+        for evidence in self.source.meta.evidence:
+            if evidence.field not in said:
+                continue
+            passage = self.doc.passage_at(evidence.start, evidence.end)
+            if passage is None:
+                continue
+            predicate, value = said[evidence.field]
+            emitter.fact(self.doc_iri, predicate, value, [passage], evidence.method)
 
     def _sections(self) -> None:
         for section in self.doc.sections:
@@ -247,6 +276,7 @@ class EvidenceEmitter:
                     self.add(iri, CTIP.denotes, reference_iri(doc_id, entry))
 
 
-def emit_evidence(doc: Document, source: Source, links: dict[str, str] | None = None) -> Graph:
+def emit_evidence(doc: Document, source: Source, links: dict[str, str] | None = None,
+                  lexicon: Lexicon | None = None) -> Graph:
     """The evidence graph of one segmented document."""
-    return EvidenceEmitter(doc, source, links).build()
+    return EvidenceEmitter(doc, source, links, lexicon).build()

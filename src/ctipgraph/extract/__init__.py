@@ -7,7 +7,9 @@ Public API::
 
 ``meta`` (a ``sources.SourceMeta``) gives the country, reporting year and publisher that the
 text may not print (a TIP narrative never prints its year); without it the country is the one
-the document mentions most and year-dependent facts without a printed year are skipped.
+the document mentions most and year-dependent facts without a printed year are skipped. Its
+``kind`` (else the kind the text shows, ``ctipgraph.identify``) decides which table extractors
+run: the USDOL Findings ones only for Findings reports.
 """
 
 from __future__ import annotations
@@ -19,15 +21,17 @@ from rdflib import Graph, URIRef
 
 from ..emit.claims import ClaimEmitter
 from ..emit.evidence import passage_iri
+from ..identify import document_kind
 from ..iris import entity_iri
 from ..link.entities import EntityRegistry
 from ..link.lexicon import Lexicon, fold, legal_identifier_re
 from ..link.mentions import ILO_CONVENTION, Mentions, find_mentions
+from ..link.places import country as resolve_country
 from ..namespaces import CTIP
 from ..read.model import Block, Document
 from . import fields, prose, relations, table_figures, table_legal, table_programs, tiers, tip
 from .context import Context
-from .tables import extract_tables, split_name, table_kind
+from .tables import Handler, extract_tables, split_name, table_kind
 from .units import prose_units
 from .values import clean_name, period_span
 
@@ -59,14 +63,23 @@ class Extraction:
     unlinked: list[str] = field(default_factory=list)
 
 
-def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry) -> list[Block]:
+def table_handlers(lexicon: Lexicon, doc_kind: str | None) -> dict[str, Handler]:
+    """The table extractors for a document of this kind: a [[tables]] entry of patterns.toml
+    with `documents` (e.g. the USDOL Findings tables) runs only for those document kinds."""
+    specs = {s["kind"]: s for s in lexicon.patterns.get("tables", [])}
+    return {name: handler for name, handler in HANDLERS.items()
+            if "documents" not in specs.get(name, {}) or doc_kind in specs[name]["documents"]}
+
+
+def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
+                    handlers: dict[str, Handler]) -> list[Block]:
     """Register the names in the first column of tables whose rows are about an entity (so
     that they are matched everywhere); returns the cells of tables no extractor reads."""
     specs = {s["kind"]: s for s in lexicon.patterns.get("tables", [])}
     unread: list[Block] = []
     for table in doc.tables:
         kind = table_kind(lexicon, table)
-        if kind not in HANDLERS:
+        if kind not in handlers:
             unread += [c for r in table.rows for c in r.cells] + list(table.rows)
             continue
         cls = specs.get(kind, {}).get("subject")
@@ -97,11 +110,10 @@ def _identified(lexicon: Lexicon, text: str) -> bool:
 def _country(meta, lexicon: Lexicon, registry: EntityRegistry,
              mentions: Mentions) -> URIRef | None:
     if meta is not None and getattr(meta, "country", None):
-        found = lexicon.find(meta.country, kind="place")
-        if found:
-            return found.iri
-        return registry.resolve(meta.country, "Country", iri=entity_iri("place", meta.country),
-                                rule="source-metadata").iri
+        iri, label, listed = resolve_country(lexicon, meta.country)  # as emit.evidence does
+        if listed:
+            return iri
+        return registry.resolve(label, "Country", iri=iri, rule="source-metadata").iri
     counts = Counter(m.iri for m in mentions if registry.cls_of(m.iri) == "Country")
     return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[0][0] if counts else None
 
@@ -118,7 +130,8 @@ def _publisher(meta, lexicon: Lexicon) -> URIRef | None:
 def extract(doc: Document, lexicon: Lexicon, *, meta=None) -> Extraction:
     """Everything one document says, as facts with claims, plus entities and mentions."""
     registry = EntityRegistry(lexicon)
-    unread = _table_subjects(doc, lexicon, registry)
+    handlers = table_handlers(lexicon, document_kind(doc, lexicon, meta))
+    unread = _table_subjects(doc, lexicon, registry, handlers)
     mentions, possessives = find_mentions(doc, registry, unread)
     emitter = ClaimEmitter(doc)
     ctx = Context(
@@ -133,7 +146,7 @@ def extract(doc: Document, lexicon: Lexicon, *, meta=None) -> Extraction:
     )
     if ctx.country is not None:
         registry.use(ctx.country)
-    extract_tables(ctx, HANDLERS)
+    extract_tables(ctx, handlers)
     fields.project_summary(ctx)
     units = prose_units(ctx)
     figures: list[tip.Figure] = []

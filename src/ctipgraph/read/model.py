@@ -453,6 +453,9 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     pages: list[tuple[float, float]] = field(default_factory=list)  # (width, height), PDF only
     runs: list[TextRun] = field(default_factory=list)  # where each line of text is drawn
+    #: PDF only: (page, text) of the running headers, footers and page numbers the reader left
+    #: out of ``text`` (a report's running title says what it is; see ``ctipgraph.identify``).
+    furniture: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def char_count(self) -> int:

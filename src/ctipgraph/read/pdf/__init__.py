@@ -26,7 +26,7 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 DEFAULT_MAX_PAGES = 300
 _PDFIUM_ERRORS = {
     1: "unknown error",
-    2: "file not found or cannot be opened",
+    2: "no pages, or a page tree that cannot be read",  # see _open
     3: "not a PDF file, or damaged or truncated",
     4: "encrypted: a password is needed to read it",
     5: "unsupported security scheme",
@@ -59,8 +59,9 @@ class PdfReader:
             raise ReadError(path, f"cannot read file: {exc.strerror or exc}") from None
         if not raw.strip():
             raise ReadError(path, "empty file", offset=0)
-        if not raw.lstrip()[:5] == b"%PDF-":
-            raise ReadError(path, "not a PDF file (no %PDF- header)", offset=0)
+        if b"%PDF-" not in raw[:1024]:  # where PDF readers look for the header
+            raise ReadError(path, "not a PDF file (no %PDF- header in its first 1024 bytes)",
+                            offset=0)
         return raw
 
     def read(self, path: Path) -> Document:
@@ -68,7 +69,7 @@ class PdfReader:
         path = Path(path)
         raw = self._bytes(path)
         try:
-            pdf = pdfium.PdfDocument(raw)
+            pdf = _open(raw)
         except pdfium.PdfiumError as exc:
             code = getattr(exc, "err_code", None)
             reason = _PDFIUM_ERRORS.get(code, str(exc)) if code else str(exc)
@@ -103,6 +104,8 @@ class PdfReader:
         if not any(page_lines):
             raise ReadError(path, "no text layer (a scanned document?); OCR is not supported")
         running = running_lines(page_lines, [h for _w, h in sizes])
+        furniture = [(ln.page, ln.text) for lines in page_lines for ln in lines
+                     if id(ln) in running]
         pages: list[list[PageItem]] = []
         for number, (lines, (chars, graphics), (width, _h)) in enumerate(
                 zip(page_lines, page_data, sizes, strict=True), start=1):
@@ -127,7 +130,16 @@ class PdfReader:
             sha256=hashlib.sha256(raw).hexdigest(),
             pages=[(round(w, 2), round(h, 2)) for w, h in sizes],
             runs=runs,
+            furniture=furniture,
         )
+
+
+def _open(raw: bytes) -> pdfium.PdfDocument:
+    """Open PDF bytes. PDFium keeps its last error from call to call and sets none for some
+    failures (a PDF without pages), so a load from memory could report the error of another
+    file: a failed load of no file first sets "file error", which memory loads never set."""
+    pdfium.raw.FPDF_LoadDocument(b"", None)
+    return pdfium.PdfDocument(raw)
 
 
 def _within(line, box) -> bool:
