@@ -1,6 +1,7 @@
 """Fields where the official record disagrees with the report's own text (the text wins).
 
-A TOML file of ``[[disagreement]]`` tables (country, year, field, official, text, quote, why).
+A TOML file of ``[[disagreement]]`` tables (country, year, field, official, text, quote, why;
+for a suggested action optionally ``area``, the area the report's table puts it in).
 An entry applies only when its quote is in the document's normalized text (the build's
 ``<doc>.txt``), compared with runs of white space made one: an entry is a statement about the
 text, and one the text does not bear out is listed as unverified and left unused.
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 _KEYS = ("country", "year", "field", "official", "text", "quote", "why")
+_OPTIONAL = ("area",)
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Disagreement:
     text: str
     quote: str
     why: str
+    area: str | None = None
 
 
 class DisagreementError(ValueError):
@@ -77,14 +80,20 @@ def load_disagreements(path: Path, texts: Path | None = None) -> DisagreementInd
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise DisagreementError(f"{path}: {err}") from err
-    entries = []
+    entries: list[Disagreement] = []
+    seen: set[tuple[str, int, str]] = set()
     for i, item in enumerate(data.get("disagreement", []), 1):
         missing = [k for k in _KEYS if k not in item]
-        unknown = sorted(set(item) - set(_KEYS))
+        unknown = sorted(set(item) - set(_KEYS) - set(_OPTIONAL))
         if missing or unknown:
             raise DisagreementError(
                 f"{path}: entry {i}: missing {missing or '—'}, unknown {unknown or '—'}")
+        key = (str(item["country"]).casefold(), int(item["year"]), str(item["field"]))
+        if key in seen:
+            raise DisagreementError(f"{path}: entry {i}: a second entry for {key}")
+        seen.add(key)
         entries.append(Disagreement(str(item["country"]), int(item["year"]),
                                     str(item["field"]), str(item["official"]),
-                                    str(item["text"]), str(item["quote"]), str(item["why"])))
+                                    str(item["text"]), str(item["quote"]), str(item["why"]),
+                                    item.get("area")))
     return DisagreementIndex(entries, texts)

@@ -100,7 +100,7 @@ def score_report(report: OfficialReport, docs: Iterable[DocumentFields],
             continue
         notes[i] = note
         if note.text:
-            fields[i] = Expected(exp.key, exp.kind, note.text, exp.area, exp.years)
+            fields[i] = Expected(exp.key, exp.kind, note.text, note.area or exp.area, exp.years)
     silent = {i for i, n in notes.items() if not n.text}  # the report does not state it
     absent = {i: absent_action(fields[i], doc) for i in silent if fields[i].kind == "action"}
     present = compare(report, doc, [f for i, f in enumerate(fields) if i not in absent])
