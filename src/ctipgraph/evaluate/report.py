@@ -9,8 +9,9 @@ from statistics import mean
 from .score import FieldResult, ReportScore
 
 
-def summary(scores: list[ReportScore]) -> dict[str, object]:
-    """Mean and minimum percentage over the reports, and the worst report."""
+def summary(scores: list[ReportScore], digits: int | None = None) -> dict[str, object]:
+    """Mean and minimum percentage over the reports (rounded to `digits` if given), and the
+    worst report."""
     if not scores:
         return {"reports": 0, "mean": None, "min": None, "worst": None}
     worst = min(scores, key=lambda s: (s.percent, s.report.year, s.report.country))
@@ -18,8 +19,9 @@ def summary(scores: list[ReportScore]) -> dict[str, object]:
         "reports": len(scores),
         "fields_scored": sum(s.scored for s in scores),
         "fields_matched": sum(s.matched for s in scores),
-        "mean": round(mean(s.percent for s in scores), 2),
-        "min": round(worst.percent, 2),
+        "mean": round(mean(s.percent for s in scores), digits) if digits is not None
+        else mean(s.percent for s in scores),
+        "min": round(worst.percent, digits) if digits is not None else worst.percent,
         "worst": worst.report.name,
     }
 
@@ -103,5 +105,5 @@ def render_json(scores: list[ReportScore], worst: int = 15, absent: list[str] = 
         "fields": [_field(r) for r in s.results],
     } for s in sorted(scores, key=lambda s: (s.report.country, s.report.year))]
     misses = [{"report": s.report.name, **_field(r)} for s, r in worst_misses(scores, worst)]
-    return json.dumps({"summary": summary(scores), "reports": reports, "worst": misses,
+    return json.dumps({"summary": summary(scores, 2), "reports": reports, "worst": misses,
                        "absent": list(absent)}, indent=2, ensure_ascii=False)
