@@ -33,6 +33,7 @@ class PdfChar:
     bold: bool
     italic: bool
     seq: int = 0  # order among the kept characters of the page
+    run: int = 0  # the text object (a run drawn with one font) the character belongs to
     space_before: bool = False  # the page's text has a space between this and the previous one
 
     @property
@@ -104,7 +105,7 @@ def page_chars(page: pdfium.PdfPage) -> list[PdfChar]:
                 style = styles[key_object] = (round(size, 2), *_font(raw_tp, i, fonts))
             size, font, bold, italic = style
             char = PdfChar(text, x0, top, x1, bottom, size, font, bold, italic,
-                           len(out), space)
+                           seq=len(out), space_before=space, run=key_object)
             space = False
             key = (text, round(x0), round(top))
             if _is_duplicate(char, seen):
@@ -117,12 +118,16 @@ def page_chars(page: pdfium.PdfPage) -> list[PdfChar]:
 
 
 def _is_duplicate(char: PdfChar, seen: dict[tuple[str, int, int], list[PdfChar]]) -> bool:
+    """The same character at the same place drawn by another text object (a page drawing its
+    text twice); two letters of one ligature ("ff" of "Trafficking") share a box in one
+    object and are both kept."""
     rx, rt = round(char.x0), round(char.top)
     for dx in (-1, 0, 1):
         for dt in (-1, 0, 1):
             for other in seen.get((char.text, rx + dx, rt + dt), ()):
                 if (
-                    abs(other.x0 - char.x0) <= DUPLICATE_TOLERANCE
+                    other.run != char.run
+                    and abs(other.x0 - char.x0) <= DUPLICATE_TOLERANCE
                     and abs(other.top - char.top) <= DUPLICATE_TOLERANCE
                 ):
                     return True

@@ -260,6 +260,12 @@ def _table(page: int, band: Box, next_top: float, chars: list[PdfChar], lines: l
             row.append(_cell(chars, page, a, top, b, end, graphics))
         if any(c.lines for c in row):
             rows.append(row)
+    for i in range(len(columns) - 1):
+        # a heading set over an empty column (the logos of a ratification table) heads the
+        # column of text beside it, which has no heading of its own
+        if (header[i].lines and not any(r[i].lines for r in rows)
+                and not header[i + 1].lines and any(r[i + 1].lines for r in rows)):
+            header[i], header[i + 1] = Cell(box=header[i].box), header[i]
     keep = [i for i in range(len(columns))
             if header[i].lines or any(r[i].lines for r in rows)]
     header = [header[i] for i in keep]
