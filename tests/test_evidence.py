@@ -218,3 +218,56 @@ def test_evidence_json_twin(client):
 
 def test_evidence_unknown_suffix(client):
     assert client.get("/evidence.xml").status_code == 404
+
+
+QUALIFIED = ("concept/advancement/minimal-advancement-efforts-made-but-continued-practice-"
+             "that-delayed-advancement")
+SERIES = """@prefix ctip: <https://w3id.org/ctipgraph/ontology#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@base <https://w3id.org/ctipgraph/id/> .
+<doc/r2018> a ctip:SourceDocument .
+<doc/r2019> a ctip:SourceDocument .
+<observation/x-2018-labor-inspectors> ctip:value 109 .
+<observation/x-2019-labor-inspectors> ctip:value 113 .
+<observation/x-2018-labor-inspections> ctip:value 792, 800 .
+<assessment/x-advancement-2019> ctip:advancementLevel <concept/advancement/minimal-advancement> ,
+    <QUALIFIED> .
+<assessment/x-undated> ctip:value 1, 2 .
+<doc/r2018/claim/1> a ctip:Claim ; ctip:inDocument <doc/r2018> ;
+    rdf:subject <observation/x-2018-labor-inspectors> ; rdf:predicate ctip:value ; rdf:object 109 .
+<doc/r2019/claim/1> a ctip:Claim ; ctip:inDocument <doc/r2019> ;
+    rdf:subject <observation/x-2019-labor-inspectors> ; rdf:predicate ctip:value ; rdf:object 113 .
+<doc/r2018/claim/2> a ctip:Claim ; ctip:inDocument <doc/r2018> ;
+    rdf:subject <observation/x-2018-labor-inspections> ; rdf:predicate ctip:value ; rdf:object 792 .
+<doc/r2019/claim/2> a ctip:Claim ; ctip:inDocument <doc/r2019> ;
+    rdf:subject <observation/x-2018-labor-inspections> ; rdf:predicate ctip:value ; rdf:object 800 .
+<doc/r2018/claim/3> a ctip:Claim ; ctip:inDocument <doc/r2018> ;
+    rdf:subject <assessment/x-advancement-2019> ; rdf:predicate ctip:advancementLevel ;
+    rdf:object <concept/advancement/minimal-advancement> .
+<doc/r2019/claim/3> a ctip:Claim ; ctip:inDocument <doc/r2019> ;
+    rdf:subject <assessment/x-advancement-2019> ; rdf:predicate ctip:advancementLevel ;
+    rdf:object <QUALIFIED> .
+<doc/r2018/claim/4> a ctip:Claim ; ctip:inDocument <doc/r2018> ;
+    rdf:subject <assessment/x-undated> ; rdf:predicate ctip:value ; rdf:object 1 .
+<doc/r2019/claim/4> a ctip:Claim ; ctip:inDocument <doc/r2019> ;
+    rdf:subject <assessment/x-undated> ; rdf:predicate ctip:value ; rdf:object 2 .
+<doc/r2018/claim/5> a ctip:Claim ; ctip:inDocument <doc/r2018> ;
+    rdf:subject <assessment/x-undated> ; rdf:predicate ctip:year ; rdf:object "2018"^^xsd:gYear .
+<doc/r2019/claim/5> a ctip:Claim ; ctip:inDocument <doc/r2019> ;
+    rdf:subject <assessment/x-undated> ; rdf:predicate ctip:year ; rdf:object "2019"^^xsd:gYear .
+""".replace("QUALIFIED", QUALIFIED)
+
+
+def test_a_series_of_years_is_no_disagreement(tmp_path):
+    path = tmp_path / "series.ttl"
+    path.write_text(SERIES, encoding="utf-8")
+    found = {(d.subject, d.predicate) for d in evidence_report(make_store(path)).disagreements}
+    # two reports on one year's inspections disagree; 2018 and 2019 inspectors are a series
+    assert (ID + "observation/x-2018-labor-inspections", CTIP + "value") in found
+    assert not any("labor-inspectors" in s for s, _ in found)
+    # a level and its narrower qualified level say the same
+    assert not any("advancement" in s for s, _ in found)
+    # a value each document dates to another year is two values, but the years disagree
+    assert (ID + "assessment/x-undated", CTIP + "value") not in found
+    assert (ID + "assessment/x-undated", CTIP + "year") in found

@@ -187,7 +187,8 @@ def test_social_program_funder_amount_implementers(graph) -> None:
 
 
 def test_recommendations_with_area_and_years(graph) -> None:
-    rec = ID["recommendation/raise-the-minimum-age-for-work-to-15"]
+    # country, first words of the normalized wording, a hash of it (extract.series)
+    rec = ID["recommendation/niger-raise-the-minimum-age-for-work-to-15-b205d62f"]
     assert (rec, CTIP.area, CTIPC["area/legal-framework"]) in graph
     years = sorted(str(y) for y in graph.objects(rec, CTIP.yearsSuggested))
     assert years == ["2016", "2017", "2018", "2019"]

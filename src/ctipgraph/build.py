@@ -22,14 +22,15 @@ from rdflib.namespace import RDF
 
 from .emit.evidence import emit_evidence
 from .emit.turtle import TurtleWriter
-from .extract import extract
+from .extract import extract, series_actions
+from .extract.series import Action, SeriesIndex, built_actions
 from .identify import Identification, identify, load_kinds
 from .iris import doc_iri
 from .link.documents import CorpusDocument, corpus_documents, link_references
 from .link.lexicon import load_lexicon
 from .namespaces import CTIP
 from .read import ReadError, suffixes
-from .read.model import Kind
+from .read.model import Document, Kind
 from .sources import Skipped, Source, SourceMeta, discover, merge
 from .validate import Violation, validate_graph
 
@@ -134,20 +135,36 @@ def _counts(doc, triples: int) -> dict[str, int]:
     }
 
 
-def convert(source: Source, corpus: list[CorpusDocument], validate: bool = True) -> DocResult:
-    """Convert one source; never raises for a bad document (the error is in the result)."""
+def probe(source: Source) -> tuple[Document | None, list[Action]]:
+    """Phase one of a build: read a source and list the suggested actions of its tables, so
+    that phase two gives an action one IRI through its country's series (extract.series). A
+    source that cannot be read gives nothing here: convert() reads it again and says why."""
+    try:
+        lexicon = load_lexicon()
+        doc = load_document(source.path)
+        doc.doc_id = source.doc_id
+        meta = merge(source.meta, identify(doc, lexicon).meta)
+        return doc, series_actions(doc, lexicon, meta=meta)
+    except Exception:  # reported by convert()
+        return None, []
+
+
+def convert(source: Source, corpus: list[CorpusDocument], validate: bool = True,
+            series: SeriesIndex | None = None, doc: Document | None = None) -> DocResult:
+    """Convert one source (`doc`: already read by `probe`); never raises for a bad document
+    (the error is in the result)."""
     started = time.perf_counter()
     result = DocResult(doc_id=source.doc_id, path=str(source.path))
     try:
         lexicon = load_lexicon()
-        doc = load_document(source.path)
+        doc = doc if doc is not None else load_document(source.path)
         doc.doc_id = source.doc_id
         found = identify(doc, lexicon)
         result.notes = _identity_notes(source.path, source.meta, found)
         source = dataclasses.replace(source, meta=merge(source.meta, found.meta))
         links = link_references(doc.bibliography, doc.text, corpus, source.doc_id)
         graph = emit_evidence(doc, source, links, lexicon)
-        extraction = extract(doc, lexicon, meta=source.meta)
+        extraction = extract(doc, lexicon, meta=source.meta, series=series)
         graph += extraction.graph
         result.entities, result.claims = _fact_counts(extraction.graph)
         result.unlinked = list(extraction.unlinked)
@@ -242,14 +259,23 @@ def build(
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: list[DocResult] = []
     total = len(sources)
+    # the documents a partial build keeps still name their suggested actions
+    kept = [a for path in sorted(out_dir.glob("*.ttl")) if only
+            and path.stem not in {s.doc_id for s in sources} for a in built_actions(path)]
     if jobs == 1 or total <= 1:
-        mapped = (convert(source, corpus) for source in sources)
+        probed = [probe(source) for source in sources]
+        series = _series(probed, kept, progress)
+        mapped = (convert(source, corpus, series=series, doc=doc)
+                  for source, (doc, _) in zip(sources, probed, strict=True))
         for result in mapped:
             results.append(result)
             _report(result, len(results), total, progress)
     else:
         with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
-            futures = [pool.submit(convert, source, corpus) for source in sources]
+            probed = list(pool.map(probe, sources))
+            series = _series(probed, kept, progress)
+            futures = [pool.submit(convert, source, corpus, True, series, doc)
+                       for source, (doc, _) in zip(sources, probed, strict=True)]
             for future in futures:
                 result = future.result()
                 results.append(result)
@@ -269,6 +295,16 @@ def build(
         raise BuildError("no document could be converted; data left unchanged")
     _write_atomic_dir(out_dir, written, keep_others=bool(only))
     return BuildSummary(written, skipped, time.perf_counter() - started, out_dir)
+
+
+def _series(probed: list[tuple[Document | None, list[Action]]], kept: list[Action],
+            progress: Callable[[str], None]) -> SeriesIndex:
+    """The series index of the suggested actions read in phase one (and kept from before)."""
+    index = SeriesIndex.of([a for _, actions in probed for a in actions] + kept)
+    if index:
+        progress(f"suggested actions: {len(index)} in {len({a.doc for a in index.actions})} "
+                 f"document(s) are {len(index.identities())} action(s) of their series")
+    return index
 
 
 def _report(result: DocResult, done: int, total: int, progress: Callable[[str], None]) -> None:

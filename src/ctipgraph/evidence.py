@@ -22,7 +22,8 @@ ID = "https://w3id.org/ctipgraph/id/"
 FUNCTIONAL = tuple(CTIP + name for name in (
     "tier", "advancementLevel", "amount", "currency", "year", "fiscalYear", "startYear", "endYear",
     "startDate", "endDate", "value", "unit", "ageMin", "ageMax", "age",
-    "meetsInternationalStandards", "indicator", "valueUnknown", "waiver",
+    "meetsInternationalStandards", "indicator", "valueUnknown", "waiver", "booleanValue",
+    "valueNotApplicable",
 ))
 _PROLOGUE = sparql_prologue()
 _CLAIM = ("?c a ctip:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; "
@@ -145,7 +146,13 @@ class EvidenceReporter:
             ORDER BY STR(?s) STR(?p) STR(?o)""")
 
     def disagreements(self) -> list[Disagreement]:
-        """(subject, functional predicate) pairs with different values from different documents."""
+        """(subject, functional predicate) pairs with different values from different documents.
+
+        Values stated for different years are a series, not a disagreement: per-year facts have
+        per-year subjects (id:observation/mali-2017-…, id:assessment/mali-advancement-2017), and
+        two documents whose claims date one subject to two different years (ctip:year) are not
+        compared. A concept and a narrower one (minimal advancement, and minimal advancement
+        "efforts made but continued practice …") say the same at two levels of detail."""
         functional = " ".join(f"<{p}>" for p in FUNCTIONAL)
         rows = self._rows(f"""
             SELECT ?s ?p ?o (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?docs) WHERE {{
@@ -158,6 +165,16 @@ class EvidenceReporter:
                       ctip:inDocument ?d2 .
                   # different terms whose values differ (15 and 15.0 agree)
                   FILTER(?d1 != ?d2 && !sameTerm(?o1, ?o2) && COALESCE(?o1 != ?o2, true))
+                  FILTER NOT EXISTS {{ ?o1 skos:broader+ ?o2 }}
+                  FILTER NOT EXISTS {{ ?o2 skos:broader+ ?o1 }}
+                  # one subject dated to two years by the two documents: not one value
+                  FILTER(?p = ctip:year || NOT EXISTS {{
+                    ?y1 a ctip:Claim ; rdf:subject ?s ; rdf:predicate ctip:year ;
+                        rdf:object ?year1 ; ctip:inDocument ?d1 .
+                    ?y2 a ctip:Claim ; rdf:subject ?s ; rdf:predicate ctip:year ;
+                        rdf:object ?year2 ; ctip:inDocument ?d2 .
+                    FILTER(?year1 != ?year2)
+                  }})
                 }}
               }}
               {_CLAIM}

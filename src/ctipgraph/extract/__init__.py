@@ -29,13 +29,24 @@ from ..link.mentions import ILO_CONVENTION, Mentions, find_mentions
 from ..link.places import country as resolve_country
 from ..namespaces import CTIP
 from ..read.model import Block, Document
-from . import fields, prose, relations, table_figures, table_legal, table_programs, tiers, tip
+from . import (
+    enforcement_prose,
+    fields,
+    prose,
+    relations,
+    table_figures,
+    table_legal,
+    table_programs,
+    tiers,
+    tip,
+)
 from .context import Context
-from .tables import Handler, extract_tables, split_name, table_kind
+from .series import Action, SeriesIndex
+from .tables import Handler, body_rows, extract_tables, split_name, table_kind
 from .units import prose_units
 from .values import clean_name, period_span
 
-__all__ = ["Extraction", "extract", "extract_facts"]
+__all__ = ["Extraction", "extract", "extract_facts", "series_actions"]
 
 HANDLERS = {
     "statistics": table_figures.statistics,
@@ -85,9 +96,9 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
         cls = specs.get(kind, {}).get("subject")
         if not cls:
             continue
-        for row in table.rows:
-            cell = next((c for c in row.cells if c.column == 1 and not c.is_empty), None)
-            if cell is None or row.is_header:
+        for row in body_rows(table):
+            cell = row.cell(1)
+            if cell is None:
                 continue
             text = clean_name(doc.text[cell.start:cell.end])
             span = period_span(text)
@@ -127,8 +138,30 @@ def _publisher(meta, lexicon: Lexicon) -> URIRef | None:
     return iri
 
 
-def extract(doc: Document, lexicon: Lexicon, *, meta=None) -> Extraction:
-    """Everything one document says, as facts with claims, plus entities and mentions."""
+def series_actions(doc: Document, lexicon: Lexicon, *, meta=None) -> list[Action]:
+    """The suggested actions of a document's tables as its series needs them to give one
+    action one IRI (extract.series); none when the metadata names no country."""
+    handlers = table_handlers(lexicon, document_kind(doc, lexicon, meta))
+    country = getattr(meta, "country", None) if meta is not None else None
+    if "recommendations" not in handlers or not country:
+        return []
+    slug = str(resolve_country(lexicon, country)[0]).rsplit("/", 1)[-1]
+    year = getattr(meta, "reporting_year", None)
+    found = []
+    for table in doc.tables:
+        if table_kind(lexicon, table) != "recommendations":
+            continue
+        for row in table_programs.action_rows(doc, lexicon, table):
+            area = str(row.area).rsplit("/", 1)[-1] if row.area is not None else None
+            found.append(Action(doc.doc_id, year, slug, row.text, area,
+                                min(row.years) if row.years else None))
+    return found
+
+
+def extract(doc: Document, lexicon: Lexicon, *, meta=None,
+            series: SeriesIndex | None = None) -> Extraction:
+    """Everything one document says, as facts with claims, plus entities and mentions;
+    `series` gives the suggested actions of the document's series one IRI each."""
     registry = EntityRegistry(lexicon)
     handlers = table_handlers(lexicon, document_kind(doc, lexicon, meta))
     unread = _table_subjects(doc, lexicon, registry, handlers)
@@ -143,6 +176,7 @@ def extract(doc: Document, lexicon: Lexicon, *, meta=None) -> Extraction:
         country=_country(meta, lexicon, registry, mentions),
         reporting_year=getattr(meta, "reporting_year", None) if meta is not None else None,
         publisher=_publisher(meta, lexicon),
+        series=series,
     )
     if ctx.country is not None:
         registry.use(ctx.country)
@@ -153,6 +187,7 @@ def extract(doc: Document, lexicon: Lexicon, *, meta=None) -> Extraction:
     for i, unit in enumerate(units):
         tiers.tier_placements(ctx, unit)
         tiers.advancement(ctx, unit)
+        tiers.advancement_qualifier(ctx, unit)
         prose.armed_groups(ctx, unit)
         prose.agreements(ctx, unit)
         relations.all_relations(ctx, unit)
@@ -160,6 +195,7 @@ def extract(doc: Document, lexicon: Lexicon, *, meta=None) -> Extraction:
         tip.recommendation_list(ctx, unit)
         figures += tip.figures(ctx, unit)
     tip.emit_figures(ctx, figures)
+    enforcement_prose.inspector_sufficiency(ctx, units)
     prose.possessives(ctx, possessives)
     _mention_claims(ctx)
     registry.describe(emitter.graph)

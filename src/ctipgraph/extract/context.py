@@ -17,6 +17,7 @@ from ..link.lexicon import Lexicon
 from ..link.mentions import Mention, Mentions
 from ..namespaces import CTIP, CTIPC
 from ..read.model import Block, Document
+from .series import SeriesIndex
 
 
 def gyear(year: int | str) -> Literal:
@@ -39,6 +40,7 @@ class Context:
     country: URIRef | None = None
     reporting_year: int | None = None
     publisher: URIRef | None = None
+    series: SeriesIndex | None = None  # the suggested actions of the document's series
     unlinked: list[str] = field(default_factory=list)
 
     # -- facts --------------------------------------------------------------------------------

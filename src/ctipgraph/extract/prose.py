@@ -116,6 +116,31 @@ def _ratification(ctx: Context, unit: Unit) -> None:
                                                  unit.text[before[-1].end:m.start()]):
             ctx.fact(countries[-1].iri, CTIP.ratified, before[-1].iri, unit.blocks,
                      "pattern:ratified")
+            continue
+        _ratified_by_subject(ctx, unit, m.start(), m.end())
+
+
+def _ratified_by_subject(ctx: Context, unit: Unit, start: int, end: int) -> None:
+    """ "The government ratified the UN CRC Optional Protocol …", "In 2020, the Government of
+    Cameroon ratified …", "Mali has ratified …": the subject right before the verb."""
+    after = next((x for x in unit.mentions if end <= x.start
+                  and re.fullmatch(r"\s+(?:the\s+)?", unit.text[end:x.start], re.IGNORECASE)
+                  and ctx.is_a(x.iri, "InternationalAgreement")), None)
+    if after is None:
+        return
+    head = unit.text[:start]
+    country: URIRef | None = None
+    subject = next((x for x in reversed(unit.before(start))
+                    if re.fullmatch(r"\s*(?:has\s+|had\s+)?", head[x.end:])), None)
+    if subject is not None and ctx.is_a(subject.iri, "Country"):
+        country = subject.iri
+    elif subject is not None and ctx.is_a(subject.iri, "GovernmentBody"):
+        entity = ctx.registry.entity(subject.iri)
+        country = entity.country if entity is not None else None
+    elif re.search(r"\b[Tt]he\s+government\s+(?:has\s+|had\s+)?$", head):
+        country = ctx.country
+    if country is not None:
+        ctx.fact(country, CTIP.ratified, after.iri, unit.blocks, "pattern:ratified")
 
 
 def possessives(ctx: Context, pairs: list[tuple[URIRef, URIRef, Block]]) -> None:

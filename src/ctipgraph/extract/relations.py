@@ -106,7 +106,12 @@ def _funding(ctx: Context, item: URIRef, funder: URIRef, amount: Amount | None, 
     ctx.typed(funding, CTIP.MatchingFunding if matching else CTIP.Funding)
     ctx.fact(funding, CTIP.funder, funder, unit.blocks, method)
     ctx.fact(funding, CTIP.fundedItem, item, unit.blocks, method)
-    if amount is not None:
+    stated = ctx.emitter.graph.value(funding, CTIP.amount)
+    if amount is not None and stated is not None and stated != Literal(amount.value):
+        # "$82,000 (49 million CFA)", or a second amount of the same year: the first stands
+        ctx.unlinked.append(f"{method}: {funding} is also said to be {amount.value} "
+                            f"{amount.currency}; kept the first amount")
+    elif amount is not None:
         ctx.fact(funding, CTIP.amount, Literal(amount.value), unit.blocks, method)
         ctx.fact(funding, CTIP.currency, Literal(amount.currency), unit.blocks, method)
     if year:

@@ -3,9 +3,11 @@ enforcement agencies with their roles."""
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Literal, URIRef
 
-from ..link.lexicon import fold
+from ..link.lexicon import fold, norm_name
 from ..namespaces import CTIP
 from ..read.model import Table
 from .context import ACTOR_CLASSES, INSTRUMENT_CLASSES, Context, gyear
@@ -33,9 +35,28 @@ def ratification(ctx: Context, table: Table, method: str) -> None:
         name = clean_name(ctx.text(cell))
         mention = next((m for m in ctx.in_block(cell)
                         if ctx.is_a(m.iri, "InternationalAgreement")), None)
-        agreement = mention.iri if mention else ctx.resolve(name, "InternationalAgreement",
-                                                             rule=method)
+        agreement = mention.iri if mention else None
+        if agreement is None or agreement not in ctx.lexicon.entities:
+            agreement = _squeezed_agreement(ctx, name) or agreement
+        if agreement is None:
+            agreement = ctx.resolve(name, "InternationalAgreement", rule=method)
+        else:
+            ctx.registry.use(agreement)
         ctx.fact(ctx.country, CTIP.ratified, agreement, [row.row], method)
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"([a-z])\1+", r"\1", norm_name(text))
+
+
+def _squeezed_agreement(ctx: Context, name: str) -> URIRef | None:
+    """The one lexicon agreement whose label is the name once doubled letters are squeezed:
+    a PDF text that lost its ligatures prints "Traficking" for "Trafficking"."""
+    key = _squeezed(name)
+    found = {iri for iri, entity in ctx.lexicon.entities.items()
+             if entity.cls == "InternationalAgreement"
+             and any(_squeezed(label) == key for label in entity.names())}
+    return found.pop() if len(found) == 1 else None
 
 
 def _instruments(ctx: Context, row: Row, column: int) -> list[URIRef]:

@@ -5,16 +5,19 @@ period, budget, forms of exploitation addressed)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
 from ..iris import entity_iri
-from ..link.lexicon import fold
-from ..namespaces import CTIP, CTIPC
-from ..read.model import Table, TableCell
+from ..link.lexicon import Lexicon, fold
+from ..namespaces import CTIP, CTIPC, ID
+from ..read.model import Document, Table, TableCell
 from .context import ACTOR_CLASSES, Context, gyear
 from .relations import _funding, all_relations, membership
+from .series import local_slug
 from .tables import Row, body_rows, split_name
 from .units import make_unit
 from .values import amounts, clean_name, period, period_span, strip_citations, year_range, years
@@ -41,6 +44,13 @@ def _subject(ctx: Context, cell: TableCell, cls: str, method: str) -> URIRef:
 
 def _period(ctx: Context, subject: URIRef, cell: TableCell, row: Row, method: str) -> None:
     found = period(ctx.text(cell))
+    graph = ctx.emitter.graph
+    stated = (graph.value(subject, CTIP.startYear), graph.value(subject, CTIP.endYear))
+    if found and stated != (None, None) and stated != (gyear(found[0]), gyear(found[1])):
+        # one report naming a plan in two tables with two periods: the first stands
+        ctx.unlinked.append(f"{method}: {subject} is also said to run {found[0]}-{found[1]}; "
+                            f"kept the first period")
+        return
     if found:
         ctx.fact(subject, CTIP.startYear, gyear(found[0]), [row.row], method)
         ctx.fact(subject, CTIP.endYear, gyear(found[1]), [row.row], method)
@@ -132,25 +142,56 @@ def social_programs(ctx: Context, table: Table, method: str) -> None:
                 ctx.fact(program, CTIP.currency, Literal(money.currency), [row.row], method)
 
 
-def recommendations(ctx: Context, table: Table, method: str) -> None:
+@dataclass
+class ActionRow:
+    """One row of a suggested-actions table: the action's wording, its area and years."""
+
+    row: Row
+    text: str
+    area_cell: TableCell | None
+    area: URIRef | None
+    years: list[int]
+
+
+def action_rows(doc: Document, lexicon: Lexicon, table: Table) -> Iterator[ActionRow]:
+    """The suggested actions of a table (the second column; the area carried down the first;
+    the years of the third). A cell with no words (a year range read into the action column)
+    is no action."""
     for row in body_rows(table):
-        action_cell = row.cell(2)
-        if action_cell is None:
+        cell = row.cell(2)
+        if cell is None:
             continue
-        text = strip_citations(ctx.text(action_cell))
-        rec = recommendation(ctx, text, [row.row], method)
+        text = strip_citations(doc.text[cell.start:cell.end])
+        if not re.search(r"[a-z]{3}", text):
+            continue
         area_cell = row.group
+        area = None
         if area_cell is not None:
-            area = ctx.concept("area", clean_name(ctx.text(area_cell)))
-            if area is not None:
-                ctx.fact(rec, CTIP.area, area, [row.row, area_cell], method)
-        for year in year_range(row.text(ctx, 3)):
+            area = lexicon.concept("area", clean_name(doc.text[area_cell.start:area_cell.end]))
+        years_cell = row.cell(3)
+        years = year_range(doc.text[years_cell.start:years_cell.end]) if years_cell else []
+        yield ActionRow(row, text, area_cell, area, years)
+
+
+def recommendations(ctx: Context, table: Table, method: str) -> None:
+    for action in action_rows(ctx.doc, ctx.lexicon, table):
+        row = action.row
+        rec = recommendation(ctx, action.text, [row.row], method)
+        if action.area is not None:
+            ctx.fact(rec, CTIP.area, action.area, [row.row, action.area_cell], method)
+        for year in action.years:
             ctx.fact(rec, CTIP.yearsSuggested, gyear(year), [row.row], method)
 
 
 def recommendation(ctx: Context, text: str, passages: list, method: str) -> URIRef:
-    """A ctip:Recommendation whose IRI is its wording (so reports repeating it share it)."""
-    rec = ctx.nary("recommendation", text)
+    """A ctip:Recommendation: one IRI for an action through a country's series of reports
+    (extract.series), claimed by every report that suggests it, each in its own words."""
+    country = ctx.country_slug()
+    if ctx.series is not None:
+        slug = ctx.series.slug(ctx.doc.doc_id, country, text)
+    else:
+        slug = local_slug(country, text)
+    rec = ID[f"recommendation/{slug}"]
     ctx.typed(rec, CTIP.Recommendation)
     ctx.emitter.plain(rec, RDFS.label, Literal(text, lang="en"))
     ctx.fact(rec, CTIP.text, Literal(text), passages, method)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..link.lexicon import Lexicon, fold
 from ..read.model import Table, TableCell, TableRow
@@ -15,12 +15,14 @@ from .context import Context
 
 @dataclass
 class Row:
-    """A body row with its cells by column, the carried group cell and its header row."""
+    """A body row with its cells by column, the carried group cell and its header row.
+    Columns are numbered without the columns that are empty in every body row of the table."""
 
     row: TableRow
     cells: dict[int, TableCell]
     group: TableCell | None  # the last non-empty first-column cell (this row's or above)
     header: TableRow | None
+    columns: dict[int, int] = field(default_factory=dict)  # column → the table's own number
 
     def text(self, ctx: Context, column: int) -> str:
         cell = self.cells.get(column)
@@ -46,24 +48,35 @@ def table_kind(lexicon: Lexicon, table: Table) -> str | None:
     return None
 
 
+def column_map(table: Table) -> dict[int, int]:
+    """The table's column numbers → numbers counting only the columns that hold text in some
+    body row (a drawn but empty column does not shift "the first column")."""
+    used = sorted({c.column for r in table.rows if not r.is_header
+                   for c in r.cells if not c.is_empty})
+    return {old: new for new, old in enumerate(used, 1)}
+
+
 def body_rows(table: Table) -> Iterator[Row]:
     header: TableRow | None = None
     group: TableCell | None = None
+    columns = column_map(table)
+    back = {new: old for old, new in columns.items()}
     for row in table.rows:
         if row.is_header:
             header = row
             continue
-        cells = {c.column: c for c in row.cells}
+        cells = {columns[c.column]: c for c in row.cells if c.column in columns}
         first = cells.get(1)
         if first is not None and not first.is_empty:
             group = first
-        yield Row(row, cells, group, header)
+        yield Row(row, cells, group, header, back)
 
 
 def header_cell(row: Row, column: int) -> TableCell | None:
     if row.header is None:
         return None
-    return next((c for c in row.header.cells if c.column == column and not c.is_empty), None)
+    own = row.columns.get(column, column)
+    return next((c for c in row.header.cells if c.column == own and not c.is_empty), None)
 
 
 _NAME_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acr>[A-Z][A-Za-z0-9.\- ]{1,15})\)")

@@ -13,7 +13,7 @@ import re
 from rdflib import Literal, URIRef
 
 from ..link.lexicon import fold
-from ..namespaces import CTIP
+from ..namespaces import CTIP, CTIPC
 from ..read.model import Kind
 from .context import Context, gyear
 from .units import Unit
@@ -153,3 +153,30 @@ def advancement(ctx: Context, unit: Unit) -> None:
     ctx.fact(iri, CTIP.country, country, unit.blocks, method)
     ctx.fact(iri, CTIP.year, gyear(year), unit.blocks, method)
     ctx.fact(iri, CTIP.advancementLevel, levels[0][1], unit.blocks, method)
+
+
+def advancement_qualifier(ctx: Context, unit: Unit) -> None:
+    """ "… because it continued to implement a policy that delayed advancement …": the
+    qualified minimal advancement level (a narrower concept) of the reporting year."""
+    spec = ctx.lexicon.section("advancement")
+    folded = " ".join(fold(unit.text).split())
+    if ctx.country is None or ctx.reporting_year is None or "delay" not in folded:
+        return
+    verbs = "|".join(re.escape(fold(v)) for v in spec.get("qualified", []))
+    nouns = "|".join(re.escape(fold(n)) for n in spec.get("qualified_nouns", []))
+    if not verbs or not nouns:
+        return
+    m = re.search(rf"\b(?:{verbs})\s+(?:a|an|the)\s+({nouns})\s+that\s+delay", folded)
+    prefix, suffix = (spec.get("qualified_notation", []) + ["", ""])[:2]
+    if m is None or not prefix:
+        return
+    level = CTIPC[f"advancement/{prefix}{m.group(1)}{suffix}"]
+    if not any(c.iri == level for c in ctx.lexicon.concepts.get("advancement", [])):
+        return
+    method = "pattern:advancement-qualifier"
+    year = ctx.reporting_year
+    iri = ctx.nary("assessment", ctx.country_slug(), "advancement", year)
+    ctx.typed(iri, CTIP.AdvancementAssessment)
+    ctx.fact(iri, CTIP.country, ctx.country, unit.blocks, method)
+    ctx.fact(iri, CTIP.year, gyear(year), unit.blocks, method)
+    ctx.fact(iri, CTIP.advancementLevel, level, unit.blocks, method)
