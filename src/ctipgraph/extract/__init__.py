@@ -14,6 +14,7 @@ run: the USDOL Findings ones only for Findings reports.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -47,6 +48,8 @@ from .units import prose_units
 from .values import clean_name, period_span
 
 __all__ = ["Extraction", "extract", "extract_facts", "series_actions"]
+
+_POSSESSIVE = re.compile(r"['’]s ")  # "Ministry of Labor’s National Directorate"
 
 HANDLERS = {
     "statistics": table_figures.statistics,
@@ -106,7 +109,7 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
                 text = (text[: span[0]] + text[span[1]:]).replace("()", "").strip()
             if _identified(lexicon, text):
                 continue  # "ILO C. 29, Forced Labor": the identifier detectors name it
-            for part in text.split("'s ") if cls == "GovernmentBody" else [text]:
+            for part in _POSSESSIVE.split(text) if cls == "GovernmentBody" else [text]:
                 name, acronym = split_name(clean_name(part))
                 if name and registry.lookup(name, acronym=acronym) is None:
                     registry.resolve(name, cls, acronym=acronym, rule=f"table:{kind}")
