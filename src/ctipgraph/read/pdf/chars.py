@@ -17,6 +17,10 @@ import pypdfium2.raw as pdfium_c
 DUPLICATE_TOLERANCE = 1.5
 #: pdfium reports a hyphen drawn at a line end as U+0002; it is printed, so it is kept as "-".
 _HYPHENS = {"\u00ad": "-", "\x02": "-"}
+#: Glyphs of the ZapfDingbats font that the reports use as bullets and marks, as Unicode (the
+#: font's own encoding puts them on letters: "n" is a black square).
+_DINGBATS = {"l": "●", "n": "■", "o": "❏", "q": "❑", "u": "◆", "v": "❖", "3": "✓", "4": "✔",
+             "7": "✗", "8": "✘"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,8 @@ def page_chars(page: pdfium.PdfPage) -> list[PdfChar]:
                     size *= scale or 1.0
                 style = styles[key_object] = (round(size, 2), *_font(raw_tp, i, fonts))
             size, font, bold, italic = style
+            if "dingbat" in font.lower():
+                text = _DINGBATS.get(text, text)
             char = PdfChar(text, x0, top, x1, bottom, size, font, bold, italic,
                            seq=len(out), space_before=space, run=key_object)
             space = False

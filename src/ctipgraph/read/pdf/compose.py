@@ -40,8 +40,8 @@ def continues_on(par: Paragraph, nxt: Paragraph) -> bool:
     if par.bold or nxt.bold or abs(par.size - nxt.size) > 0.6:
         return False
     text = nxt.text.lstrip()
-    if MARKER.match(text):
-        return False  # the next item of a list
+    if MARKER.match(text) and MARKER.match(par.text.lstrip()):
+        return False  # the next item of a list (a reference list runs on over pages)
     return is_open(par) or text[:1].islower()
 
 

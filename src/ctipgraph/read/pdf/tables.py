@@ -259,7 +259,7 @@ def _table(page: int, band: Box, next_top: float, chars: list[PdfChar], lines: l
             end = later[0] if later else bottom
             row.append(_cell(chars, page, a, top, b, end, graphics))
         if any(c.lines for c in row):
-            rows.append(row)
+            rows.extend(_sub_rows(row))
     for i in range(len(columns) - 1):
         # a heading set over an empty column (the logos of a ratification table) heads the
         # column of text beside it, which has no heading of its own
@@ -304,6 +304,29 @@ def _text_rows(lines: list[Line], band: Box, edges: list[float], band_size: floa
     rules = [_Rule(y, [(band.x0, band.x1)]) for y in bounds[1:]] + [
         _Rule(bottom, [(band.x0, band.x1)])]
     return rules, bottom
+
+
+#: What a sub-item of a row label starts with ("■ Initial Training for New Employees").
+BULLETS = frozenset("■●◆❖▪•◦–")
+
+
+def _sub_rows(row: list[Cell]) -> list[list[Cell]]:
+    """A row whose label lists bulleted sub-items, each with its own values on its line, as
+    one row per sub-item (after the group's own line)."""
+    label = row[0].lines
+    items = [ln for ln in label[1:] if ln.text[:1] in BULLETS]
+    if not items or any(c.box is None for c in row):
+        return [row]
+    top = min(c.box.top for c in row if c.box)
+    bottom = max(c.box.bottom for c in row if c.box)
+    cuts = [top] + [ln.top - 0.5 for ln in items] + [bottom]
+    parts: list[list[Cell]] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        part = [Cell([ln for ln in c.lines if a <= ln.middle < b],
+                     Box(c.box.x0, a, c.box.x1, b) if c.box else None) for c in row]
+        if any(c.lines for c in part):
+            parts.append(part)
+    return parts
 
 
 def _cell(chars: list[PdfChar], page: int, x0: float, top: float, x1: float, bottom: float,
