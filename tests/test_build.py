@@ -206,7 +206,10 @@ def test_missing_sources_folder_exits_two(tmp_path: Path) -> None:
 def test_output_does_not_depend_on_the_hash_seed(seed: str, tmp_path: Path) -> None:
     doc = "usdol-findings-2017-mali"
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    done = subprocess.run([CTIPGRAPH, "build", "-q", "--only", doc, "--out", str(tmp_path)],
+    out = tmp_path / "ttl"
+    shutil.copytree(TTL_DIR, out)  # its series: the other reports' suggested actions
+    (out / f"{doc}.ttl").unlink()
+    done = subprocess.run([CTIPGRAPH, "build", "-q", "--only", doc, "--out", str(out)],
                           capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / f"{doc}.ttl").read_bytes() == (TTL_DIR / f"{doc}.ttl").read_bytes()
+    assert (out / f"{doc}.ttl").read_bytes() == (TTL_DIR / f"{doc}.ttl").read_bytes()
