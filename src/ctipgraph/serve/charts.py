@@ -1,6 +1,8 @@
 """Pictures drawn by the server as SVG (no script, no CDN): the evidence chain of a fact (used by
 /trace), and the /charts page — a timeline of a country's TIP tier placements and USDOL advancement
-levels, and funding by funder and program, grouped by currency as stated (never converted).
+levels, a series table (advancement level, enforcement figures and statistics by year, each value
+linked to its trace and to the reports stating it), and funding by funder and program, grouped by
+currency as stated (never converted).
 
 Every text is escaped, every layout is computed from the data alone (same data, same picture), and
 every point, bar and box links to the page behind it.
@@ -8,6 +10,7 @@ every point, bar and box links to the page behind it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -18,7 +21,7 @@ from markupsafe import Markup, escape
 from .app import get_store
 from .describe import PREFIX, safe_iri
 from .labels import ID, Labeller, href
-from .reader import error_response, trace_url
+from .reader import error_response, reader_href, trace_url
 from .render import JSON_TWIN, alternates_for, html_response, json_response, negotiate
 
 bp = Blueprint("charts", __name__, template_folder="templates")
@@ -293,17 +296,23 @@ class Bar:
 
 
 def fundings(store, country: str) -> dict[str, list[Bar]]:
-    """Fundings about `country` (its items, itself, or its documents), grouped by currency."""
+    """Fundings about `country` (its items, itself, or its documents), grouped by currency.
+
+    Each branch starts from the fundings (a few), never from all claims: in the project store
+    the default graph is the union of the graphs and repeats a triple once per graph holding it,
+    so a plan that starts from the claims took minutes."""
     rows = _rows(store, f"""
         SELECT ?f ?funder ?item ?amount ?currency ?matching
                (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?docs) WHERE {{
           {{ SELECT DISTINCT ?f WHERE {{
-              VALUES ?type {{ ctip:Funding ctip:MatchingFunding }} ?f a ?type . }} }}
-          FILTER EXISTS {{
-            {{ ?f ctip:fundedItem/ctip:country <{country}> }}
-            UNION {{ ?f ctip:country <{country}> }}
-            UNION {{ ?c0 rdf:subject ?f ; ctip:inDocument/ctip:country <{country}> }}
-          }}
+              {{ VALUES ?type {{ ctip:Funding ctip:MatchingFunding }}
+                 ?f a ?type ; ctip:fundedItem ?i0 . ?i0 ctip:country <{country}> }}
+              UNION {{ VALUES ?type {{ ctip:Funding ctip:MatchingFunding }}
+                       ?f a ?type ; ctip:country <{country}> }}
+              UNION {{ VALUES ?type {{ ctip:Funding ctip:MatchingFunding }}
+                       ?f a ?type . ?c0 rdf:subject ?f ; ctip:inDocument ?d0 .
+                       ?d0 ctip:country <{country}> }}
+          }} }}
           ?f ctip:amount ?amount .
           OPTIONAL {{ ?f ctip:funder ?funder }}
           OPTIONAL {{ ?f ctip:fundedItem ?item }}
@@ -363,6 +372,511 @@ def funding_svg(currency: str, bars: list[Bar]) -> Markup:
                         body, "chart funding")
 
 
+# -- series: a country's values by year -----------------------------------------------------------
+
+#: the properties that state an observation's value, and the advancement level of an assessment
+VALUE_PROPERTIES = tuple(CTIP + p for p in (
+    "value", "booleanValue", "valueUnknown", "valueNotApplicable"))
+ADVANCEMENT_LEVEL = CTIP + "advancementLevel"
+#: how a currency amount is written when its ISO 4217 code has a common symbol
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+PERCENT_UNITS = {"percent", "%", "per cent"}
+#: group order: the advancement level first, then what the reports group by area, then statistics
+KIND_RANK = {"advancement": 0, "enforcement": 1, "statistic": 2}
+
+
+def decimal_text(text: str) -> str:
+    """A decimal as people write it: '1,216,300', '49.2' (the lexical form when not a number)."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return text
+    if not value.is_finite():
+        return text
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value.normalize():,f}"
+
+
+def is_currency(unit: str | None) -> bool:
+    """True when a unit is stated as an ISO 4217 code (an amount of money)."""
+    return bool(unit) and CURRENCY_CODE.fullmatch(unit) is not None
+
+
+def format_value(predicate: str, obj: ox.NamedNode | ox.Literal,
+                 unit: str | None) -> tuple[str, str] | None:
+    """(text, kind) of a stated value for people: '113', '$85,000', '49.2%', 'Yes', 'Unknown',
+    'N/A'; None when the triple states nothing (an explicit `valueUnknown false`)."""
+    if predicate == CTIP + "value":
+        number = decimal_text(obj.value)
+        if is_currency(unit):
+            symbol = CURRENCY_SYMBOLS.get(unit or "")
+            return (f"{symbol}{number}" if symbol else f"{number} {unit}"), "amount"
+        if unit and unit.lower() in PERCENT_UNITS:
+            return f"{number}%", "percent"
+        return number, "number"
+    true = obj.value in ("true", "1")
+    if predicate == CTIP + "booleanValue":
+        return ("Yes", "yes") if true else ("No", "no")
+    if predicate == CTIP + "valueUnknown":
+        return ("Unknown", "unknown") if true else None
+    if predicate == CTIP + "valueNotApplicable":
+        return ("N/A", "not-applicable") if true else None
+    return None
+
+
+@dataclass
+class Source:
+    """A report stating a value: the document and the passage quoted for it."""
+
+    document: str
+    title: str = ""
+    year: int | None = None
+    passage: str | None = None
+    order: int = -1
+    section: str | None = None
+
+    @property
+    def href(self) -> str | None:
+        return reader_href(self.passage or self.document)
+
+    @property
+    def short(self) -> str:
+        return str(self.year) if self.year else self.document.rsplit("/", 1)[-1]
+
+    def to_dict(self) -> dict:
+        return {"document": self.document, "title": self.title, "reportingYear": self.year,
+                "passage": self.passage, "section": self.section, "read": self.href}
+
+
+@dataclass
+class SeriesValue:
+    """One value stated for one year, with every report stating it."""
+
+    subject: str
+    predicate: str
+    obj: ox.NamedNode | ox.Literal
+    text: str
+    kind: str
+    unit: str | None = None
+    sources: list[Source] = field(default_factory=list)
+    form: str | None = None
+    form_label: str = ""
+    #: the concepts the value (an IRI) is narrower than: stating both is no disagreement
+    broader: frozenset[str] = frozenset()
+
+    @property
+    def trace(self) -> str | None:
+        """The /trace of the fact (None when no claim backs it: there is nothing to show)."""
+        if not self.sources:
+            return None
+        return trace_url(ox.NamedNode(self.subject), ox.NamedNode(self.predicate), self.obj)
+
+    def to_dict(self) -> dict:
+        value = self.obj.value
+        return {"subject": self.subject, "property": self.predicate, "value": value,
+                "datatype": (self.obj.datatype.value if isinstance(self.obj, ox.Literal)
+                             and self.obj.datatype is not None else None),
+                "text": self.text, "kind": self.kind, "unit": self.unit, "form": self.form,
+                "trace": self.trace, "sources": [s.to_dict() for s in self.sources]}
+
+
+@dataclass
+class SeriesRow:
+    """What one indicator (with its form, ages and unit) is stated to be, year by year."""
+
+    kind: str
+    indicator: str
+    indicator_label: str = ""
+    form: str | None = None
+    form_label: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    unit: str | None = None
+    area: str | None = None
+    broader: str | None = None
+    qualifiers: list[str] = field(default_factory=list)
+    cells: dict[int, list[SeriesValue]] = field(default_factory=dict)
+    position: float = 0.0
+
+    @property
+    def label(self) -> str:
+        return self.indicator_label + (f" ({', '.join(self.qualifiers)})"
+                                       if self.qualifiers else "")
+
+    def disputed(self, year: int) -> bool:
+        """Reports state different values for `year` (a level and a narrower one that refines
+        it are not different)."""
+        values = self.cells.get(year, [])
+        implied = {b for v in values for b in v.broader}
+        return len({(v.predicate, v.text) for v in values
+                    if not (isinstance(v.obj, ox.NamedNode) and v.obj.value in implied)}) > 1
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "indicator": self.indicator,
+                "indicatorLabel": self.indicator_label, "form": self.form,
+                "ageMin": self.age_min, "ageMax": self.age_max, "unit": self.unit,
+                "cells": [{"year": y, "disputed": self.disputed(y),
+                           "values": [v.to_dict() for v in values]}
+                          for y, values in sorted(self.cells.items())]}
+
+
+@dataclass
+class SeriesGroup:
+    """Rows the data puts together: advancement, an area (as the reports title its section),
+    a broader indicator, or statistics."""
+
+    key: str
+    label: str
+    kind: str
+    concept: str | None = None
+    concept_label: str = ""
+    rows: list[SeriesRow] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "label": self.label, "concept": self.concept,
+                "conceptLabel": self.concept_label or None,
+                "rows": [r.to_dict() for r in self.rows]}
+
+
+@dataclass
+class Series:
+    """A country's series table: year columns (first to last), report per year, grouped rows."""
+
+    years: list[int]
+    reports: dict[int, list[Source]]
+    groups: list[SeriesGroup]
+
+    def columns(self) -> list[dict]:
+        """The year columns; a run of years with neither a report nor a value is one gap."""
+        stated = {y for g in self.groups for r in g.rows for y in r.cells} | set(self.reports)
+        columns: list[dict] = []
+        for year in self.years:
+            if year in stated:
+                columns.append({"years": [year], "label": str(year), "gap": False,
+                                "reports": self.reports.get(year, [])})
+            elif columns and columns[-1]["gap"]:
+                columns[-1]["years"].append(year)
+                columns[-1]["label"] = f"{columns[-1]['years'][0]}–{year}"
+            else:
+                columns.append({"years": [year], "label": str(year), "gap": True,
+                                "reports": []})
+        return columns
+
+    def to_dict(self) -> dict:
+        return {"years": self.years,
+                "reportYears": {str(y): [s.document for s in docs]
+                                for y, docs in sorted(self.reports.items())},
+                "gapYears": [y for c in self.columns() if c["gap"] for y in c["years"]],
+                "groups": [g.to_dict() for g in self.groups]}
+
+
+def _facts_query(country: str) -> str:
+    """The country's advancement levels and observation values (each dimension deduplicated on
+    its own: the union default graph repeats a triple once per graph holding it)."""
+    return f"""
+        SELECT DISTINCT ?s ?kind ?ind ?broader ?form ?amin ?amax ?unit ?area ?scheme ?year ?p ?o
+        WHERE {{
+          {{
+            ?s a ctip:AdvancementAssessment ; ctip:country <{country}> ;
+               ctip:year ?year ; ctip:advancementLevel ?o .
+            OPTIONAL {{ ?o skos:inScheme ?scheme }}
+            BIND(ctip:advancementLevel AS ?p) BIND("advancement" AS ?kind)
+          }} UNION {{
+            {{ SELECT DISTINCT ?s ?year ?ind ?p ?o ?kind WHERE {{
+                {{ SELECT DISTINCT ?s WHERE {{
+                    {{ ?s a ctip:Observation }}
+                    UNION {{ ?cls rdfs:subClassOf+ ctip:Observation . ?s a ?cls }}
+                    ?s ctip:country <{country}> }} }}
+                ?s ctip:year ?year ; ctip:indicator ?ind .
+                VALUES ?p {{ {' '.join(f'<{p}>' for p in VALUE_PROPERTIES)} }}
+                ?s ?p ?o .
+                BIND(IF(EXISTS {{ ?s a ctip:EnforcementFigure }}, "enforcement", "statistic")
+                     AS ?kind)
+            }} }}
+            OPTIONAL {{ SELECT DISTINCT ?s ?unit WHERE {{ ?s ctip:unit ?unit }} }}
+            OPTIONAL {{ SELECT DISTINCT ?s ?amin WHERE {{ ?s ctip:ageMin ?amin }} }}
+            OPTIONAL {{ SELECT DISTINCT ?s ?amax WHERE {{ ?s ctip:ageMax ?amax }} }}
+            OPTIONAL {{ SELECT DISTINCT ?s ?form WHERE {{ ?s ctip:form ?form }} }}
+            OPTIONAL {{ SELECT DISTINCT ?s ?area WHERE {{ ?s ctip:area ?area }} }}
+            OPTIONAL {{ SELECT DISTINCT ?ind ?broader WHERE {{
+                ?ind a ctip:Indicator ; skos:broader ?broader }} }}
+          }}
+        }}"""
+
+
+def _claims_query(subjects: list[str]) -> str:
+    """Who states each value of `subjects`: claims, documents, quoted passages and sections."""
+    properties = ", ".join(f"<{p}>" for p in (*VALUE_PROPERTIES, ADVANCEMENT_LEVEL))
+    return f"""
+        SELECT DISTINCT ?s ?p ?o ?d ?ry ?pas ?order ?section WHERE {{
+          VALUES ?s {{ {' '.join(f'<{s}>' for s in subjects)} }}
+          ?c rdf:subject ?s ; rdf:predicate ?p .
+          FILTER(?p IN ({properties}))
+          ?c rdf:object ?o ; ctip:inDocument ?d .
+          OPTIONAL {{ ?d ctip:reportingYear ?ry }}
+          OPTIONAL {{ ?c prov:wasQuotedFrom ?pas .
+                     OPTIONAL {{ ?pas ctip:order ?order }}
+                     OPTIONAL {{ ?pas ctip:inSection ?sec . ?sec dcterms:title ?section }} }}
+        }}"""
+
+
+def _broader(store, concepts: set[str]) -> dict[str, frozenset[str]]:
+    """Every broader concept (skos:broader, transitively) of each of `concepts`."""
+    found: dict[str, set[str]] = {}
+    for chunk in _chunked(sorted(c for c in concepts if safe_iri(c))):
+        for row in _rows(store, f"""
+                SELECT DISTINCT ?x ?b WHERE {{
+                  VALUES ?x {{ {' '.join(f'<{c}>' for c in chunk)} }} ?x skos:broader+ ?b }}"""):
+            found.setdefault(_v(row["x"]), set()).add(_v(row["b"]))
+    return {c: frozenset(b) for c, b in found.items()}
+
+
+def _int(term: object) -> int | None:
+    """An integer literal's value (None when absent or not one)."""
+    text = _v(term)
+    return int(text) if re.fullmatch(r"[+-]?\d+", text) else None
+
+
+def _year(term: object) -> int | None:
+    """The year of an xsd:gYear (or date) literal."""
+    found = re.match(r"(\d{4})", _v(term))
+    return int(found.group(1)) if found else None
+
+
+def _sources(rows: list[dict[str, object]]) -> dict[tuple[str, str, str], list[Source]]:
+    """The reports behind each (subject, property, object): per document, the passage last in
+    document order among those its claim quotes (in a table: the value's cell, after its labels)."""
+    best: dict[tuple[str, str, str], dict[str, Source]] = {}
+    for row in rows:
+        key = (_v(row["s"]), _v(row["p"]), str(row["o"]))
+        doc = _v(row["d"])
+        order = int(_v(row["order"])) if _v(row["order"]).isdigit() else -1
+        passage = _v(row["pas"]) or None
+        found = best.setdefault(key, {}).get(doc)
+        candidate = Source(doc, year=_year(row["ry"]), passage=passage, order=order,
+                           section=_v(row["section"]) or None)
+        if found is None or (order, passage or "") > (found.order, found.passage or ""):
+            if found is not None and candidate.section is None:
+                candidate.section = found.section
+            best[key][doc] = candidate
+        elif found.section is None and candidate.section:
+            found.section = candidate.section
+    return {key: sorted(docs.values(), key=lambda s: (s.year or 0, s.document))
+            for key, docs in best.items()}
+
+
+def _chunked(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _qualify(rows: list[SeriesRow]) -> None:
+    """Row qualifiers: the ages always; the form and the unit where one indicator has rows that
+    differ in them."""
+    forms: dict[str, set] = {}
+    units: dict[tuple, set] = {}
+    for row in rows:
+        forms.setdefault(row.indicator, set()).add(row.form)
+        units.setdefault((row.indicator, row.form, row.age_min, row.age_max), set()).add(
+            "¤" if is_currency(row.unit) else row.unit)
+    for row in rows:
+        row.qualifiers = []
+        if len(forms[row.indicator]) > 1 and row.form_label:
+            row.qualifiers.append(row.form_label)
+        if row.age_min is not None and row.age_max is not None:
+            row.qualifiers.append(f"ages {row.age_min}–{row.age_max}")
+        elif row.age_min is not None:
+            row.qualifiers.append(f"ages {row.age_min} and over")
+        elif row.age_max is not None:
+            row.qualifiers.append(f"ages up to {row.age_max}")
+        if len(units[(row.indicator, row.form, row.age_min, row.age_max)]) > 1 and row.unit:
+            row.qualifiers.append(row.unit)
+
+
+def _positions(rows: list[SeriesRow]) -> None:
+    """Each row's place in the reports, its indicator's: of the indicators a report states
+    together, the share it precedes minus the share it follows, by the passages stating them
+    (rows come out in the order of the reports' tables, one indicator's rows together)."""
+    first: dict[str, dict[tuple[str, str], int]] = {}
+    for row in rows:
+        for values in row.cells.values():
+            for value in values:
+                for source in value.sources:
+                    if source.order >= 0:
+                        seen = first.setdefault(source.document, {})
+                        key = (row.kind, row.indicator)
+                        seen[key] = min(seen.get(key, source.order), source.order)
+    score: dict[tuple[str, str], list[int]] = {}
+    for seen in first.values():
+        for key, order in seen.items():
+            tally = score.setdefault(key, [0, 0])
+            for other, other_order in seen.items():
+                if other != key and other_order != order:
+                    tally[0] += 1 if order < other_order else -1
+                    tally[1] += 1
+    for row in rows:
+        wins, compared = score.get((row.kind, row.indicator), [0, 0])
+        row.position = -wins / compared if compared else 0.0
+
+
+def _group_of(row: SeriesRow, labeller: Labeller) -> tuple[str, str, str | None]:
+    """(key, label, concept) of a row's group, from the data: the indicator's broader concept;
+    else, for a figure with an area, the section the reports state it in (most often), else
+    the area; else statistics."""
+    if row.kind == "advancement":
+        scheme = row.broader
+        return "advancement", (labeller.label(scheme) if scheme else "Advancement"), scheme
+    if row.broader:
+        return "broader:" + row.broader, labeller.label(row.broader), row.broader
+    if row.kind == "enforcement" or row.area:
+        sections: dict[str, int] = {}
+        for values in row.cells.values():
+            for value in values:
+                for source in value.sources:
+                    if source.section:
+                        name = " ".join(source.section.split())
+                        sections[name] = sections.get(name, 0) + 1
+        if sections:
+            name = min(sections, key=lambda n: (-sections[n], n))
+            return "section:" + name.casefold(), name, row.area
+        if row.area:
+            return "area:" + row.area, labeller.label(row.area), row.area
+        return "enforcement", "Enforcement", None
+    return "statistics", "Statistics", None
+
+
+def series(store, country: str) -> Series:
+    """The series table of `country`: the values, who states them, and the broader concepts of
+    forms and levels (three queries), then labels."""
+    if not safe_iri(country):
+        return Series([], {}, [])
+    facts = [f for f in _rows(store, _facts_query(country))
+             if _year(f["year"]) is not None and isinstance(f["o"], ox.NamedNode | ox.Literal)]
+    subjects = sorted({_v(r["s"]) for r in facts})
+    claims: list[dict[str, object]] = []
+    for chunk in _chunked(subjects):
+        claims.extend(_rows(store, _claims_query(chunk)))
+    sources = _sources(claims)
+    broader = _broader(store, {_v(f["form"]) for f in facts if f["form"] is not None}
+                       | {_v(f["o"]) for f in facts if isinstance(f["o"], ox.NamedNode)})
+    labeller = Labeller(store)
+    labeller.want(*(_v(r[k]) for r in facts for k in ("ind", "form", "area", "broader", "scheme")
+                    if r[k] is not None))
+    labeller.want(*(_v(r["o"]) for r in facts if _v(r["kind"]) == "advancement"))
+    labeller.want(ADVANCEMENT_LEVEL, *{s.document for found in sources.values() for s in found})
+    labeller.resolve()
+    canonical = _canonical_forms(facts, broader)
+    rows: dict[tuple, SeriesRow] = {}
+    years: set[int] = set()
+    for fact in facts:
+        year, predicate, obj = _year(fact["year"]) or 0, _v(fact["p"]), fact["o"]
+        kind, unit, form = _v(fact["kind"]), _v(fact["unit"]) or None, _v(fact["form"]) or None
+        if kind == "advancement":
+            text, value_kind = labeller.label(obj.value), "level"
+            key: tuple = ("advancement",)
+            indicator, row_form = ADVANCEMENT_LEVEL, None
+        else:
+            formatted = format_value(predicate, obj, unit)
+            if formatted is None:
+                continue
+            text, value_kind = formatted
+            indicator = _v(fact["ind"])
+            row_form = canonical.get(_family(fact), {}).get(form, form)
+            key = (kind, indicator, row_form, _int(fact["amin"]), _int(fact["amax"]),
+                   "¤" if is_currency(unit) else unit)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = SeriesRow(
+                kind, indicator, labeller.label(indicator), row_form,
+                labeller.label(row_form) if row_form else "",
+                _int(fact["amin"]), _int(fact["amax"]), unit, _v(fact["area"]) or None,
+                _v(fact["scheme"] if kind == "advancement" else fact["broader"]) or None)
+        row.unit = row.unit or unit
+        subject = _v(fact["s"])
+        cell = row.cells.setdefault(year, [])
+        if not any(v.subject == subject and v.predicate == predicate and v.obj == obj
+                   for v in cell):
+            cell.append(SeriesValue(
+                subject, predicate, obj, text, value_kind, unit,
+                sources.get((subject, predicate, str(obj)), []), form,
+                labeller.label(form) if form else "",
+                broader.get(obj.value, frozenset()) if isinstance(obj, ox.NamedNode)
+                else frozenset()))
+        years.add(year)
+    _merge_unitless(rows)
+    found = list(rows.values())
+    for row in found:
+        if row.kind == "advancement":
+            label = labeller.label(ADVANCEMENT_LEVEL)
+            row.indicator_label = label[:1].upper() + label[1:]
+        for values in row.cells.values():
+            values.sort(key=lambda v: (v.sources[0].year or 0 if v.sources else 9999, v.text,
+                                       v.subject))
+            for value in values:
+                for source in value.sources:
+                    source.title = labeller.label(source.document)
+    _qualify(found)
+    _positions(found)
+    groups: dict[str, SeriesGroup] = {}
+    for row in found:
+        key, label, concept = _group_of(row, labeller)
+        groups.setdefault(key, SeriesGroup(
+            key, label, row.kind, concept, labeller.label(concept) if concept else "",
+        )).rows.append(row)
+    ordered = sorted(groups.values(), key=lambda g: (
+        KIND_RANK.get(g.kind, 9), sum(r.position for r in g.rows) / len(g.rows), g.label))
+    for group in ordered:
+        group.rows.sort(key=lambda r: (r.position, r.indicator_label, r.label, r.indicator))
+    reports: dict[int, dict[str, Source]] = {}
+    for found_sources in sources.values():
+        for source in found_sources:
+            if source.year:
+                reports.setdefault(source.year, {}).setdefault(source.document, Source(
+                    source.document, labeller.label(source.document), source.year))
+    years |= set(reports)
+    span = list(range(min(years), max(years) + 1)) if years else []
+    return Series(span, {y: sorted(docs.values(), key=lambda s: s.document)
+                         for y, docs in reports.items()}, ordered)
+
+
+def _family(fact: dict[str, object]) -> tuple:
+    """What makes two observations one series, but for their form."""
+    unit = _v(fact["unit"]) or None
+    return (_v(fact["kind"]), _v(fact["ind"]), _v(fact["amin"]), _v(fact["amax"]),
+            "¤" if is_currency(unit) else unit)
+
+
+def _canonical_forms(facts: list[dict[str, object]],
+                     broader: dict[str, frozenset[str]]) -> dict[tuple, dict[str, str]]:
+    """Per series, each form's row form: the broadest form of the series it is narrower than
+    (a report on 'worst forms of child labor' and one on 'child labor' make one row)."""
+    forms: dict[tuple, set[str]] = {}
+    for fact in facts:
+        if fact["form"] is not None and _v(fact["kind"]) != "advancement":
+            forms.setdefault(_family(fact), set()).add(_v(fact["form"]))
+    canonical: dict[tuple, dict[str, str]] = {}
+    for family, present in forms.items():
+        mapping = canonical[family] = {}
+        for form in present:
+            wider = [f for f in present if f in broader.get(form, ())]
+            tops = [f for f in wider if not (broader.get(f, frozenset()) & present)]
+            mapping[form] = min(tops) if tops else form
+    return canonical
+
+
+def _merge_unitless(rows: dict[tuple, SeriesRow]) -> None:
+    """An unknown, N/A or Yes/No value has no unit: it joins the row of its indicator (same form
+    and ages) when exactly one such row has a unit."""
+    for key in [k for k in rows if len(k) > 1 and k[-1] is None]:
+        kin = [k for k in rows if len(k) > 1 and k[:-1] == key[:-1] and k[-1] is not None]
+        if len(kin) != 1:
+            continue
+        target, source = rows[kin[0]], rows.pop(key)
+        for year, values in source.cells.items():
+            target.cells.setdefault(year, []).extend(values)
+
+
 # -- the page ------------------------------------------------------------------------------------
 
 
@@ -388,6 +902,7 @@ def charts(suffix: str | None = None):
     country_label = labeller.label(country)
     panels = timeline(store, country)
     money = fundings(store, country)
+    table = series(store, country)
     query = request.query_string.decode()
     alternates = alternates_for(url_for("charts.charts"), [JSON_TWIN], query)
     if fmt == "json":
@@ -398,6 +913,7 @@ def charts(suffix: str | None = None):
                          for name, panel in panels.items()},
             "funding": {currency: [b.to_dict() for b in bars]
                         for currency, bars in money.items()},
+            "series": table.to_dict(),
         }, alternates)
     return html_response(
         "charts.html", alternates, country={"iri": country, "label": country_label,
@@ -408,4 +924,26 @@ def charts(suffix: str | None = None):
                                 funder_href=href(b.funder) if b.funder else None,
                                 item_href=href(b.item) if b.item else None)
                            for b in bars]}
-                 for c, bars in money.items()])
+                 for c, bars in money.items()],
+        series=series_view(table))
+
+
+def series_view(table: Series) -> dict:
+    """The series table as the template draws it: columns, and per row one cell per column."""
+    columns = table.columns()
+    groups = []
+    for number, group in enumerate(table.groups, start=1):
+        rows = []
+        for row in group.rows:
+            cells = []
+            for column in columns:
+                year = column["years"][0]
+                values = [] if column["gap"] else row.cells.get(year, [])
+                cells.append({"year": year, "label": column["label"], "gap": column["gap"],
+                              "stated": values, "disputed": row.disputed(year)})
+            rows.append({"row": row, "href": href(row.indicator), "cells": cells})
+        groups.append({"id": f"series-group-{number}", "label": group.label,
+                       "concept": group.concept, "concept_label": group.concept_label,
+                       "concept_href": href(group.concept) if group.concept else None,
+                       "rows": rows})
+    return {"columns": columns, "groups": groups, "years": table.years}
