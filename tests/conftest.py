@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ctipgraph.paths import ONTOLOGY, ROOT, TTL_DIR
+from ctipgraph.paths import ONTOLOGY, ROOT, SOURCES_DIR, TTL_DIR
 
 FIXTURES = ROOT / "tests" / "fixtures"
 MINI = FIXTURES / "mini.ttl"
@@ -50,5 +50,8 @@ def texts(tmp_path_factory):
     folder = tmp_path_factory.mktemp("texts")
     for path in TTL_DIR.glob("*.txt"):
         shutil.copy(path, folder)
+    # the mini graph's 2017 Findings were cut from the report's text rendition (its offsets
+    # point there), the build now reads the PDF
+    shutil.copy(SOURCES_DIR / "seeds" / "usdol-findings-2017-mali.txt", folder)
     shutil.copy(FIXTURES / f"{EXTRA_DOC}.txt", folder)
     return folder

@@ -221,14 +221,14 @@ def test_bibliography_lists_the_citing_passages(client):
     assert "backs 8 claims" in entry
 
 
-def test_mini_documents_read_with_unplaced_passages_reported(client):
+def test_mini_documents_read_with_unplaced_passages_reported(client, texts):
     """mini.ttl's quotes predate the current normalization of some texts: the reader keeps the
     text whole, places what it can and lists what it cannot."""
     response = client.get("/read/usdol-findings-2017-mali")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     tree = parse(html)
-    assert tree.doc_text == (TTL_DIR / "usdol-findings-2017-mali.txt").read_text(encoding="utf-8")
+    assert tree.doc_text == (texts / "usdol-findings-2017-mali.txt").read_text(encoding="utf-8")
     assert 'id="sentence-61" class="p p-sentence claimed"' in html
     assert "could not be placed in this text" in html
     assert 'id="table-10-row-3-cell-2"' in tree.ids or "table-10-row-3-cell-2" in tree.ids

@@ -22,12 +22,12 @@ CTIPGRAPH = str(Path(sys.executable).with_name("ctipgraph"))
 
 
 @pytest.fixture(scope="module")
-def tracer() -> Tracer:
+def tracer(texts: Path) -> Tracer:
     store = GraphStore.from_files([(MINI, None), (ONTOLOGY, None)])
-    return Tracer(store, text_dir=TTL_DIR)
+    return Tracer(store, text_dir=texts)  # the texts the mini graph's offsets point into
 
 
-def test_trace_reaches_quote_document_and_references(tracer: Tracer) -> None:
+def test_trace_reaches_quote_document_and_references(tracer: Tracer, texts: Path) -> None:
     fact = tracer.trace(f"{ID}org/gatia", f"{CTIP}engagesIn",
                         f"{ID}concept/exploitation/child-soldiering")
     assert fact.asserted
@@ -37,7 +37,7 @@ def test_trace_reaches_quote_document_and_references(tracer: Tracer) -> None:
     assert claim.document.title == "2017 Findings on the Worst Forms of Child Labor: Mali"
     [passage] = claim.passages
     assert "Tuareg Imghad and Allies Self-Defense Group (GATIA)" in passage.quote
-    text = (TTL_DIR / "usdol-findings-2017-mali.txt").read_text(encoding="utf-8")
+    text = (texts / "usdol-findings-2017-mali.txt").read_text(encoding="utf-8")
     assert text[passage.start:passage.end] == passage.quote
     assert text[:passage.start].endswith(passage.before)
     assert text[passage.end:].startswith(passage.after)
