@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from ctipgraph.paths import ONTOLOGY, TTL_DIR
+from ctipgraph.paths import ONTOLOGY
 from ctipgraph.store import GraphStore
 from ctipgraph.trace import TraceError, Tracer, parse_term
 
