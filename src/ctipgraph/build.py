@@ -1,19 +1,20 @@
 """`ctipgraph build`: every source → validated, deterministic Turtle in data/ttl/, atomically.
 
 Each document is converted in a worker process (read → segment → cite → link → emit →
-validate → serialize). Output goes to a temporary folder that replaces the previous one only
-when every document converted and conformed, so a failed build leaves data/ttl/ as it was.
+validate → serialize) that dies with the build (ctipgraph.pool), within a time limit per
+document. Output goes to a temporary folder that replaces the previous one in one atomic step
+(ctipgraph.swap) only when every document converted and conformed, so a failed build leaves
+data/ttl/ as it was, and a build killed at any instant leaves the old build or the new one.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,10 +30,15 @@ from .iris import doc_iri
 from .link.documents import CorpusDocument, corpus_documents, link_references
 from .link.lexicon import load_lexicon
 from .namespaces import CTIP
+from .pool import OverTime, Stuck, hard_limit, in_order, time_limit, worker_pool
 from .read import ReadError, suffixes
 from .read.model import Document, Kind
 from .sources import Skipped, Source, SourceMeta, discover, merge
+from .swap import clean_start, crash_point, replace_dir
 from .validate import Violation, validate_graph
+
+#: The default time limit of one document (reading and converting it), in CPU seconds.
+DOC_TIMEOUT = 120.0
 
 
 class BuildError(RuntimeError):
@@ -189,6 +195,49 @@ def convert(source: Source, corpus: list[CorpusDocument], validate: bool = True,
     return result
 
 
+@dataclass
+class _Probed:
+    """What phase one gave for one source, and how long it took."""
+
+    doc: Document | None
+    actions: list[Action]
+    cpu: float  # CPU seconds
+    over_time: bool = False
+
+
+def _over_time(source: Source, limit: float) -> str:
+    return (f"{source.path}: over the time limit of {limit:g} s (CPU) per document "
+            "(--doc-timeout)")
+
+
+def _probe_within(source: Source, limit: float | None) -> _Probed:
+    """`probe` within the document's time limit."""
+    started = time.process_time()
+    try:
+        with time_limit(limit):
+            doc, actions = probe(source)
+    except OverTime:
+        return _Probed(None, [], time.process_time() - started, over_time=True)
+    return _Probed(doc, actions, time.process_time() - started)
+
+
+def _convert_within(source: Source, corpus: list[CorpusDocument], series: SeriesIndex,
+                    probed: _Probed, limit: float | None) -> DocResult:
+    """`convert` within what is left of the document's time limit after phase one."""
+    if limit and probed.over_time:
+        return DocResult(doc_id=source.doc_id, path=str(source.path),
+                         skipped=_over_time(source, limit))
+    started = time.perf_counter()
+    try:
+        with time_limit(max(limit - probed.cpu, 0.01) if limit else None):
+            return convert(source, corpus, series=series, doc=probed.doc)
+    except OverTime:
+        assert limit
+        return DocResult(doc_id=source.doc_id, path=str(source.path),
+                         skipped=_over_time(source, limit),
+                         seconds=time.perf_counter() - started)
+
+
 def _identity_notes(path: Path, sidecar: SourceMeta, found: Identification) -> list[str]:
     """One line on what the document's own words gave where its sidecar is silent, or one saying
     that it was recognized as no known kind of document."""
@@ -206,29 +255,6 @@ def _identity_notes(path: Path, sidecar: SourceMeta, found: Identification) -> l
     return [f"read from its text: {'; '.join(parts)}"] if parts else []
 
 
-def _write_atomic_dir(out_dir: Path, results: list[DocResult], keep_others: bool) -> None:
-    parent = out_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".{out_dir.name}.tmp-{os.getpid()}"
-    old = parent / f".{out_dir.name}.old-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    if keep_others and out_dir.is_dir():
-        shutil.copytree(out_dir, tmp)
-    else:
-        tmp.mkdir()
-    try:
-        for result in results:
-            (tmp / f"{result.doc_id}.ttl").write_text(result.turtle, encoding="utf-8")
-            (tmp / f"{result.doc_id}.txt").write_text(result.text, encoding="utf-8", newline="\n")
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if out_dir.exists():
-        out_dir.rename(old)
-    tmp.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def build(
     sources_dir: Path,
     out_dir: Path,
@@ -237,14 +263,20 @@ def build(
     only: list[str] | None = None,
     progress: Callable[[str], None] = lambda line: None,
     strict: bool = False,
+    doc_timeout: float | None = DOC_TIMEOUT,
 ) -> BuildSummary:
     """Convert every source (or only some) and replace out_dir atomically.
 
-    A source that cannot be read (empty, binary, wrong encoding, too large) is reported and left
-    out — or, with `strict`, fails the build. Raises BuildError (leaving out_dir untouched) when
-    a document fails to convert or does not conform to the shapes.
+    A source that cannot be read (empty, binary, wrong encoding, too large) or that takes more
+    than `doc_timeout` CPU seconds (None or 0: no limit) is reported and left out — or, with
+    `strict`, fails the build. Raises BuildError (leaving out_dir untouched) when a document
+    fails to convert or does not conform to the shapes, SourceCollision when two sources have
+    one document id. Leftovers of a build stopped earlier are cleaned up first (ctipgraph.swap).
     """
     started = time.perf_counter()
+    for line in clean_start(out_dir):  # what a build killed earlier left behind
+        progress(line)
+    crash_point("started")
     load_kinds()  # a malformed data/lexicon/documents.toml stops the build here, named
     sources, skipped = discover(sources_dir, suffixes())
     corpus = corpus_documents(sources)
@@ -262,24 +294,40 @@ def build(
     # the documents a partial build keeps still name their suggested actions
     kept = [a for path in sorted(out_dir.glob("*.ttl")) if only
             and path.stem not in {s.doc_id for s in sources} for a in built_actions(path)]
-    if jobs == 1 or total <= 1:
-        probed = [probe(source) for source in sources]
+    limit = doc_timeout or None
+    if jobs == 1 or total <= 1:  # in this process (the time limit: in the main thread only)
+        probed = [_probe_within(source, limit) for source in sources]
+        crash_point("probed")
         series = _series(probed, kept, progress)
-        mapped = (convert(source, corpus, series=series, doc=doc)
-                  for source, (doc, _) in zip(sources, probed, strict=True))
+        crash_point("converting")
+        mapped = (_convert_within(source, corpus, series, done, limit)
+                  for source, done in zip(sources, probed, strict=True))
         for result in mapped:
             results.append(result)
             _report(result, len(results), total, progress)
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
-            probed = list(pool.map(probe, sources))
-            series = _series(probed, kept, progress)
-            futures = [pool.submit(convert, source, corpus, True, series, doc)
-                       for source, (doc, _) in zip(sources, probed, strict=True)]
-            for future in futures:
-                result = future.result()
-                results.append(result)
-                _report(result, len(results), total, progress)
+        with worker_pool(min(jobs, total)) as pool:
+            try:
+                probed = list(in_order([pool.submit(_probe_within, source, limit)
+                                        for source in sources], hard_limit(limit)))
+                crash_point("probed")
+                series = _series(probed, kept, progress)
+                futures = [pool.submit(_convert_within, source, corpus, series, done, limit)
+                           for source, done in zip(sources, probed, strict=True)]
+                crash_point("converting")
+                for result in in_order(futures, hard_limit(limit)):
+                    results.append(result)
+                    _report(result, len(results), total, progress)
+            except Stuck as stuck:
+                names = ", ".join(sorted({sources[i].doc_id for i in stuck.args[0]}))
+                raise BuildError(f"a worker did not stop at the time limit of {limit:g} s (CPU) "
+                                 f"per document (--doc-timeout) nor within {hard_limit(limit):g} "
+                                 f"s; unfinished: {names}; the build was stopped; data left "
+                                 "unchanged") from None
+            except BrokenProcessPool as exc:
+                raise BuildError(f"a worker process died ({exc}); the build was stopped; data "
+                                 "left unchanged") from None
+    crash_point("converted")
     unreadable = [r for r in results if r.skipped]
     skipped = skipped + [Skipped(Path(r.path), r.skipped or "") for r in unreadable]
     failed = [r for r in results if r.error or (strict and r.skipped)]
@@ -293,14 +341,20 @@ def build(
     written = [r for r in results if r.ok]
     if not written:
         raise BuildError("no document could be converted; data left unchanged")
-    _write_atomic_dir(out_dir, written, keep_others=bool(only))
+    files = [(f"{r.doc_id}{suffix}", text) for r in written
+             for suffix, text in ((".ttl", r.turtle), (".txt", r.text))]
+    try:
+        for line in replace_dir(out_dir, files, keep_others=bool(only)):
+            progress(line)
+    except OSError as exc:
+        raise BuildError(f"cannot write {out_dir}: {exc}; data left unchanged") from None
     return BuildSummary(written, skipped, time.perf_counter() - started, out_dir)
 
 
-def _series(probed: list[tuple[Document | None, list[Action]]], kept: list[Action],
+def _series(probed: list[_Probed], kept: list[Action],
             progress: Callable[[str], None]) -> SeriesIndex:
     """The series index of the suggested actions read in phase one (and kept from before)."""
-    index = SeriesIndex.of([a for _, actions in probed for a in actions] + kept)
+    index = SeriesIndex.of([a for p in probed for a in p.actions] + kept)
     if index:
         progress(f"suggested actions: {len(index)} in {len({a.doc for a in index.actions})} "
                  f"document(s) are {len(index.identities())} action(s) of their series")

@@ -1,7 +1,9 @@
 """Finding the source documents under data/sources/ and reading their sidecar metadata files.
 
-A source is any file a registered reader handles; its document id is the file stem. Beside it,
-`<stem>.meta.toml` says what the text itself does not (title, kind, publisher, dates, URL).
+A source is any file a registered reader handles; its document id is the slug of its file stem
+(two files with one stem are renditions of one document; two stems with one slug are an error).
+Beside it, `<stem>.meta.toml` says what the text itself does not (title, kind, publisher, dates,
+URL).
 What the text does say is read by `ctipgraph.identify` into the same SourceMeta, and `merge`
 combines the two: the sidecar wins field by field.
 """
@@ -35,6 +37,10 @@ _AGENT_KEYS = {"key", "label", "acronym", "type"}
 
 class SidecarError(ValueError):
     """A sidecar file that cannot be used; the message names the file and the key at fault."""
+
+
+class SourceCollision(ValueError):
+    """Source files whose different stems give one document id; the message names them all."""
 
 
 @dataclass(frozen=True)
@@ -182,9 +188,12 @@ def discover(root: Path, suffixes: set[str]) -> tuple[list[Source], list[Skipped
     `suffixes` are those a reader is registered for. When two files share a stem they are two
     renditions of one document: the PDF as published is read (it has the pages behind every
     quote), the other is listed as skipped; between other formats the first in path order wins.
+    Files whose different stems slug to one document id ("Report 2019.txt", "report-2019.txt")
+    raise SourceCollision, naming them, before anything is read.
     """
     sources: dict[str, Source] = {}
     skipped: list[Skipped] = []
+    stems: dict[str, list[Path]] = {}  # the files of each document id, one per stem
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         name = path.name
         if name.endswith(SIDECAR_SUFFIX) or name.lower() == "readme.md" or name.startswith("."):
@@ -194,6 +203,11 @@ def discover(root: Path, suffixes: set[str]) -> tuple[list[Source], list[Skipped
             skipped.append(Skipped(path, f"no reader for {suffix or 'files without a suffix'}"))
             continue
         doc_id = slugify(path.stem)
+        named = stems.setdefault(doc_id, [])
+        if all(other.stem != path.stem for other in named):
+            named.append(path)
+        if len(named) > 1:
+            continue
         if doc_id in sources:
             kept = sources[doc_id].path
             if kept.suffix.lower() != ".pdf" and suffix == ".pdf":
@@ -206,4 +220,10 @@ def discover(root: Path, suffixes: set[str]) -> tuple[list[Source], list[Skipped
         meta = load_sidecar(sidecar) if sidecar.is_file() else SourceMeta()
         sources[doc_id] = Source(doc_id=doc_id, path=path, meta=meta,
                                  relative_path=path.relative_to(root).as_posix())
+    collisions = {doc_id: paths for doc_id, paths in stems.items() if len(paths) > 1}
+    if collisions:
+        raise SourceCollision("; ".join(
+            f"{' and '.join(map(str, paths))} have the same document id {doc_id!r}"
+            for doc_id, paths in sorted(collisions.items()))
+            + ": rename one of them (document ids are the slugs of the file names)")
     return [sources[k] for k in sorted(sources)], skipped

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..build import BuildError, build
+from ..build import DOC_TIMEOUT, BuildError, build
 from ..paths import SOURCES_DIR, TTL_DIR
-from ..sources import SidecarError
+from ..sources import SidecarError, SourceCollision
 
 
 @click.command("build")
@@ -21,10 +21,15 @@ from ..sources import SidecarError
               help="Worker processes (default: all cores).")
 @click.option("--only", multiple=True, metavar="DOC",
               help="Rebuild only this document (repeatable); the others are kept.")
-@click.option("--strict", is_flag=True, help="Fail when a source cannot be read.")
+@click.option("--strict", is_flag=True,
+              help="Fail when a source cannot be read or runs over the time limit.")
+@click.option("--doc-timeout", type=click.FloatRange(min=0), default=DOC_TIMEOUT,
+              show_default=True, metavar="SECONDS",
+              help="Time limit of one document; a document over it is reported and left out "
+                   "(0: no limit).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the final line.")
 def build_command(sources_dir: Path, out_dir: Path, jobs: int | None, only: tuple[str, ...],
-                  strict: bool, quiet: bool) -> None:
+                  strict: bool, doc_timeout: float, quiet: bool) -> None:
     """Convert every source document to Turtle, validate it, and replace OUT atomically."""
     if not sources_dir.is_dir():
         click.echo(f"error: {sources_dir}: no such folder", err=True)
@@ -36,13 +41,16 @@ def build_command(sources_dir: Path, out_dir: Path, jobs: int | None, only: tupl
 
     try:
         summary = build(sources_dir, out_dir, jobs=jobs, only=list(only) or None,
-                        progress=progress, strict=strict)
-    except SidecarError as error:
+                        progress=progress, strict=strict, doc_timeout=doc_timeout)
+    except (SidecarError, SourceCollision) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     except BuildError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        sys.exit(130)
     click.echo(
         f"built {len(summary.results)} document(s) into {summary.out_dir} "
         f"in {summary.seconds:.1f} s; skipped {len(summary.skipped)} file(s)"

@@ -5,7 +5,10 @@
 * no split after abbreviations that cannot end a sentence ("No.", "Art.", "Dr.", "e.g.", "i.e.")
   nor inside parentheses, nor before a lower-case word;
 * a paragraph may come in pieces (interrupted by a page banner or a footnote): the pieces are
-  split as one text and a sentence crossing a break comes back as one span per piece.
+  split as one text and a sentence crossing a break comes back as one span per piece;
+* linear time on hostile text: pysbd gets at most 4,000 characters at once and its sentences
+  are located without its quadratic search, the merge rules read a sentence's end only (a
+  100,000-character line of "a. a. a. …": a second, not minutes).
 """
 
 from __future__ import annotations
@@ -38,16 +41,70 @@ _TERMINAL = re.compile(r"[.!?…][\"”’')\]*]*(?:\s*\([^()]*\))*\.?[⁰¹²³
 _CLOSERS = "”’)]»"
 
 
+#: The longest text given to pysbd at once (see _pysbd_sentences).
+_PYSBD_MAX = 4000
+_LIKELY_END = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[A-Z“\"])")
+#: How much of a sentence's end the merge rules read (its last token, its closing marks).
+_TAIL = 2000
+
+
 @lru_cache(maxsize=1)
 def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False)
+
+
+def _located(view: str, start: int, end: int) -> list[str]:
+    """``pysbd.Segmenter.segment(view[start:end])`` (each sentence with the whitespace after
+    it) in linear time. pysbd locates each sentence by scanning every earlier occurrence of it
+    from the start of the text: quadratic in a text of repeated sentences ("a. a. a. …"). A
+    sentence ends where the previous one's trailing whitespace ends, so a match can only start
+    after ``prior_end - len(sentence)``: the scan starts there."""
+    text = view[start:end]
+    if not text:
+        return []
+    out: list[str] = []
+    prior_end = 0
+    for sent in _segmenter().processor(text).process():
+        pattern = re.compile(re.escape(sent) + r"\s*")
+        for match in pattern.finditer(text, max(0, prior_end - len(sent))):
+            if match.end() > prior_end:
+                out.append(match.group())
+                prior_end = match.end()
+                break
+    return out
+
+
+def _chunks(view: str) -> list[tuple[int, int]]:
+    """``view`` in pieces of at most _PYSBD_MAX characters, each cut after a likely sentence
+    end (else at a space) in the second half of the piece; a shorter view is one piece."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    while len(view) - start > _PYSBD_MAX:
+        floor, limit = start + _PYSBD_MAX // 2, start + _PYSBD_MAX
+        cut = 0
+        for match in _LIKELY_END.finditer(view, floor, limit):
+            cut = match.end()
+        if not cut:
+            cut = view.rfind(" ", floor, limit) + 1 or limit
+        out.append((start, cut))
+        start = cut
+    out.append((start, len(view)))
+    return out
+
+
+def _pysbd_sentences(view: str) -> list[str]:
+    """pysbd's sentences of ``view`` in order, each with the whitespace after it. pysbd's
+    abbreviation pass rewrites the whole text once per abbreviation found in it, so a long view
+    (no paragraph of the reports comes near _PYSBD_MAX) is given to it in pieces: linear time
+    on a line of 100,000 characters."""
+    return [sent for start, end in _chunks(view) for sent in _located(view, start, end)]
 
 
 def _pysbd_spans(view: str) -> list[list[int]]:
     """pysbd's sentences located in ``view`` (stripped ranges)."""
     out: list[list[int]] = []
     cursor = 0
-    for seg in _segmenter().segment(view):
+    for seg in _pysbd_sentences(view):
         piece = seg.strip()
         if not piece:
             continue
@@ -153,20 +210,24 @@ def _merge(view: str, segs: list[list[int]]) -> list[list[int]]:
     """Undo splits before a lower-case word, after "No."/"e.g.", inside parentheses, after a
     segment that does not end a sentence, and of segments without any word character."""
     merged: list[list[int]] = []
+    depth = 0  # "(" minus ")" in the last merged sentence, kept as it grows (linear time)
     for seg in segs:
         if merged:
-            prev = view[merged[-1][0] : merged[-1][1]]
+            s, e = merged[-1]
+            prev = view[max(s, e - _TAIL) : e]  # its end: a run-on line merges linearly
             cur = view[seg[0] : seg[1]]
             first = cur.lstrip("\"“‘'([ ")[:1]
             if (
                 first.islower()
                 or _ends_with_abbreviation(prev)
-                or prev.count("(") > prev.count(")")
+                or depth > 0
                 or not _WORDY.search(cur)
                 or not _TERMINAL.search(prev)
             ):
+                depth += view.count("(", e, seg[1]) - view.count(")", e, seg[1])
                 merged[-1][1] = seg[1]
                 continue
+        depth = view.count("(", seg[0], seg[1]) - view.count(")", seg[0], seg[1])
         merged.append(list(seg))
     return merged
 
