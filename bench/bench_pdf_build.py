@@ -69,8 +69,10 @@ def time_reports(paths: list[Path]) -> dict[str, list[float]]:
     return stages
 
 
-def time_build(sources: Path, jobs: int) -> tuple[float, float, int]:
-    """Wall seconds of a whole build, the peak RSS (MB) of any of its processes, its exit."""
+def time_build(sources: Path, jobs: int) -> tuple[float, float, float, int]:
+    """Wall seconds of a whole build, its CPU seconds (all processes), the peak RSS (MB) of any
+    of its processes, and its exit status."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryDirectory() as tmp:
         command = [str(ROOT / ".venv" / "bin" / "ctipgraph"), "build", "--quiet",
                    "--sources", str(sources), "--out", str(Path(tmp) / "ttl"), "--jobs", str(jobs)]
@@ -78,10 +80,12 @@ def time_build(sources: Path, jobs: int) -> tuple[float, float, int]:
         done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               text=True)
         seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # largest descendant
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    peak_kb = after.ru_maxrss  # the largest descendant
     if done.returncode:
         print(done.stderr[-2000:], file=sys.stderr)
-    return seconds, peak_kb / 1024, done.returncode
+    return seconds, cpu, peak_kb / 1024, done.returncode
 
 
 def main() -> int:
@@ -107,9 +111,10 @@ def main() -> int:
             print(f"{name:>9} {statistics.median(values):>7.2f} {_quantile(values, 0.95):>7.2f} "
                   f"{max(values):>7.2f}")
     if not args.skip_build:
-        seconds, peak_mb, status = time_build(args.sources, args.jobs)
+        seconds, cpu, peak_mb, status = time_build(args.sources, args.jobs)
         print(f"build of {len(paths)} reports with --jobs {args.jobs}: {seconds:.1f} s wall, "
-              f"peak {peak_mb:.0f} MB in one process, exit {status}")
+              f"{cpu:.1f} s CPU in all processes (≥ {cpu / args.jobs:.1f} s wall on {args.jobs} "
+              f"idle cores), peak {peak_mb:.0f} MB in one process, exit {status}")
     return 0
 
 
