@@ -173,12 +173,20 @@ def test_bilateral_agreement_with_date_and_place(tmp_path, lexicon) -> None:
     bilateral = ID["agreement/cooperation-agreement-guinea-mali"]
     assert {o for o in g.objects(bilateral, CTIP.country)} == {ID["place/mali"],
                                                                ID["place/guinea"]}
-    assert (bilateral, CTIP.startYear, gyear(2005)) in g
-    assert (bilateral, PROV.atLocation, ID["place/conakry"]) in g
+    # the signing is a resource of its own: parties, year, place (not the agreement's start)
+    signing = ID["signing/cooperation-agreement-guinea-mali"]
+    assert (signing, CTIP.signedAgreement, bilateral) in g
+    assert set(g.objects(signing, CTIP.signatory)) == {ID["place/mali"], ID["place/guinea"]}
+    assert (signing, CTIP.year, gyear(2005)) in g
+    assert (signing, PROV.atLocation, ID["place/conakry"]) in g
+    assert (bilateral, CTIP.startYear, gyear(2005)) not in g
     multi = ID["agreement/multilateral-cooperation-agreement-to-combat-child-trafficking-in-west-"
                "africa"]
-    assert (multi, CTIP.startDate, Literal("2005-07-27", datatype=URIRef(XSD + "date"))) in g
-    assert (multi, PROV.atLocation, ID["place/abidjan"]) in g
+    signing = ID["signing/multilateral-cooperation-agreement-to-combat-child-trafficking-in-west-"
+                 "africa"]
+    assert (signing, CTIP.signedAgreement, multi) in g
+    assert (signing, CTIP.date, Literal("2005-07-27", datatype=URIRef(XSD + "date"))) in g
+    assert (signing, PROV.atLocation, ID["place/abidjan"]) in g
 
 
 def test_every_claim_quotes_passages_and_cites_what_they_cite(tmp_path, lexicon) -> None:

@@ -124,7 +124,7 @@ def test_legal_standards_with_group_rows_and_provisions(graph) -> None:
     work = ID["assessment/niger-2019-minimum-age-for-work"]
     assert (work, CTIP.age, Literal(14)) in graph
     assert (work, CTIP.meetsInternationalStandards, Literal(False)) in graph
-    assert (work, CTIP.setBy, ID["law/labor-code-article-106"]) in graph
+    assert (work, CTIP.setBy, ID["law/niger-labor-code-article-106"]) in graph
     nonstate = ID["assessment/niger-2019-prohibition-of-military-recruitment-non-state"]
     assert (nonstate, CTIP.standard,
             Literal("Prohibition of Military Recruitment: Non-state")) in graph
@@ -138,7 +138,7 @@ def test_enforcement_agency_is_the_sub_organization(graph) -> None:
                 if "labor-inspectorate-service" in str(s)]
     assert len(agencies) == 1
     agency = agencies[0]
-    assert (agency, CTIP.enforces, ID["law/labor-code"]) in graph
+    assert (agency, CTIP.enforces, ID["law/niger-labor-code"]) in graph
     owner = graph.value(agency, CTIP.subOrganizationOf)
     assert owner is not None and "ministry-of-employment" in str(owner)
 
@@ -156,21 +156,21 @@ def test_enforcement_figures_unknown_is_not_zero(graph) -> None:
 
 
 def test_coordinating_body_leader_and_budget(graph) -> None:
-    body = ID["org/nsccl"]
+    body = ID["org/niger-nsccl"]
     assert (body, RDF.type, CTIP.CoordinatingBody) in graph
     leader = graph.value(body, CTIP.ledBy)
     assert leader is not None and "ministry-of-employment" in str(leader)
-    budget = ID["funding/nsccl-government-of-niger-2019"]
+    budget = ID["funding/niger-nsccl-government-of-niger-2019"]
     assert (budget, CTIP.amount, Literal(Decimal(20000))) in graph
     assert (budget, CTIP.currency, Literal("USD")) in graph
     assert (budget, CTIP.funder, ID["org/government-of-niger"]) in graph
 
 
 def test_policy_period_and_leader(graph) -> None:
-    policy = ID["policy/national-action-plan-against-child-labor"]
+    policy = ID["policy/niger-national-action-plan-against-child-labor"]
     assert (policy, CTIP.startYear, lit("2016", "gYear")) in graph
     assert (policy, CTIP.endYear, lit("2020", "gYear")) in graph
-    assert (policy, CTIP.ledBy, ID["org/nsccl"]) in graph
+    assert (policy, CTIP.ledBy, ID["org/niger-nsccl"]) in graph
 
 
 def test_social_program_funder_amount_implementers(graph) -> None:

@@ -37,7 +37,8 @@ def test_01_programs_with_funders_amounts_and_periods(store: GraphStore) -> None
             None) in found
     assert ("program/a-better-future-for-malis-children", "org/usdol", "funding", "3000000",
             "USD", "2003", "2007") in found
-    assert ("program/a-better-future-for-malis-children", "org/care-mali", "matching", "802455",
+    # who provides the matching funds the summary does not say: no funder
+    assert ("program/a-better-future-for-malis-children", None, "matching", "802455",
             "USD", "2003", "2007") in found
     brazil = {f[3:] for f in found if f[1] == "org/government-of-brazil"}
     # the 2016 report says $6.2 million, the 2017 report $6.8 million: both stated, both listed
@@ -51,9 +52,18 @@ def test_01_programs_with_funders_amounts_and_periods(store: GraphStore) -> None
 def test_02_funders_and_totals(store: GraphStore) -> None:
     totals = {(short(r["funder"]), r["currency"]): r["totalAmount"] for r in rows(store, "02")}
     assert totals[("org/european-union", "USD")] == "13000000"
+    # an amount stated as the joint funding of two funders is not split: a row of its own
+    joint = {r["funderLabel"]: r["totalAmount"] for r in rows(store, "02") if r["funder"] is None}
+    assert joint["European Union + Food and Agriculture Organization of the United Nations "
+                 "(jointly)"] == "8500000"
     # one funding stated as $6.2 million (2016) and $6.8 million (2017): the latest, once
     assert totals[("org/government-of-brazil", "USD")] == "6800000"
-    assert totals[("org/care-mali", "USD")] == "802455"  # matching funds, kept apart
+    assert ("org/care-mali", "USD") not in totals  # matching funds: the summary names no funder
+    # amounts whose funder no document states: the $25 million of the DDR program, the matching
+    # funds of the project summary, …
+    unstated = next(r for r in rows(store, "02") if r["funderLabel"] == "(funder not stated)")
+    assert unstated["funder"] is None and unstated["currency"] == "USD"
+    assert float(unstated["totalAmount"]) >= 25_000_000 + 802_455
     assert totals[("org/usdol", "USD")] == "3000000"
 
 

@@ -33,6 +33,7 @@ from ..read.model import Block, Document
 from . import (
     enforcement_prose,
     fields,
+    instruments,
     prose,
     relations,
     table_figures,
@@ -165,7 +166,8 @@ def extract(doc: Document, lexicon: Lexicon, *, meta=None,
             series: SeriesIndex | None = None) -> Extraction:
     """Everything one document says, as facts with claims, plus entities and mentions;
     `series` gives the suggested actions of the document's series one IRI each."""
-    registry = EntityRegistry(lexicon)
+    country = getattr(meta, "country", None) if meta is not None else None
+    registry = EntityRegistry(lexicon, resolve_country(lexicon, country)[0] if country else None)
     handlers = table_handlers(lexicon, document_kind(doc, lexicon, meta))
     unread = _table_subjects(doc, lexicon, registry, handlers)
     mentions, possessives = find_mentions(doc, registry, unread)
@@ -191,6 +193,7 @@ def extract(doc: Document, lexicon: Lexicon, *, meta=None,
         tiers.tier_placements(ctx, unit)
         tiers.advancement(ctx, unit)
         tiers.advancement_qualifier(ctx, unit)
+        instruments.described(ctx, unit)
         prose.armed_groups(ctx, unit)
         prose.agreements(ctx, unit)
         relations.all_relations(ctx, unit)
@@ -198,8 +201,10 @@ def extract(doc: Document, lexicon: Lexicon, *, meta=None,
         tip.recommendation_list(ctx, unit)
         figures += tip.figures(ctx, unit)
     tip.emit_figures(ctx, figures)
+    relations.references(ctx)
     enforcement_prose.inspector_sufficiency(ctx, units)
     prose.possessives(ctx, possessives)
+    instruments.entity_countries(ctx)
     _mention_claims(ctx)
     registry.describe(emitter.graph)
     return Extraction(emitter.graph, registry, mentions, emitter.claims,

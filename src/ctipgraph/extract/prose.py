@@ -1,21 +1,20 @@
 """Prose patterns other than the relations: armed groups recruiting or using children,
-bilateral and multilateral agreements (parties, date and place of signature), ratifications,
-and sub-organizations named by a possessive ("Ministry of Labor's National Directorate")."""
+bilateral agreements (parties, and their signing: extract.signings), ratifications, and
+sub-organizations named by a possessive ("Ministry of Labor's National Directorate")."""
 
 from __future__ import annotations
 
 import re
 
 from rdflib import URIRef
-from rdflib.namespace import PROV
 
 from ..iris import entity_iri
 from ..link.lexicon import fold
 from ..namespaces import CTIP, CTIPC
 from ..read.model import Block
-from .context import ACTOR_CLASSES, PLACE_CLASSES, Context, gyear, xdate
+from .context import ACTOR_CLASSES, Context
+from .signings import signing, when_where
 from .units import Unit
-from .values import dates
 
 
 def _has(ctx: Context, text: str, *path: str) -> bool:
@@ -39,15 +38,15 @@ def _alt(words: list[str]) -> str:
 
 
 def agreements(ctx: Context, unit: Unit) -> None:
-    """ "The cooperation agreement between Mali and Guinea … signed in 2005 in Conakry",
-    "Mali entered into a cooperative agreement with Cote D'Ivoire", "the Multilateral …
-    Agreement …, signed on July 27, 2005, in Abidjan", "…, which was ratified on …"."""
+    """ "The cooperation agreement between Mali and Guinea … signed in 2005 in Conakry", "Mali
+    entered into a cooperative agreement with Cote D'Ivoire": the agreement between two
+    countries and its signing (parties, date, place); "…, which was ratified on …". Signings of
+    named agreements are read with the other relations (relations.UnitReader)."""
     spec = ctx.lexicon.section("agreements")
     folded = fold(unit.text)
     pattern = re.compile(
         rf"(?<!\w)(?:{_alt(spec.get('kinds', []))})\s+(?:{_alt(spec.get('nouns', []))})"
         rf"\s+(?P<rel>between|with)\s+", re.IGNORECASE)
-    created: URIRef | None = None
     for m in pattern.finditer(folded):
         after = [x for x in unit.mentions if x.start >= m.end() and ctx.is_a(x.iri, "Country")]
         if m.group("rel") == "between":
@@ -57,18 +56,40 @@ def agreements(ctx: Context, unit: Unit) -> None:
             parties = [before[-1].iri] + [after[0].iri] if before and after else []
         if len(parties) != 2 or parties[0] == parties[1]:
             continue
-        created = _bilateral(ctx, parties, unit)
-    _signature(ctx, unit, created)
+        agreement = _bilateral(ctx, parties, unit)
+        cue = re.compile(rf"(?<!\w)(?:{_alt(spec.get('signed', []))})(?!\w)")
+        signed = cue.search(folded, m.end())
+        stop = re.search(r"[.;]\s", folded[m.end():])
+        clause_end = m.end() + stop.start() if stop else len(folded)
+        if m.group("rel") == "with":  # "Mali entered into a cooperative agreement with …"
+            signed = cue.search(folded, 0, m.start())
+        if signed is None:
+            continue
+        when = when_where(ctx, unit, (0, 0), signed.end(), max(clause_end, signed.end()))
+        signing(ctx, agreement, parties, when, unit.blocks, "pattern:bilateral-agreement")
     _ratification(ctx, unit)
 
 
-def _bilateral(ctx: Context, parties: list[URIRef], unit: Unit) -> URIRef:
+def bilateral_agreement(ctx: Context, parties: list[URIRef], words: str | None = None,
+                        rule: str = "pattern:bilateral-agreement") -> URIRef:
+    """The agreement between two parties: ``id:agreement/cooperation-agreement-{a}-{b}``,
+    labelled alike in every document (patterns.toml [agreements] bilateral_label), the
+    document's own ``words`` an altLabel."""
     labels = sorted(ctx.registry.label_of(p) for p in parties)
     slugs = sorted(str(p).rsplit("/", 1)[-1] for p in parties)
     iri = entity_iri("agreement", "cooperation-agreement-" + "-".join(slugs))
-    label = f"Cooperation agreement between {labels[0]} and {labels[1]}"
-    ctx.registry.resolve(label, "InternationalAgreement", iri=iri,
-                         rule="pattern:bilateral-agreement")
+    template = ctx.lexicon.section("agreements").get(
+        "bilateral_label", "Cooperation agreement between {a} and {b}")
+    ctx.registry.resolve(template.format(a=labels[0], b=labels[1]), "InternationalAgreement",
+                         iri=iri, rule=rule)
+    if words:
+        ctx.registry.resolve(words, "InternationalAgreement", iri=iri, rule=rule)
+    ctx.registry.use(iri)
+    return iri
+
+
+def _bilateral(ctx: Context, parties: list[URIRef], unit: Unit) -> URIRef:
+    iri = bilateral_agreement(ctx, parties)
     method = "pattern:bilateral-agreement"
     ctx.mention(iri, unit.blocks, method)
     for party in parties:
@@ -76,33 +97,6 @@ def _bilateral(ctx: Context, parties: list[URIRef], unit: Unit) -> URIRef:
     for _, concept in ctx.lexicon.concepts_in("exploitation", unit.text):
         ctx.fact(iri, CTIP.addresses, concept, unit.blocks, method)
     return iri
-
-
-def _signature(ctx: Context, unit: Unit, created: URIRef | None) -> None:
-    spec = ctx.lexicon.section("agreements")
-    folded = fold(unit.text)
-    method = "pattern:agreement-signature"
-    for m in re.finditer(rf"(?<!\w)(?:{_alt(spec.get('signed', []))})(?!\w)", folded):
-        agreement = created
-        if agreement is None:
-            before = [x for x in unit.mentions if x.end <= m.start()
-                      and ctx.is_a(x.iri, "InternationalAgreement")]
-            if not before or unit.text[before[-1].end:m.start()].strip(" ,") not in ("", "was"):
-                continue
-            agreement = before[-1].iri
-        tail = unit.text[m.end():m.end() + 60]
-        when = dates(tail)
-        year = re.match(r"\s*(?:on\s+|in\s+)?(\d{4})\b", tail)
-        if when and when[0][1] <= 4:
-            ctx.fact(agreement, CTIP.startDate, xdate(when[0][0]), unit.blocks, method)
-            ctx.fact(agreement, CTIP.startYear, gyear(when[0][0][:4]), unit.blocks, method)
-        elif year:
-            ctx.fact(agreement, CTIP.startYear, gyear(year.group(1)), unit.blocks, method)
-        place = next((x for x in unit.mentions if m.end() <= x.start <= m.end() + 60
-                      and ctx.is_a(x.iri, *PLACE_CLASSES)
-                      and re.search(r"\bin\s+$", unit.text[max(0, x.start - 4):x.start])), None)
-        if place is not None:
-            ctx.fact(agreement, PROV.atLocation, place.iri, unit.blocks, method)
 
 
 def _ratification(ctx: Context, unit: Unit) -> None:

@@ -128,7 +128,7 @@ def enforcement_agencies(ctx: Context, table: Table, method: str) -> None:
         for m in ctx.in_block(role_cell):
             if ctx.is_a(m.iri, *INSTRUMENT_CLASSES):
                 ctx.fact(agency, CTIP.enforces, m.iri, [row.row], method)
-        leadership(ctx, make_unit(ctx, [role_cell]), agency, method)
+        leadership(ctx, make_unit(ctx, [role_cell]), agency, method, subject_blocks=[cell])
 
 
 def _agency(ctx: Context, row: Row, method: str) -> URIRef | None:

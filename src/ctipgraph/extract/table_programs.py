@@ -11,16 +11,15 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
-from ..iris import entity_iri
 from ..link.lexicon import Lexicon, fold
 from ..namespaces import CTIP, CTIPC, ID
 from ..read.model import Document, Table, TableCell
 from .context import ACTOR_CLASSES, Context, gyear
-from .relations import _funding, all_relations, membership
+from .relations import all_relations
 from .series import local_slug
 from .tables import Row, body_rows, split_name
 from .units import make_unit
-from .values import amounts, clean_name, period, period_span, strip_citations, year_range, years
+from .values import clean_name, period, period_span, strip_citations, year_range
 
 
 def _subject(ctx: Context, cell: TableCell, cls: str, method: str) -> URIRef:
@@ -79,31 +78,27 @@ def coordinating_bodies(ctx: Context, table: Table, method: str) -> None:
             ctx.fact(body, CTIP.country, ctx.country, [row.row], method)
         text = ctx.text(desc)
         ctx.fact(body, CTIP.role, Literal(_first_sentence(text)), [row.row], method)
-        unit = make_unit(ctx, [desc])
-        all_relations(ctx, unit, body, method)
-        membership(ctx, unit, body, method)
-        for money in amounts(text, ctx.lexicon):
-            before = text[: money.start]
-            stated = [y for y, _, _ in years(before)]
-            year = stated[-1] if stated else ctx.reporting_year
-            funder = _government(ctx, body)
-            if funder is not None:
-                _funding(ctx, body, funder, money, unit, method, year=year)
+        # relations, members and budgets ("In 2017, received a budget of $381,000")
+        all_relations(ctx, make_unit(ctx, [desc]), body, method, subject_blocks=[cell])
+    notes(ctx, table, "CoordinatingBody", method)
 
 
-def _government(ctx: Context, body: URIRef) -> URIRef | None:
-    """The government whose budget a national body receives."""
-    entity = ctx.registry.entity(body)
-    country = (entity.country if entity else None) or ctx.country
-    if country is None:
-        return None
-    label = f"Government of {ctx.registry.label_of(country)}"
-    found = ctx.registry.lookup(label, cls="GovernmentBody", fuzzy=False)
-    if found is not None:
-        return ctx.registry.use(found.iri)
-    iri = entity_iri("org", f"government-of-{str(country).rsplit('/', 1)[-1]}")
-    return ctx.registry.use(ctx.registry.resolve(label, "GovernmentBody", iri=iri,
-                                                 rule="government-of", country=country).iri)
+def notes(ctx: Context, table: Table, cls: str, method: str) -> None:
+    """A note under the table says something of every row marked with its marker ("‡ Program
+    is funded by the Government of Mali.")."""
+    for note in table.notes:
+        blocks = [note] if note.is_passage else [
+            s for s in ctx.doc.sentences if s.is_passage and note.start <= s.start
+            and s.end <= note.end]
+        if not blocks or not note.marker:
+            continue
+        unit = make_unit(ctx, blocks)
+        for row in body_rows(table):
+            cell = row.cell(1)
+            if cell is None or note.marker not in getattr(cell, "markers", ()):
+                continue
+            subject = _subject(ctx, cell, cls, method)
+            all_relations(ctx, unit, subject, method, subject_blocks=[cell])
 
 
 def _interventions(ctx: Context, table: Table, cls: str, method: str):
@@ -126,20 +121,19 @@ def policies(ctx: Context, table: Table, method: str) -> None:
         text = ctx.text(desc) if desc is not None else ""
         _addresses(ctx, policy, clean_name(ctx.text(cell)) + " " + text, row, method, default)
         if desc is not None:
-            all_relations(ctx, make_unit(ctx, [desc]), policy, method)
+            all_relations(ctx, make_unit(ctx, [desc]), policy, method, subject_blocks=[cell])
+    notes(ctx, table, "Policy", method)
 
 
 def social_programs(ctx: Context, table: Table, method: str) -> None:
-    for row, program, _, desc, default in _interventions(ctx, table, "Program", method):
+    """Programs: period, forms addressed, and what the description says of them (funders,
+    implementers, the funding its amount belongs to — never the program itself —, results)."""
+    for row, program, cell, desc, default in _interventions(ctx, table, "Program", method):
         if desc is None:
             continue
-        text = ctx.text(desc)
-        _addresses(ctx, program, text, row, method, default)
-        result = all_relations(ctx, make_unit(ctx, [desc]), program, method)
-        for money in amounts(text, ctx.lexicon):
-            if money not in result.used_amounts and money.start < 5:
-                ctx.fact(program, CTIP.amount, Literal(money.value), [row.row], method)
-                ctx.fact(program, CTIP.currency, Literal(money.currency), [row.row], method)
+        _addresses(ctx, program, ctx.text(desc), row, method, default)
+        all_relations(ctx, make_unit(ctx, [desc]), program, method, subject_blocks=[cell])
+    notes(ctx, table, "Program", method)
 
 
 @dataclass

@@ -9,6 +9,7 @@ document naming it the same way gets the same IRI without any code change.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -16,7 +17,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from ..iris import entity_iri
 from ..namespaces import CTIP
-from .lexicon import FAMILY, KIND_OF_CLASS, Entity, Found, Lexicon, compatible, norm_name
+from .lexicon import FAMILY, KIND_OF_CLASS, Entity, Found, Lexicon, compatible, fold, norm_name
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,21 @@ class Resolved:
     new: bool = False
 
 
+_JOIN = re.compile(r"\b(?:(inter|anti|multi|socio|intra|non)[\s-]+|(co|pre|post|sub|self|"
+                   r"counter|cross|trans)-)(?=[a-z])", re.IGNORECASE)
+
+
+def joined_prefixes(name: str) -> str:
+    """A name with its prefixes joined to their word, for IRIs: "Inter-Ministerial Committee"
+    and "Interministerial Committee" give one slug."""
+    return _JOIN.sub(lambda m: m.group(1) or m.group(2), name)
+
+
+def _hyphenated(name: str) -> str:
+    """A name as matched in text (case, accents and spacing folded; hyphens kept)."""
+    return " ".join(fold(name).split())
+
+
 def _lang_of(name: str) -> str:
     words = set(norm_name(name).split())
     return "fr" if words & {"de", "la", "le", "les", "du", "des", "et", "au", "aux"} else "en"
@@ -36,14 +52,16 @@ def _lang_of(name: str) -> str:
 class EntityRegistry:
     """Resolves names to entity IRIs for one document and describes the entities used."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, country: URIRef | None = None) -> None:
         self.lexicon = lexicon
+        self.country = country  # the report's country: generic names are scoped to it
         self.found: dict[URIRef, Entity] = {}  # entities created from this document
         self._names: dict[str, URIRef] = {}
         self._acronyms: dict[str, URIRef] = {}
         self.aliases: dict[URIRef, list[tuple[str, str]]] = {}  # extra names of lexicon entities
         self.used: set[URIRef] = set()
         self.unlinked: list[str] = []  # names seen but not linked, and why
+        self.merged: dict[URIRef, URIRef] = {}  # entities found to be another one
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -59,10 +77,12 @@ class EntityRegistry:
         return entity.label if entity else str(iri).rsplit("/", 1)[-1]
 
     def lookup(self, name: str = "", *, cls: str | None = None, acronym: str | None = None,
-               fuzzy: bool = True) -> Found | None:
-        """The entity a name denotes, if known (lexicon first, then this document)."""
+               fuzzy: bool = True, scope: URIRef | None = None) -> Found | None:
+        """The entity a name denotes, if known (lexicon first, then this document); a generic
+        name is looked up in the report's country (or ``scope``, a country the text names)."""
         kind = KIND_OF_CLASS.get(cls) if cls else None
-        found = self.lexicon.find(name, kind=kind, acronym=acronym, fuzzy=False)
+        scope = scope or self.country
+        found = self.lexicon.find(name, kind=kind, acronym=acronym, fuzzy=False, scope=scope)
         if found:
             return found
         if acronym and acronym in self._acronyms:
@@ -73,11 +93,31 @@ class EntityRegistry:
                 return Found(self._names[key], "document:label")
             if name.strip() in self._acronyms:
                 return Found(self._acronyms[name.strip()], "document:acronym")
+        if name:
+            found = self._acronym_segment(name, kind)
+            if found:
+                return found
         if fuzzy and name:
-            found = self.lexicon.fuzzy(name, kind)
+            found = self.lexicon.fuzzy(name, kind, scope)
             if found:
                 return found
             return self._fuzzy_found(name, kind)
+        return None
+
+    def _acronym_segment(self, name: str, kind: str | None) -> Found | None:
+        """ "DRG Learning, Evaluation, and Research Activity" is the entity whose acronym has
+        the segment "DRG" ("DRG-LER") and whose name ends with the rest of the name."""
+        m = re.match(r"^([A-Z]{2,6})\s+(.+)$", name.strip())
+        if m is None:
+            return None
+        rest = norm_name(m.group(2))
+        for iri, entity in sorted(self.found.items()):
+            if not self._kind_ok(iri, kind) or len(rest.split()) < 2:
+                continue
+            segments = {seg for acr in entity.acronyms for seg in re.split(r"[-/.]", acr)}
+            if m.group(1) in segments and len(segments) > 1 and any(
+                    norm_name(n).endswith(" " + rest) for n in entity.names()):
+                return Found(iri, "document:acronym-segment")
         return None
 
     def _kind_ok(self, iri: URIRef, kind: str | None) -> bool:
@@ -106,12 +146,33 @@ class EntityRegistry:
         """The entity of a name, created when unknown. ``rule`` names the detection pattern
         that found the name; the returned rule says how it was matched."""
         name = " ".join(name.split())
-        found = None if iri is not None else self.lookup(name, cls=cls, acronym=acronym)
+        scoping = self.lexicon.scoping
+        named = scoping.country_in(name)
+        scope = named or country or self.country
+        found = None
+        if iri is None:
+            found = self.lookup(name, cls=cls, acronym=acronym, scope=scope)
+            if found is None:
+                found = self._renamed(name, cls, scope)
+            if found is None and KIND_OF_CLASS.get(cls) == "org":
+                for prefix in self.lexicon.section("international").get("name_prefixes", []):
+                    found = self.lookup(f"{prefix} {name}", fuzzy=False, scope=scope)
+                    if found is not None:  # "Global Protection Cluster" after "UN Global …"
+                        break
         if found is not None:
             self._alias(found.iri, name, acronym)
             return Resolved(found.iri, found.rule)
+        split = self._split_country(name, cls) if iri is None and named is not None else None
+        if split is not None:
+            resolved = self.resolve(split[0], cls, acronym=acronym, rule=rule, country=split[1],
+                                    part_of=part_of)
+            self._alias(resolved.iri, name, None)
+            return resolved
         kind = KIND_OF_CLASS.get(cls, "org")
-        iri = iri or entity_iri(kind, acronym or name)
+        if iri is None and scope is not None and scoping.is_generic(name, cls):
+            iri = scoping.scoped_iri(name, cls, scope, joined_prefixes(acronym or name))
+            country = scope
+        iri = iri or entity_iri(kind, joined_prefixes(acronym or name))
         existing = self.entity(iri)
         if existing is not None:  # same slug: the same entity under a variant spelling
             self._alias(iri, name, acronym)
@@ -124,6 +185,67 @@ class EntityRegistry:
             self._acronyms.setdefault(acronym, iri)
         return Resolved(iri, rule or "document:new", new=True)
 
+    def merge(self, old: URIRef, into: URIRef) -> None:
+        """Two entities found in this document are one: ``old``'s names become ``into``'s."""
+        entity = self.found.pop(old, None)
+        if entity is None or into == old:
+            return
+        for name in entity.names():
+            self._alias(into, name, None)
+        for acronym in entity.acronyms:
+            self._alias(into, "", acronym)
+        for name, lang in self.aliases.pop(old, []):
+            self._alias(into, "" if lang == "acr" else name, name if lang == "acr" else None)
+        for table in (self._names, self._acronyms):
+            for key, iri in list(table.items()):
+                if iri == old:
+                    table[key] = into
+        if old in self.used:
+            self.used.discard(old)
+            self.used.add(into)
+        self.merged[old] = into
+
+    def _split_country(self, name: str, cls: str) -> tuple[str, URIRef] | None:
+        """ "Ministry of Justice of Togo", "Togolese Ministry of Labor", "Mali's Penal Code":
+        the generic name and the country the text gives it."""
+        scoping = self.lexicon.scoping
+        m = re.match(r"^(?:the\s+)?(?P<c>.+?)(?:['’]s)?\s+(?P<rest>.+)$", name)
+        if m and scoping.country_word(m.group("c")) is not None:
+            rest = m.group("rest")
+            if scoping.is_generic(rest, cls):
+                return rest, scoping.country_word(m.group("c"))
+        m = re.match(r"^(?P<rest>.+?)\s+(?:of|du|de|de la)\s+(?:the\s+)?(?P<c>[^,]+)$", name)
+        if m and scoping.country_word(m.group("c")) is not None:
+            rest = m.group("rest")
+            if scoping.is_generic(rest, cls):
+                return rest, scoping.country_word(m.group("c"))
+        return None
+
+    def _renamed(self, name: str, cls: str, scope: URIRef | None) -> Found | None:
+        """ "Ministry of Labor, Civil Service and Social Dialogue" is the "Ministry of Labor"
+        of the same country, renamed or with a wider portfolio (discovery.toml [scoping]
+        renamable): the part before the first comma or "and" names a known body."""
+        heads = self.lexicon.section("scoping").get("renamable", [])
+        first = name.split()[0] if name.split() else ""
+        if first not in heads:
+            return None
+        def first_part(text: str) -> str:
+            return re.split(r",\s*|\s+and\s+|\s+et\s+", text, maxsplit=1)[0].strip()
+
+        base = first_part(name)
+        if base != name and len(base.split()) >= 3:
+            found = self.lookup(base, cls=cls, fuzzy=False, scope=scope)
+            if found is not None and self.cls_of(found.iri) == cls:
+                return Found(found.iri, "document:renamed")
+        if base == name:  # the short name after the long one
+            key = norm_name(name)
+            for iri, entity in sorted(self.found.items()):
+                if entity.cls == cls and entity.country in (scope, None) and any(
+                        first_part(n) != n and norm_name(first_part(n)) == key
+                        for n in entity.names()):
+                    return Found(iri, "document:renamed")
+        return None
+
     def _alias(self, iri: URIRef, name: str, acronym: str | None) -> None:
         """Remember a variant name (and acronym) of an entity, for matching and altLabels."""
         entity = self.entity(iri)
@@ -135,6 +257,9 @@ class EntityRegistry:
         if name and norm_name(name) not in known and not self._is_acronym_of(entity, name):
             extra.append((name, _lang_of(name)))
             self._names.setdefault(norm_name(name), iri)
+        elif name and _hyphenated(name) not in {_hyphenated(n) for n in entity.names()} | {
+                _hyphenated(n) for n, _ in extra}:
+            extra.append((name, _lang_of(name)))  # "Inter-Ministerial" beside "Interministerial"
         new_acronym = acronym and acronym not in entity.acronyms and (acronym, "acr") not in extra
         if new_acronym and self.lexicon.by_acronym(acronym) in (None, iri):
             extra.append((acronym, "acr"))
@@ -152,9 +277,12 @@ class EntityRegistry:
     def surface_forms(self) -> list[tuple[str, URIRef, bool, str]]:
         """(form, iri, is_acronym, rule) of every name and acronym, lexicon and document."""
         forms: list[tuple[str, URIRef, bool, str]] = []
+        applies = self.lexicon.scoping.applies
         for iri, entity in sorted(self.lexicon.entities.items()):
-            forms += [(n, iri, False, "lexicon:label") for n in entity.names()]
-            forms += [(a, iri, True, "lexicon:acronym") for a in entity.acronyms]
+            forms += [(n, iri, False, "lexicon:label") for n in entity.names()
+                      if applies(entity, n, self.country)]
+            forms += [(a, iri, True, "lexicon:acronym") for a in entity.acronyms
+                      if applies(entity, a, self.country)]
         for iri, entity in sorted(self.found.items()):
             forms += [(n, iri, False, "document:label") for n in entity.names()]
             forms += [(a, iri, True, "document:acronym") for a in entity.acronyms]

@@ -65,6 +65,10 @@ _FOLD = {
     "‑": "-", "\u00a0": " ", "œ": "o", "Œ": "O", "æ": "a", "Æ": "A", "ß": "s",
 }
 _WORD = re.compile(r"[a-z0-9]+")
+#: Prefixes written joined, hyphenated or apart ("Inter-Ministerial", "Interministerial",
+#: "Inter Ministerial"): joined to the next word in a name's key.
+_JOINED_PREFIXES = frozenset({"inter", "anti", "multi", "non", "co", "pre", "post", "sub",
+                              "self", "counter", "cross", "socio", "intra", "trans"})
 _LEGAL_NUMBER = re.compile(r"\d")
 
 
@@ -91,7 +95,13 @@ def norm_name(name: str) -> str:
     words = [w[:-3] + "or" if w.endswith("our") and len(w) > 5 else w for w in words]
     while words and words[0] in {"the", "a", "an"}:
         words = words[1:]
-    return " ".join(words)
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1] in _JOINED_PREFIXES and not word.isdigit():
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return " ".join(joined)
 
 
 def content_tokens(name: str) -> list[str]:
@@ -173,6 +183,7 @@ class Lexicon:
         self._names: dict[str, URIRef] = {}
         self._acronyms: dict[str, URIRef] = {}
         self.legal: dict[str, URIRef] = {}
+        self._scoping = None
         for subject in sorted(set(graph.subjects(RDF.type, None))):
             if isinstance(subject, URIRef):
                 self._add_entity(self._read(subject))
@@ -252,25 +263,40 @@ class Lexicon:
         return self._names.get(norm_name(name))
 
     def find(self, name: str, *, kind: str | None = None, acronym: str | None = None,
-             fuzzy: bool = True) -> Found | None:
-        """The curated entity a name (and/or acronym) denotes, with the rule that matched."""
+             fuzzy: bool = True, scope: URIRef | None = None) -> Found | None:
+        """The curated entity a name (and/or acronym) denotes, with the rule that matched.
+        With ``scope`` (a report's country), an entity of another country is not found under
+        a generic name or its acronym (``link.scope``)."""
+        ok = self.scoping.applies
         if acronym:
             iri = self.by_acronym(acronym)
-            if iri is not None and (not name or self._acronym_ok(iri, name)):
+            if (iri is not None and (not name or self._acronym_ok(iri, name))
+                    and ok(self.entities[iri], acronym, scope)):
                 return Found(iri, "lexicon:acronym")
         if name:
             iri = self.by_name(name)
-            if iri is not None and self._kind_ok(iri, kind):
+            if iri is not None and self._kind_ok(iri, kind) and ok(self.entities[iri], name,
+                                                                    scope):
                 return Found(iri, "lexicon:label")
             key = self.legal_key_of(name)
             if key and key in self.legal:
                 return Found(self.legal[key], "lexicon:legal-identifier")
             iri = self.by_acronym(name)
-            if iri is not None and self._kind_ok(iri, kind):
+            if iri is not None and self._kind_ok(iri, kind) and ok(self.entities[iri], name,
+                                                                    scope):
                 return Found(iri, "lexicon:acronym")
             if fuzzy:
-                return self.fuzzy(name, kind)
+                return self.fuzzy(name, kind, scope)
         return None
+
+    @property
+    def scoping(self):
+        """Country scoping of generic names (``link.scope.Scoping``), built once."""
+        if self._scoping is None:
+            from .scope import Scoping
+
+            self._scoping = Scoping(self)
+        return self._scoping
 
     def _kind_ok(self, iri: URIRef, kind: str | None) -> bool:
         return kind is None or FAMILY.get(self.entities[iri].kind) == FAMILY.get(kind)
@@ -280,7 +306,8 @@ class Lexicon:
         other = self.by_name(name)
         return other is None or other == iri
 
-    def fuzzy(self, name: str, kind: str | None = None) -> Found | None:
+    def fuzzy(self, name: str, kind: str | None = None,
+              scope: URIRef | None = None) -> Found | None:
         """The best fuzzy match among curated names of the same family, if close and
         compatible (same numbers, every content word paired)."""
         key = norm_name(name)
@@ -288,7 +315,7 @@ class Lexicon:
             return None
         best: tuple[float, str, URIRef] | None = None
         for iri, entity in self.entities.items():
-            if not self._kind_ok(iri, kind):
+            if not self._kind_ok(iri, kind) or not self.scoping.applies(entity, name, scope):
                 continue
             for other in entity.names():
                 score = fuzz.token_sort_ratio(key, norm_name(other))
@@ -373,7 +400,19 @@ def _load(folder: str) -> Lexicon:
     path = Path(folder)
     patterns_file = path / "patterns.toml"
     patterns = tomllib.loads(patterns_file.read_text("utf-8")) if patterns_file.exists() else {}
+    discovery = path / "discovery.toml"
+    if discovery.exists():
+        _merge(patterns, tomllib.loads(discovery.read_text("utf-8")))
     return Lexicon(_read_graph(path), patterns)
+
+
+def _merge(into: dict, extra: dict) -> None:
+    """Merge a vocabulary file into patterns.toml's tables (tables merged key by key)."""
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into.setdefault(key, value)
 
 
 def load_lexicon(path: Path | str = LEXICON_DIR) -> Lexicon:

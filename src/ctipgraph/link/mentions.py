@@ -152,17 +152,33 @@ class Cues:
         for group in ("org", "law", "program", "policy"):
             for word, cls in lexicon.section("cues", group).items():
                 self.classes[fold(word, lower=False)] = cls
+        self.heads = {fold(w, lower=False): cls
+                      for w, cls in lexicon.section("head_cues").items()}
         self.drop = {fold(w, lower=False) for w in lexicon.words("names", "drop_leading")}
+        self.drop |= {fold(w, lower=False) for w in lexicon.words("stop", "leading")}
+        self.stop = {norm_name(p) for p in lexicon.words("stop", "phrases")}
+        self.last = {norm_name(w) for w in lexicon.words("stop", "last")}
         self.connectors = {c.lower() for c in lexicon.words("names", "connectors")}
 
+    def stopped(self, name: str) -> bool:
+        """Whether a name is, or starts with, a phrase that is never a name, or ends with the
+        word of an event or a document ("… Session", "… Summary")."""
+        key = norm_name(name)
+        words = key.split()
+        return (any(key == s or key.startswith(s + " ") for s in self.stop)
+                or bool(words and words[-1] in self.last))
+
     def first_cue(self, words: list[str]) -> tuple[int, str, str] | None:
-        """(position, cue word, class) of the first cue word (two-word cues first)."""
+        """(position, cue word, class) of the first cue word (two-word cues first); a head cue
+        ("Force", "Fund", "Law") counts only as the last word."""
         for i, word in enumerate(words):
             pair = f"{word} {words[i + 1]}" if i + 1 < len(words) else ""
             if pair in self.classes:
                 return i, pair, self.classes[pair]
             if word in self.classes:
                 return i, word, self.classes[word]
+        if words and words[-1] in self.heads:
+            return len(words) - 1, words[-1], self.heads[words[-1]]
         return None
 
     def trim(self, run: Run) -> Run | None:
@@ -170,6 +186,9 @@ class Cues:
         tokens = list(run.tokens)
         while tokens and (tokens[0][0] in self.drop or tokens[0][0].lower() in self.connectors):
             tokens.pop(0)
+        if (len(tokens) > 2 and tokens[1][0] in ("the", "a", "an")
+                and tokens[0][0] not in self.classes):
+            tokens = tokens[2:]  # "Enforce the Labor Code": a verb opening a sentence
         caps = 0
         while caps < len(tokens) and tokens[caps][0].isupper() and len(tokens[caps][0]) > 3:
             caps += 1
@@ -184,11 +203,20 @@ class Cues:
         parts: list[list[tuple[str, int, int]]] = [[]]
         for i, tok in enumerate(run.tokens):
             prev = run.tokens[i - 1][0].lower() if i else ""
+            words = [t[0] for t in parts[-1]]
+            while words and words[-1].lower() in self.connectors:
+                words.pop()
+            pprev = run.tokens[i - 2][0].lower() if i > 1 else ""
+            conj = prev in ("and", "&") or prev.endswith(",") or (
+                prev == "the" and (pprev in ("and", "&") or pprev.endswith(",")))
             if (
                 i
-                and tok[0] in self.classes
                 and (prev == "and" or prev == "the" or prev.endswith(","))
-                and self.first_cue([t[0] for t in parts[-1]]) is not None
+                and ((tok[0] in self.classes and self.first_cue(words) is not None)
+                     or (conj and words and (words[-1] in self.heads
+                                             or words[-1] in self.classes))
+                     or (conj and self.first_cue(words) is not None and self.first_cue(
+                         [t[0] for t in run.tokens[i:]]) is not None))
             ):
                 while parts[-1] and parts[-1][-1][0].lower() in self.connectors:
                     parts[-1].pop()
@@ -215,13 +243,20 @@ class MentionFinder:
         self._cited = sorted((c.start, c.end) for c in doc.citations)
         self._folded = fold(doc.text)
         self._folded_cs = fold(doc.text, lower=False)
+        from .discovery import Discovery
+
+        self.discovery = Discovery(self)
 
     # -- helpers ------------------------------------------------------------------------------
 
     def _prose(self) -> list[Block]:
         """Passages where new names may be discovered (not bibliography entries, not the
-        cells of tables no extractor reads)."""
-        return [p for p in self.passages if p.kind in _PROSE and id(p) not in self._skip]
+        cells of tables no extractor reads): prose, and the cells beyond the first column of
+        the tables an extractor reads (descriptions, roles, legislation; the first column
+        holds the table's subjects or its row labels)."""
+        return [p for p in self.passages if id(p) not in self._skip
+                and (p.kind in _PROSE or (p.kind == Kind.TABLE_CELL
+                                          and getattr(p, "column", 1) > 1))]
 
     def _in_citation(self, start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e in self._cited)
@@ -255,8 +290,10 @@ class MentionFinder:
             return None
         head = self.registry.lookup(words[0], fuzzy=False) if words else None
         io = head is not None and self.registry.cls_of(head.iri) == "InternationalOrganization"
-        if io and KIND_OF_CLASS.get(cue[2]) == "org":
+        if (io or self.discovery.international(name)) and KIND_OF_CLASS.get(cue[2]) == "org":
             return "InternationalOrganization"
+        if cue[2] == "ArmedGroup" and not self.discovery.armed(context or name):
+            return "Organization"
         return cue[2]
 
     def _acronym_list(self) -> None:
@@ -311,15 +348,40 @@ class MentionFinder:
             english = ""
             if m.group("english"):
                 english = text[m.start("english") + 1:m.end("english")].strip()
+            if before is not None and not _initials_cover(acr, before[0]):
+                before = self._extend_over_dash(text, before, acr)
+            if before is not None and not english:
+                head = re.match(r"\s+([A-Z][a-z]+)\b", text[m.end():])
+                if head and self.cues.first_cue([fold(head.group(1), lower=False)]) and \
+                        self.cues.first_cue([fold(w, lower=False) for w in
+                                             before[0].split()]) is None:
+                    # "… and Research (DRG-LER) Activity": the head noun follows the acronym
+                    before = (f"{before[0]} {head.group(1)}", *before[1:])
             if english:
                 self._define(acr, english, before[0] if before else "", block, m, text)
             elif before is not None:
                 self._define(acr, before[0], "", block, m, text, letters=True)
 
+    def _extend_over_dash(self, text: str, before: tuple[str, int, int, bool],
+                          acr: str) -> tuple[str, int, int, bool]:
+        """ "Democracy, Human Rights, and Governance – Learning, Evaluation, and Research
+        (DRG-LER)": a name whose initials need the capitalized words before a dash."""
+        m = re.search(r"([A-Z][^.;:()\n–—]*?)\s+[–—-]\s+$", text[:before[1]])
+        if m is None:
+            return before
+        start = m.start(1)
+        lead = re.match(r"(?:(?:\w+)\s+)", text[start:before[2]])
+        while lead and (fold(lead.group().strip(), lower=False) in self.cues.drop
+                        or lead.group().strip().lower() in self.cues.connectors):
+            start += lead.end()  # "Under the Democracy, …": not part of the name
+            lead = re.match(r"(?:(?:\w+)\s+)", text[start:before[2]])
+        name = text[start:before[2]]
+        return (name, start, before[2], before[3]) if _initials_cover(acr, name) else before
+
     def _define(self, acr: str, name: str, other: str, block: Block, m: re.Match[str],
                 text: str, letters: bool = False) -> None:
         known = self.registry.lookup(name, acronym=acr)
-        cls = self._classify(name)
+        cls = self._classify(name, text)
         if known is None and cls is None:
             if not (letters and _initials_cover(acr, name) and _ARMED.search(text)):
                 self.registry.unlinked.append(
@@ -421,9 +483,17 @@ class MentionFinder:
                 if run is None:
                     continue
                 for part in self.cues.split(run):
+                    part = self.cues.trim(part) or part
+                    part = _cut_at_known(part, text, covered)
                     fragment = re.search(r"['’]s\s+$", text[: part.start]) is not None
                     if fragment and previous is None:
-                        continue  # "Understanding Children's Work Project": part of a name
+                        whole = self.discovery.possessive_name(block, text, part, covered)
+                        if whole is not None:  # "Understanding Children's Work Project"
+                            self._cue_name(block, text, whole, covered)
+                            continue
+                        if not self.discovery.owned_by_acronym(text, part):
+                            continue
+                        # "OHCHR's PROMIS Project": the project, owned by a body
                     iri = self._cue_name(block, text, part, covered)
                     if iri is not None and previous is not None:
                         self._possessive(block, text, previous, (part, iri))
@@ -432,9 +502,18 @@ class MentionFinder:
     def _cue_name(self, block: Block, text: str, run: Run,
                   covered: list[tuple[int, int]]) -> URIRef | None:
         words = [t[0] for t in run.tokens]
+        shouted = block.kind == Kind.HEADING and block.index == 1 and all(
+            not w[:1].isalpha() or w.isupper() for w in words)  # the report's title
+        if shouted:  # "DRG LEARNING, EVALUATION, AND\nRESEARCH ACTIVITY": a title in capitals
+            words = [w.capitalize() if len(w) > 3 else w for w in words]
         cue = self.cues.first_cue(words)
         if cue is None:
             return self._covering(block, run)
+        if shouted:
+            ends = [i for i, t in enumerate(run.tokens[cue[0]:], start=cue[0])
+                    if text[t[2]:t[2] + 1] == "\n" or i == len(run.tokens) - 1]
+            run = Run(run.tokens[:ends[0] + 1])
+            words = words[:ends[0] + 1]
         pos = cue[0]
         cue_start, cue_end = run.tokens[pos][1], run.tokens[pos][2]
         if any(s <= cue_start and cue_end <= e for s, e in covered):
@@ -442,11 +521,19 @@ class MentionFinder:
         if text[run.end:].strip().lower() in self.cues.connectors:
             return None  # the name goes on in the next passage ("… Organization for")
         content = [w for w in words if w.lower() not in self.cues.connectors]
-        if len(content) < 2 or all(w in self.cues.classes for w in content):
+        if len(content) < 2 or all(w in self.cues.classes or w in self.cues.heads
+                                   for w in content):
             return None
         name = text[run.start:run.end]
-        cls = self._classify(name) or cue[2]
-        resolved = self.registry.resolve(name, cls, rule=f"cue:{cue[1]}")
+        if shouted:
+            name = " ".join(w if len(w) <= 3 and w.lower() not in self.cues.connectors
+                            else w.lower() if w.lower() in self.cues.connectors
+                            else w.capitalize() for w in name.split())
+        if self.cues.stopped(name) or self.discovery.is_institution(name):
+            return None
+        cls = self._classify(name, text) or cue[2]
+        country = self.discovery.country_before(text, run.start)
+        resolved = self.registry.resolve(name, cls, rule=f"cue:{cue[1]}", country=country)
         return resolved.iri
 
     def _covering(self, block: Block, run: Run) -> URIRef | None:
@@ -496,7 +583,23 @@ class MentionFinder:
                 if any(start < e and s < end for s, e in kept):
                     continue
                 kept.append((start, end))
+                iri = self._foreign(iri, block, start, end)
                 self._add(iri, block, start, end, rule)
+
+    def _foreign(self, iri: URIRef, block: Block, start: int, end: int) -> URIRef:
+        """A generic lexicon name after another country's demonym or possessive ("the Togolese
+        Ministry of Labor" in a report on Mali) is that country's body."""
+        entity = self.lexicon.entities.get(iri)
+        if entity is None or entity.country is None:
+            return iri
+        country = self.discovery.country_before(self.doc.text[block.start:start], start -
+                                                block.start)
+        country = country or self.discovery.country_after(self.doc.text[end:block.end])
+        name = self.doc.text[start:end]
+        if country is None or country == entity.country or not self.lexicon.scoping.is_generic(
+                name, entity.cls):
+            return iri
+        return self.registry.resolve(name, entity.cls, rule="scoped", country=country).iri
 
     # -- legal provisions ---------------------------------------------------------------------
 
@@ -535,12 +638,15 @@ class MentionFinder:
 
     def run(self) -> Mentions:
         self.possessives: list[tuple[URIRef, URIRef, Block]] = []
+        if self.registry.country is None:
+            self.registry.country = self.discovery.report_country()
         self.discover()
         self._candidates: list = []
         self.match()
         self.resolve_overlaps()
         self.discover_cue_names()
-        self.mentions = _keep_located(self.mentions, self.doc.doc_id)
+        self.discovery.run()
+        self.mentions = _keep_located(self.mentions, self.doc.doc_id, self.registry.merged)
         self._candidates = []
         self.match()
         self.resolve_overlaps()
@@ -548,13 +654,31 @@ class MentionFinder:
         return self.mentions
 
 
-def _keep_located(mentions: Mentions, doc_id: str) -> Mentions:
+#: Mentions found by a detector at a place (not by a name): kept when names are matched again.
+LOCATED_RULES = frozenset({"legal-identifier", "lexicon:legal-identifier", "ilo-convention",
+                           "institution", "description", "government-demonym", "trailing-cue",
+                           "appositive", "un-acronym"})
+
+
+def _keep_located(mentions: Mentions, doc_id: str,
+                  merged: dict[URIRef, URIRef] | None = None) -> Mentions:
     """Keep only the mentions found by detectors (legal identifiers); matching is redone."""
     kept = Mentions(doc_id)
+    merged = merged or {}
     for m in mentions:
-        if m.rule in {"legal-identifier", "lexicon:legal-identifier", "ilo-convention"}:
-            kept.add(m)
+        if m.rule in LOCATED_RULES:
+            iri = merged.get(m.iri, m.iri)
+            kept.add(Mention(iri, m.start, m.end, m.rule, m.passage))
     return kept
+
+
+def _cut_at_known(run: Run, text: str, covered: list[tuple[int, int]]) -> Run:
+    """ "Activity, USAID requested": a name ends at a comma after which a known name starts."""
+    for i, tok in enumerate(run.tokens[1:], start=1):
+        if text[run.tokens[i - 1][2]:tok[1]].startswith(",") and any(
+                s == tok[1] for s, _ in covered):
+            return Run(run.tokens[:i])
+    return run
 
 
 def _alternation(forms: dict[str, tuple[URIRef, str]]) -> re.Pattern[str]:

@@ -1,0 +1,258 @@
+"""Discovery of entities no lexicon lists, on made-up reports with invented names: bodies,
+NGOs (English and French), forces, coalitions, projects, plans, surveys, agreements between two
+invented countries, draft laws and laws known by what they do; generic phrases are no entities;
+generic names are one entity per country."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from ctipgraph.emit.evidence import emit_evidence
+from ctipgraph.extract import Extraction, extract
+from ctipgraph.link.lexicon import load_lexicon, norm_name
+from ctipgraph.namespaces import CTIP, CTIPC, ID
+from ctipgraph.segment import load
+from ctipgraph.sources import Source, SourceMeta
+from ctipgraph.validate import validate_graph
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+def run(tmp_path: Path, lexicon, text: str, country: str | None = "Lakeland",
+        name: str = "report") -> Extraction:
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = load(path)
+    meta = SourceMeta(country=country, reporting_year=2019) if country else None
+    return extract(doc, lexicon, meta=meta)
+
+
+def entities(ex: Extraction) -> dict[str, tuple[str, str]]:
+    """Short IRI → (class, label) of every entity mentioned in the document."""
+    g = ex.graph
+    found = {}
+    for s in set(g.subjects(CTIP.mentionedIn, None)):
+        cls = ex.registry.cls_of(s)
+        if cls and cls not in ("Country", "Region", "Place"):
+            found[str(s)[len(str(ID)):]] = (cls, str(g.value(s, RDFS.label)))
+    return found
+
+
+def by_label(ex: Extraction) -> dict[str, str]:
+    """Normalized label → class."""
+    return {norm_name(label): cls for cls, label in entities(ex).values()}
+
+
+REPORT = (
+    "In 2019, the Ministry of Coastal Affairs and the Ministère de la Pêche et des Ressources "
+    "Halieutiques met the NGO Enfants du Lac. Hope Bridges, a local NGO, ran two shelters with "
+    "the Association pour la Protection des Enfants Riverains (APER). The Northern Shield Joint "
+    "Force and the Lake Basin Coalition patrolled the border, while the Delta Liberation Front "
+    "recruited children as fighters. The Blue Harbor Project and the Lakeland Household Labor "
+    "survey were funded by the Stillwater Trust Fund. Rebel and Islamic extremist groups attacked "
+    "villages, and the government said armed groups recruited children.\n\n"
+    "The Office of the United Nations Special Envoy for Lake Affairs praised the Armed Forces "
+    "and the National Assembly.\n"
+)
+
+
+def test_bodies_forces_coalitions_and_projects_are_discovered_and_typed(tmp_path, lexicon):
+    found = by_label(run(tmp_path, lexicon, REPORT))
+    expected = {
+        "ministry of coastal affairs": "GovernmentBody",
+        "ministere de la peche et des ressources halieutiques": "GovernmentBody",
+        "enfants du lac": "NonGovernmentalOrganization",
+        "hope bridges": "NonGovernmentalOrganization",
+        "association pour la protection des enfants riverains": "NonGovernmentalOrganization",
+        "northern shield joint force": "Organization",
+        "lake basin coalition": "Organization",
+        "delta liberation front": "ArmedGroup",
+        "blue harbor project": "Program",
+        "lakeland household labor survey": "Program",
+        "stillwater trust fund": "NonGovernmentalOrganization",
+        "office of the united nations special envoy for lake affairs":
+            "InternationalOrganization",
+        "armed forces of lakeland": "GovernmentBody",
+        "national assembly of lakeland": "GovernmentBody",
+    }
+    for name, cls in expected.items():
+        assert found.get(name) == cls, (name, found.get(name), sorted(found))
+
+
+def test_generic_phrases_are_not_entities(tmp_path, lexicon):
+    found = by_label(run(tmp_path, lexicon, REPORT))
+    for phrase in ("rebel and islamic extremist groups", "islamic extremist groups",
+                   "armed groups", "government", "the government", "villages", "shelters"):
+        assert phrase not in found, phrase
+    assert not any(label.startswith(("rebel", "islamic")) for label in found)
+
+
+def test_institutions_are_their_country_s(tmp_path, lexicon):
+    ex = run(tmp_path, lexicon, REPORT)
+    found = entities(ex)
+    assert found["org/lakeland-armed-forces"] == ("GovernmentBody", "Armed Forces of Lakeland")
+    assert found["org/lakeland-national-assembly"][0] == "GovernmentBody"
+    assert (ID["org/lakeland-armed-forces"], CTIP.country, ID["place/lakeland"]) in ex.graph
+
+
+def test_a_demonym_gives_the_country(tmp_path, lexicon):
+    found = entities(run(tmp_path, lexicon, (
+        "In 2019, the Nigerian government estimated 20,000 victims. The Malian military and the "
+        "Malian National Police and Gendarmerie trained officers; elements of the military and "
+        "police officers did not.\n"), country="Mali"))
+    assert found["org/government-of-nigeria"][0] == "GovernmentBody"
+    assert found["org/mali-armed-forces"] == ("GovernmentBody", "Armed Forces of Mali")
+    assert {"org/mali-national-police", "org/mali-national-gendarmerie"} <= set(found)
+
+
+def test_acronyms_and_french_forms_are_one_entity(tmp_path, lexicon):
+    ex = run(tmp_path, lexicon, (
+        "The *Cellule de Coordination des Enfants du Lac* (CCEL, Lake Children Coordination "
+        "Unit) met. Later the CCEL and the Lake Children Coordination Unit reported.\n"))
+    found = entities(ex)
+    iri = "org/lakeland-ccel"  # a coordinating body is its country's
+    assert found[iri] == ("CoordinatingBody", "Lake Children Coordination Unit")
+    assert ("Cellule de Coordination des Enfants du Lac", "fr") in ex.registry.aliases[ID[iri]]
+
+
+AGREEMENTS = (
+    "The cooperation agreement between Lakeland and Rivania in the fight against child "
+    "trafficking signed in 2016 in Port Lake entered into force. This led to the drafting of a "
+    "domestic workers law and a revised child protection code, but they have not been approved. "
+    "Last year, Lakeland introduced a law with severe penalties, specifically outlawing forced "
+    "begging. The government passed an inter-ministerial protocol in 2018 to require the "
+    "referral of child victims to shelters rather than prisons. It adopted a five-year national "
+    "action plan (2019-2023) to combat child labor and requested a budget.\n"
+)
+
+
+def test_agreement_between_two_invented_countries_with_its_date(tmp_path, lexicon):
+    ex = run(tmp_path, lexicon, AGREEMENTS)
+    g = ex.graph
+    iri = ID["agreement/cooperation-agreement-lakeland-rivania"]
+    assert (iri, RDF.type, CTIP.InternationalAgreement) in g
+    # one label in every document (the parties'), the document's own words an altLabel
+    assert str(g.value(iri, RDFS.label)) == "Cooperation agreement between Lakeland and Rivania"
+    assert {str(x) for x in g.objects(iri, SKOS.altLabel)} == {
+        "Cooperation agreement between Lakeland and Rivania in the fight against child "
+        "trafficking"}
+    assert set(g.objects(iri, CTIP.party)) == {ID["place/lakeland"], ID["place/rivania"]}
+    # the year of its signature is the signing's (extract.signings), not the agreement's start
+    signing = ID["signing/cooperation-agreement-lakeland-rivania"]
+    assert (signing, CTIP.signedAgreement, iri) in g
+    assert (signing, CTIP.year, Literal("2016", datatype=URIRef(XSD + "gYear"))) in g
+    assert set(g.objects(signing, CTIP.signatory)) == {ID["place/lakeland"],
+                                                       ID["place/rivania"]}
+    assert (iri, CTIP.startYear, None) not in g
+    assert (iri, CTIP.addresses, CTIPC["exploitation/child-trafficking"]) in g
+    claims = [c for c in g.subjects(RDF.subject, iri) if g.value(c, RDF.predicate) == CTIP.party]
+    assert claims and all(str(g.value(c, CTIP.extractionMethod)) ==
+                          "pattern:described-instrument" for c in claims)
+
+
+def test_draft_laws_have_their_status_and_labels_from_the_text(tmp_path, lexicon):
+    g = run(tmp_path, lexicon, AGREEMENTS).graph
+    drafts = {str(g.value(s, RDFS.label)): s
+              for s in g.subjects(CTIP.legalStatus, CTIPC["legal-status/draft"])}
+    assert set(drafts) == {"draft domestic workers law", "draft revised child protection code"}
+    for iri in drafts.values():
+        assert (iri, RDF.type, CTIP.Law) in g
+        assert (iri, CTIP.country, ID["place/lakeland"]) in g
+        assert str(iri).startswith(str(ID["law/lakeland-draft-"]))
+
+
+def test_laws_known_by_what_they_do_and_when(tmp_path, lexicon):
+    g = run(tmp_path, lexicon, AGREEMENTS).graph
+    adopted = {str(g.value(s, RDFS.label)): s
+               for s in g.subjects(CTIP.legalStatus, CTIPC["legal-status/adopted"])}
+    law = adopted["law outlawing forced begging"]
+    assert (law, CTIP.addresses, CTIPC["exploitation/forced-begging"]) in g
+    protocol = next(s for label, s in adopted.items()
+                    if label.startswith("inter-ministerial protocol (2018) to require"))
+    assert (protocol, RDF.type, CTIP.Regulation) in g
+    assert (protocol, CTIP.startYear, Literal("2018", datatype=URIRef(XSD + "gYear"))) in g
+
+
+def test_a_plan_with_its_period(tmp_path, lexicon):
+    g = run(tmp_path, lexicon, AGREEMENTS).graph
+    plan = ID["policy/lakeland-national-action-plan-to-combat-child-labor"]
+    assert (plan, RDF.type, CTIP.Policy) in g
+    assert (plan, CTIP.startYear, Literal("2019", datatype=URIRef(XSD + "gYear"))) in g
+    assert (plan, CTIP.endYear, Literal("2023", datatype=URIRef(XSD + "gYear"))) in g
+
+
+def test_described_instruments_conform_to_the_shapes(tmp_path, lexicon):
+    path = tmp_path / "report.txt"
+    path.write_text(AGREEMENTS, encoding="utf-8")
+    source = Source(doc_id="report", path=path,
+                    meta=SourceMeta(country="Lakeland", reporting_year=2019))
+    doc = load(path)
+    data = Graph()
+    for triple in emit_evidence(doc, source, {}):
+        data.add(triple)
+    for triple in extract(doc, lexicon, meta=source.meta).graph:
+        data.add(triple)
+    for triple in lexicon.graph:
+        data.add(triple)
+    report = validate_graph(data)
+    assert report.conforms, report.format()
+
+
+# --- country scoping ---------------------------------------------------------------------------
+
+SCOPED = ("The Ministry of Labor enforces the Labor Code and the Penal Code. The Labor "
+          "Inspectorate employs 20 inspectors.\n")
+
+
+def test_two_invented_countries_ministries_of_labor_stay_apart(tmp_path, lexicon):
+    lake = entities(run(tmp_path, lexicon, SCOPED, country="Lakeland", name="lake"))
+    river = entities(run(tmp_path, lexicon, SCOPED, country="Rivania", name="river"))
+    for slug in ("org/{c}-ministry-of-labor", "law/{c}-labor-code", "law/{c}-penal-code",
+                 "org/{c}-labor-inspectorate"):
+        assert slug.format(c="lakeland") in lake, (slug, sorted(lake))
+        assert slug.format(c="rivania") in river, (slug, sorted(river))
+    assert not set(lake) & set(river)
+    assert "org/ministry-of-labor" not in lake and "law/penal-code" not in river
+
+
+def test_a_report_on_mali_keeps_the_lexicon_entities(tmp_path, lexicon):
+    found = entities(run(tmp_path, lexicon, SCOPED, country="Mali"))
+    assert {"org/ministry-of-labor", "law/labor-code", "law/penal-code"} <= set(found)
+
+
+def test_another_country_named_beside_a_generic_name(tmp_path, lexicon):
+    found = entities(run(tmp_path, lexicon, (
+        "The Togolese Ministry of Labor met the Ministry of Justice of Ghana and the Ministry "
+        "of Labor.\n"), country="Mali"))
+    assert {"org/togo-ministry-of-labor", "org/ghana-ministry-of-justice",
+            "org/ministry-of-labor"} <= set(found)
+
+
+def test_hyphen_variants_and_renamed_bodies_stay_one_entity(tmp_path, lexicon):
+    ex = run(tmp_path, lexicon, (
+        "The Inter-Ministerial Committee on Lake Children met. The Interministerial Committee on "
+        "Lake Children reported. The Ministry of Fisheries, Water and Coastal Affairs (MFWCA) "
+        "replaced the Ministry of Fisheries.\n"))
+    found = entities(ex)
+    assert "org/lakeland-interministerial-committee-on-lake-children" in found
+    assert not any("inter-ministerial" in iri for iri in found)
+    ministries = [iri for iri, (_, label) in found.items() if "Fisheries" in label]
+    assert len(ministries) == 1, ministries
+
+
+def test_the_national_committee_named_by_a_description(tmp_path, lexicon):
+    ex = run(tmp_path, lexicon, (
+        "The national committee, the entity charged with coordinating government "
+        "anti-trafficking efforts, was minimally active.\n"), country="Mali")
+    assert "org/cncltpa" in entities(ex)
+    rules = {m.rule for m in ex.mentions}
+    assert "description" in rules
