@@ -110,3 +110,55 @@ def findings_pdf(country: str = "Burkina Faso", year: int = 2019, pages: int = 4
         lines += [(72, 30, 8, footer), (540, 30, 8, str(number))]
         out.append(lines)
     return text_pdf(out)
+
+
+# -- pages drawn with content-stream operators (tables, marks, rotation) ------------------------
+
+BOLD = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
+
+
+def drawn_pdf(pages: list[dict]) -> bytes:
+    """A PDF of pages given as content streams (``text``/``rect``/``hline``/``shape`` below):
+    each page a dict with ``content`` and optionally ``mediabox``, ``cropbox``, ``rotate``.
+    Fonts: /F1 Helvetica, /F2 Helvetica-Bold."""
+    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b"", FONT, BOLD]
+    kids = []
+    for page in pages:
+        objects.append(_stream(page["content"].encode("cp1252")))
+        box = " ".join(str(v) for v in page.get("mediabox", (0, 0, 612, 792))).encode()
+        extra = b""
+        if "cropbox" in page:
+            extra += b" /CropBox [" + " ".join(map(str, page["cropbox"])).encode() + b"]"
+        if "rotate" in page:
+            extra += b" /Rotate %d" % page["rotate"]
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [" + box + b"]" + extra
+                       + b" /Contents %d 0 R /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> >>"
+                       % len(objects))
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % len(kids)
+    return assemble(objects)
+
+
+def text(x: float, y: float, line: str, size: float = 10, bold: bool = False,
+         matrix: tuple[float, float, float, float] | None = None) -> str:
+    """Show one line at (x, y) from the bottom left (``matrix``: a turned text matrix)."""
+    escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    font = "F2" if bold else "F1"
+    place = (f"{' '.join(map(str, matrix))} {x} {y} Tm" if matrix else f"{x} {y} Td")
+    return f"BT /{font} {size} Tf {place} ({escaped}) Tj ET\n"
+
+
+def rect(x: float, y: float, width: float, height: float, gray: float = 0.8) -> str:
+    """A filled grey rectangle (a table's shaded header)."""
+    return f"{gray} g {x} {y} {width} {height} re f 0 g\n"
+
+
+def hline(x0: float, x1: float, y: float) -> str:
+    """A thin horizontal rule."""
+    return f"0.5 w {x0} {y} m {x1} {y} l S\n"
+
+
+def shape(points: list[tuple[float, float]]) -> str:
+    """A filled black polygon (a drawn check mark)."""
+    path = " ".join(f"{x:.2f} {y:.2f} l" for x, y in points[1:])
+    return f"0 g {points[0][0]:.2f} {points[0][1]:.2f} m {path} h f\n"

@@ -214,7 +214,8 @@ class EvidenceEmitter:
 
     def _page_boxes(self, iri: URIRef, block: Block) -> None:
         """The pages a passage is printed on and its boxes there (RFC 8118 fragments)."""
-        boxes = self.doc.boxes(block.start, block.end)
+        boxes = [b for b in self.doc.boxes(block.start, block.end)
+                 if b.x1 > b.x0 and b.bottom > b.top]  # a box has an area
         for page in sorted({box.page for box in boxes}):
             self.add(iri, CTIP.page, _positive(page))
         for k, box in enumerate(boxes, start=1):

@@ -413,7 +413,7 @@ def merge_boxes(boxes: list[PageBox]) -> list[PageBox]:
     for box in boxes:
         if out:
             last = out[-1]
-            height = max(last.bottom - last.top, box.bottom - box.top)
+            height = box.bottom - box.top  # the new line's own height: no creep
             if (box.page == last.page and min(last.x1, box.x1) > max(last.x0, box.x0)
                     and -height <= box.top - last.bottom <= height):
                 out[-1] = last.union(box)

@@ -18,8 +18,8 @@ from .chars import page_chars
 from .compose import PageItem, compose
 from .flow import paragraphs, reading_order
 from .furniture import running_lines
-from .graphics import page_graphics
-from .lines import build_lines
+from .graphics import Box, page_graphics
+from .lines import Line, build_lines
 from .tables import find_tables
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -89,16 +89,19 @@ class PdfReader:
         sizes: list[tuple[float, float]] = []
         page_lines = []
         page_data = []
+        warnings: list[str] = []
         for number in range(1, count + 1):
             try:
                 page = pdf[number - 1]
-                chars = page_chars(page)
+                chars = page_chars(page, warnings, number)
                 graphics = page_graphics(page)
                 sizes.append(page.get_size())
                 page.close()
             except pdfium.PdfiumError as exc:
                 raise ReadError(path, f"page {number}: cannot read: {exc}") from None
             lines = build_lines(chars, number)
+            if not lines:
+                warnings.append(f"page {number}: no text (a scanned or blank page?)")
             page_lines.append(lines)
             page_data.append((chars, graphics))
         if not any(page_lines):
@@ -117,7 +120,7 @@ class PdfReader:
             items = [PageItem(t.box.top, table=t) for t in tables]
             for par in paragraphs(reading_order(flow, width)):
                 items.append(PageItem(par.top, paragraph=par))
-            pages.append(_ordered(items, tables))
+            pages.append(_ordered(items))
         text, runs = compose(pages)
         if not text.strip():
             raise ReadError(path, "no text layer (a scanned document?); OCR is not supported")
@@ -131,6 +134,7 @@ class PdfReader:
             pages=[(round(w, 2), round(h, 2)) for w, h in sizes],
             runs=runs,
             furniture=furniture,
+            warnings=warnings,
         )
 
 
@@ -142,14 +146,14 @@ def _open(raw: bytes) -> pdfium.PdfDocument:
     return pdfium.PdfDocument(raw)
 
 
-def _within(line, box) -> bool:
+def _within(line: Line, box: Box) -> bool:
     return (box.x0 - 3 <= line.x0 and line.x1 <= box.x1 + 3
             and box.top - 1 <= line.middle <= box.bottom + 1)
 
 
-def _ordered(items: list[PageItem], tables) -> list[PageItem]:
+def _ordered(items: list[PageItem]) -> list[PageItem]:
     """Items by their top edge; paragraphs keep their reading order between tables."""
-    if not tables:
+    if all(it.table is None for it in items):
         return items
     paragraphs_ = [it for it in items if it.paragraph is not None]
     tables_ = sorted((it for it in items if it.table is not None), key=lambda it: it.top)

@@ -13,11 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..model import TextRun
-from .flow import MARKER, Paragraph, Row
+from .flow import Paragraph, runs_on
 from .lines import Line
-from .tables import Cell, PdfTable
+from .tables import PdfTable
 
-_CLOSED = re.compile(r"[.!?:;][\"”’)]?\s*(?:\((?:\s*[\d\s,;–-]+)\))?\s*$")
 _URL_TAIL = re.compile(r"(?:https?://|www\.)\S*$|\S+/$")
 
 
@@ -30,19 +29,10 @@ class PageItem:
     table: PdfTable | None = None
 
 
-def is_open(par: Paragraph) -> bool:
-    """Whether a paragraph stops mid-sentence (and may go on on the next page)."""
-    return _CLOSED.search(par.text) is None
-
-
 def continues_on(par: Paragraph, nxt: Paragraph) -> bool:
-    """Whether ``nxt`` (first paragraph of the next page) goes on with ``par``."""
-    if par.bold or nxt.bold or abs(par.size - nxt.size) > 0.6:
-        return False
-    text = nxt.text.lstrip()
-    if MARKER.match(text) and MARKER.match(par.text.lstrip()):
-        return False  # the next item of a list (a reference list runs on over pages)
-    return is_open(par) or text[:1].islower()
+    """Whether ``nxt`` (the first paragraph of the next page) goes on with ``par`` (never a
+    heading, which is set bold)."""
+    return not (par.bold or nxt.bold) and runs_on(par, nxt.rows[0])
 
 
 def _glue(before: str, after: str) -> str:
@@ -72,9 +62,11 @@ class TextBuilder:
             self._last = text
 
     def line(self, line: Line) -> None:
-        text = unicodedata.normalize("NFC", line.text)
+        """Write a line and record where it is drawn."""
+        raw = line.text
+        text = unicodedata.normalize("NFC", raw)
         lefts, rights = line.lefts, line.rights
-        if len(text) != len(line.text):  # composed accents: spread the line's edges evenly
+        if len(text) != len(raw):  # rare: accents ``lines`` could not compose; spread evenly
             step = (line.x1 - line.x0) / max(len(text), 1)
             lefts = [line.x0 + k * step for k in range(len(text))]
             rights = [line.x0 + (k + 1) * step for k in range(len(text))]
@@ -94,14 +86,6 @@ class TextBuilder:
         return "".join(self.parts)
 
 
-def _row_lines(rows: list[Row]) -> list[Line]:
-    return [ln for row in rows for ln in row.lines]
-
-
-def _cell(builder: TextBuilder, cell: Cell) -> None:
-    builder.lines(cell.lines)
-
-
 def write_table(builder: TextBuilder, table: PdfTable) -> None:
     if table.caption:
         builder.lines(table.caption)
@@ -110,7 +94,7 @@ def write_table(builder: TextBuilder, table: PdfTable) -> None:
         for k, cell in enumerate(row):
             if k:
                 builder.write("\t")
-            _cell(builder, cell)
+            builder.lines(cell.lines)
         builder.write("\n")
     builder.write("\n")
 
@@ -130,7 +114,7 @@ def compose(pages: list[list[PageItem]]) -> tuple[str, list[TextRun]]:
     builder = TextBuilder()
     for item in sequence:
         if item.paragraph is not None:
-            builder.lines(_row_lines(item.paragraph.rows))
+            builder.lines([ln for row in item.paragraph.rows for ln in row.lines])
             builder.write("\n\n")
         elif item.table is not None:
             write_table(builder, item.table)

@@ -12,12 +12,16 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from .chars import BULLETS, NOTE_MARKS
 from .lines import Line
 
 #: A vertical gap larger than this (× line height) between two lines starts a paragraph.
 PARAGRAPH_GAP = 0.45
-_SENTENCE_END = re.compile(r"[.!?:][\"”’)]?(?:\s*\([\d\s,;–-]+\))?$")
-MARKER = re.compile(r"^(?:\d{1,3}[.)]?|[•▪●◦–\-*†‡§¶]+|\(?[a-z0-9]\))\s")
+#: How a finished sentence ends: a stop, maybe a quote or bracket, maybe its citation "(7; 8; 1)".
+SENTENCE_END = re.compile(r"[.!?:;][\"”’)]?\s*(?:\((?:\s*[\d\s,;–-]+)\))?\s*$")
+#: Type sizes closer than this (points) are one size; indents smaller than INDENT are none.
+SAME_SIZE, INDENT = 0.6, 4.0
+MARKER = re.compile(rf"^(?:\d{{1,3}}[.)]?|[{BULLETS}\-{re.escape(NOTE_MARKS)}]+|\(?[a-z0-9]\))\s")
 
 
 @dataclass
@@ -166,8 +170,10 @@ def paragraphs(rows: list[Row]) -> list[Paragraph]:
     """Rows grouped into paragraphs: by spacing, type, and hanging indents of numbered lists."""
     out: list[Paragraph] = []
     for k, row in enumerate(rows):
-        # the right edge of the text around the previous row (a column beside a map is narrow)
-        right = max((r.x1 for r in rows[max(0, k - 4):k + 3]), default=None)
+        # the right edge of the text around the previous row, in its column (a column beside
+        # a map is narrow)
+        near = [r for r in rows[max(0, k - 4):k + 3] if r.column_x0 == rows[k - 1].column_x0]
+        right = max((r.x1 for r in near), default=None)
         if out and _continues(out[-1], row, right):
             out[-1].rows.append(row)
         else:
@@ -175,31 +181,47 @@ def paragraphs(rows: list[Row]) -> list[Paragraph]:
     return out
 
 
+def is_open(text: str) -> bool:
+    """Whether a paragraph's text stops mid-sentence."""
+    return SENTENCE_END.search(text) is None
+
+
+def runs_on(par: Paragraph, row: Row) -> bool:
+    """Whether ``row``, at the top of the next column or page, goes on with ``par``: the same
+    type, and either the wrapped line of the same list item (indented under its number) or the
+    rest of an unfinished sentence — never the next item of a list."""
+    prev = par.rows[-1]
+    if row.bold != prev.bold or abs(row.size - prev.size) > SAME_SIZE:
+        return False
+    item = MARKER.match(par.rows[0].text) is not None
+    if MARKER.match(row.text):
+        return not item and is_open(par.text)  # "… employed" / "60 labor inspectors …"
+    indented = row.column_x0 is not None and row.x0 > row.column_x0 + INDENT
+    return (item and indented) or is_open(par.text) or row.text[:1].islower()
+
+
 def _continues(par: Paragraph, row: Row, par_right: float | None = None) -> bool:
     prev = par.rows[-1]
     if row.column_start:  # top of the next column: the item or sentence may go on there
-        if MARKER.match(row.text) or row.bold != prev.bold or abs(row.size - prev.size) > 0.6:
-            return False
-        indented = row.column_x0 is not None and row.x0 > row.column_x0 + 4
-        return (indented and MARKER.match(par.rows[0].text) is not None) or (
-            row.text[:1].islower())
+        return runs_on(par, row)
     gap = row.top - prev.bottom
     if gap > PARAGRAPH_GAP * max(prev.height, row.height) or gap < -0.5 * prev.height:
         return False
-    if row.x0 < prev.x0 - 4 and MARKER.match(row.text):
+    if row.x0 < prev.x0 - INDENT and MARKER.match(row.text):
         return False  # the next item of a list with hanging indents
-    if abs(row.x0 - prev.x0) <= 4 and MARKER.match(row.text) and _hanging(par):
+    if abs(row.x0 - prev.x0) <= INDENT and MARKER.match(row.text) and _hanging(par):
         return False  # the next item, where items are set flush and wrap indented
     first = par.rows[0]
-    if row.x0 > first.x0 + 4 and MARKER.match(first.text):
+    if row.x0 > first.x0 + INDENT and MARKER.match(first.text):
         return True  # a wrapped line of a numbered item (hanging indent)
-    if row.bold != prev.bold or abs(row.size - prev.size) > 0.6:
+    if row.bold != prev.bold or abs(row.size - prev.size) > SAME_SIZE:
         return False
-    if (row.x0 <= prev.x0 + 4 and MARKER.match(row.text) and row.text[0] in "†‡§¶*•▪●◦"):
+    if (row.x0 <= prev.x0 + INDENT and MARKER.match(row.text)
+            and row.text[0] in BULLETS + NOTE_MARKS):
         return False  # a note or bullet set flush with the text above it
     short = par_right is not None and prev.x1 < par_right - 0.2 * (par_right - prev.x0)
     # a short last line ending a sentence, then a capital: a new paragraph
-    return not (short and _SENTENCE_END.search(prev.text) and row.text[:1].isupper())
+    return not (short and SENTENCE_END.search(prev.text) and row.text[:1].isupper())
 
 
 def _hanging(par: Paragraph) -> bool:

@@ -12,12 +12,16 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from .space import PageSpace
+
 #: A box thinner than this (points) is a rule.
 RULE_WIDTH = 2.6
 #: Fill colours lighter than this (each of r, g, b out of 255) are page background.
 WHITE = 245
 #: A drawn mark (check mark) is a filled shape of about a character's size.
 MARK_MIN, MARK_MAX = 4.0, 14.0
+#: A path of at most this many segments is a rectangle (moveto, three or four lines, close).
+RECTANGLE = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +60,8 @@ class Graphics:
     hrules: list[Box] = field(default_factory=list)
     vrules: list[Box] = field(default_factory=list)
     shades: list[Box] = field(default_factory=list)  # filled, not white: table header cells
-    marks: list[Box] = field(default_factory=list)  # isolated glyph-sized filled shapes
-    images: list[Box] = field(default_factory=list)
+    marks: list[Box] = field(default_factory=list)  # glyph-sized filled shapes, not rectangles
+    shapes: list[Box] = field(default_factory=list)  # every small filled shape (marks included)
 
 
 def _colour(obj: ctypes.c_void_p, getter) -> tuple[int, int, int, int]:
@@ -69,19 +73,16 @@ def _colour(obj: ctypes.c_void_p, getter) -> tuple[int, int, int, int]:
 
 def page_graphics(page: pdfium.PdfPage) -> Graphics:
     """Rules, shades, marks and images drawn on the page."""
-    height = page.get_height()
-    width = page.get_width()
+    space = PageSpace.of(page)
     out = Graphics()
     shapes: list[tuple[Box, int]] = []
-    kinds = [pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE]
+    kinds = [pdfium_c.FPDF_PAGEOBJ_PATH]
     for obj in page.get_objects(filter=kinds, max_depth=8):
-        left, bottom, right, top = obj.get_bounds()
-        box = Box(max(left, 0.0), max(height - top, 0.0), min(right, width),
-                  min(height - bottom, height))
-        if box.width <= 0 and box.height <= 0:
+        clipped = space.clip(*space.box(*obj.get_bounds()))
+        if clipped is None:
             continue
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            out.images.append(box)
+        box = Box(*clipped)
+        if box.width <= 0 and box.height <= 0:
             continue
         fillmode, stroke = ctypes.c_int(), ctypes.c_int()
         pdfium_c.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fillmode), ctypes.byref(stroke))
@@ -99,7 +100,7 @@ def page_graphics(page: pdfium.PdfPage) -> Graphics:
         segments = pdfium_c.FPDFPath_CountSegments(obj.raw)
         white = all(c >= WHITE for c in fill[:3])
         if filled and not white:
-            if box.width < 4 * MARK_MAX and box.height < 4 * MARK_MAX and segments > 8:
+            if box.width < 4 * MARK_MAX and box.height < 4 * MARK_MAX and segments > RECTANGLE:
                 shapes.append((box, segments))
             elif segments <= 64:
                 out.shades.append(box)
@@ -108,21 +109,7 @@ def page_graphics(page: pdfium.PdfPage) -> Graphics:
                                Box(box.x0, box.bottom, box.x1, box.bottom)])
             out.vrules.extend([Box(box.x0, box.top, box.x0, box.bottom),
                                Box(box.x1, box.top, box.x1, box.bottom)])
-    out.marks = _isolated_marks(shapes)
+    out.marks = [box for box, _segments in shapes
+                 if MARK_MIN <= box.width <= MARK_MAX and MARK_MIN <= box.height <= MARK_MAX]
+    out.shapes = [box for box, _segments in shapes]
     return out
-
-
-def _isolated_marks(shapes: list[tuple[Box, int]]) -> list[Box]:
-    """Glyph-sized filled shapes with no other shape beside them (a logo is many shapes)."""
-    marks = []
-    for k, (box, _segments) in enumerate(shapes):
-        if not (MARK_MIN <= box.width <= MARK_MAX and MARK_MIN <= box.height <= MARK_MAX):
-            continue
-        near = any(
-            j != k and other.x0 - 3 < box.x1 and box.x0 < other.x1 + 3
-            and other.top - 3 < box.bottom and box.top < other.bottom + 3
-            for j, (other, _s) in enumerate(shapes)
-        )
-        if not near:
-            marks.append(box)
-    return marks

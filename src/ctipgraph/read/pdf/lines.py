@@ -2,12 +2,14 @@
 
 A line keeps, for every character of its text, the left and right edge on the page, so that any
 part of it (a sentence starting mid-line) can be boxed exactly. Words are separated where the
-gap between two characters is wider than a fraction of the font size.
+gap between two characters is wider than a fraction of their box height, or where the page's
+text has a space between them.
 """
 
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -38,7 +40,6 @@ class Line:
     bottom: float = 0.0
     size: float = 0.0
     bold: bool = False
-    italic: bool = False
 
     @property
     def middle(self) -> float:
@@ -64,9 +65,16 @@ class Line:
                 or (c.space_before and c.seq == prev.seq + 1)
             ):
                 parts.append(" ")
-                lefts.append(prev.x1)
-                rights.append(c.x0)
+                lefts.append(min(prev.x1, c.x0))
+                rights.append(max(prev.x1, c.x0))
             text = _NORMALIZE.get(c.text, c.text)
+            if parts and unicodedata.combining(text[0]):  # an accent drawn apart: compose it
+                composed = unicodedata.normalize("NFC", parts[-1] + text)
+                if len(composed) == 1:
+                    parts[-1] = composed
+                    rights[-1] = max(rights[-1], c.x1)
+                    prev = c
+                    continue
             for k, ch in enumerate(text):
                 parts.append(ch)
                 width = (c.x1 - c.x0) / len(text)
@@ -83,15 +91,7 @@ class Line:
         weight = sum(1 for c in chars if c.bold and c.text.isalnum())
         letters = sum(1 for c in chars if c.text.isalnum()) or 1
         self.bold = weight * 2 > letters
-        self.italic = sum(1 for c in chars if c.italic and c.text.isalnum()) * 2 > letters
 
-    def box(self, start: int = 0, end: int | None = None) -> tuple[float, float, float, float]:
-        """(x0, top, x1, bottom) of the characters ``text[start:end]``."""
-        end = len(self.text) if end is None else end
-        if end <= start:
-            return (self.lefts[start] if start < len(self.lefts) else self.x1, self.top,
-                    self.lefts[start] if start < len(self.lefts) else self.x1, self.bottom)
-        return (self.lefts[start], self.top, self.rights[end - 1], self.bottom)
 
 
 def rows(chars: Iterable[PdfChar]) -> list[list[PdfChar]]:

@@ -14,16 +14,30 @@ from __future__ import annotations
 
 import re
 import statistics
+from bisect import bisect
 from dataclasses import dataclass, field
 
-from .chars import PdfChar
-from .graphics import Box, Graphics
+from .chars import BULLETS, PdfChar
+from .flow import baseline_rows
+from .graphics import MARK_MAX, Box, Graphics
 from .lines import Line, build_lines
 
 CAPTION = re.compile(r"^\s*table\s+(\d{1,3}|[ivxlc]{1,6})\s*[.:]", re.I)
 #: Points within which two edges or rules are the same.
 SNAP = 3.0
 CHECK_MARK = "✓"
+#: A drawn mark has no other shape this close (points) outside its cell.
+MARK_MARGIN = 3.0
+#: A header band: a row of shaded boxes at least this wide, of about a line's height or a few.
+MIN_BAND_WIDTH, MIN_BAND_HEIGHT, MAX_BAND_HEIGHT = 100.0, 6.0, 80.0
+#: A row taller than this (points) between two rules is not a table row.
+MAX_ROW_HEIGHT = 400.0
+#: Rows without rules follow each other within this many line heights.
+ROW_GAP = 1.2
+#: Type sizes closer than this (points) are one size.
+SAME_SIZE = 0.6
+#: A line this much larger than the header's type (points) is a heading or body text.
+LARGER_TYPE = 2.5
 
 
 @dataclass
@@ -181,7 +195,7 @@ def _is_table_text(lines: list[Line], edges: list[float], band: Box, band_size: 
     for ln in lines:
         if ln.x1 <= band.x0 or ln.x0 >= band.x1:
             continue
-        if CAPTION.match(ln.text) or ln.size > band_size + 2.5:
+        if CAPTION.match(ln.text) or ln.size > band_size + LARGER_TYPE:
             return False
         if ln.x0 < band.x0 - SNAP or ln.x1 > band.x1 + SNAP:
             return False
@@ -198,16 +212,19 @@ def find_tables(page: int, chars: list[PdfChar], lines: list[Line],
                 graphics: Graphics) -> list[PdfTable]:
     """The tables of one page, top to bottom."""
     tables: list[PdfTable] = []
-    bands = [b for b in _bands(graphics.shades) if b.width >= 100 and 6 <= b.height <= 80]
+    bands = [b for b in _bands(graphics.shades)
+             if b.width >= MIN_BAND_WIDTH and MIN_BAND_HEIGHT <= b.height <= MAX_BAND_HEIGHT]
     bands = [b for b in bands
              if any(b.x0 - 1 <= ln.x0 and ln.x1 <= b.x1 + 1
                     and b.top - 1 <= ln.middle <= b.bottom + 1 for ln in lines)]
-    for k, band in enumerate(bands):
-        next_top = bands[k + 1].top if k + 1 < len(bands) else float("inf")
+    for band in bands:
+        # the next header band below this one (not one beside it) ends this table
+        next_top = min((o.top for o in bands if o.top > band.top + 1
+                        and o.overlaps_x(band.x0, band.x1) > 0), default=float("inf"))
         table = _table(page, band, next_top, chars, lines, graphics)
         if table is not None:
             tables.append(table)
-    return tables
+    return sorted(tables, key=lambda t: (t.box.top, t.box.x0))
 
 
 def _table(page: int, band: Box, next_top: float, chars: list[PdfChar], lines: list[Line],
@@ -224,14 +241,19 @@ def _table(page: int, band: Box, next_top: float, chars: list[PdfChar], lines: l
     accepted: list[_Rule] = []
     for rule in rules:
         slab = [ln for ln in lines if bottom <= ln.middle < rule.y]
-        if rule.y - bottom > 400 or (slab and not _is_table_text(slab, probe, band, band_size)):
+        if rule.y - bottom > MAX_ROW_HEIGHT or (
+                slab and not _is_table_text(slab, probe, band, band_size)):
             break
         accepted.append(rule)
         bottom = rule.y
+    # rows under the last rule (a table whose last row has no rule under it), or every row
+    # when none is drawn: one per baseline of table text
+    more, end = _text_rows(lines, band, probe, band_size, next_top, start=bottom,
+                           size=_body_size(lines, band, bottom), ruled=bool(accepted))
+    accepted += more
+    bottom = max(bottom, end)
     if not accepted:
-        accepted, bottom = _text_rows(lines, band, probe, band_size, next_top)
-        if not accepted:
-            return None
+        return None
     body = [ln for ln in lines if band.bottom <= ln.middle < bottom
             and ln.x1 > band.x0 and ln.x0 < band.x1]
     drawn = _drawn_edges(band, graphics, accepted, bottom)
@@ -271,43 +293,50 @@ def _table(page: int, band: Box, next_top: float, chars: list[PdfChar], lines: l
     header = [header[i] for i in keep]
     rows = [[r[i] for i in keep] for r in rows]
     caption = _caption(lines, band)
+    if len(keep) < 2 and not caption:
+        return None  # a heading on a shaded bar, not a table
     top = caption[0].top if caption else band.top
     return PdfTable(page, Box(band.x0, top, band.x1, bottom), caption, header, rows)
 
 
+def _body_size(lines: list[Line], band: Box, bottom: float) -> float | None:
+    """The type size of the table's rows so far (None when it has none)."""
+    sizes = sorted(ln.size for ln in lines if band.bottom <= ln.middle < bottom
+                   and ln.x1 > band.x0 and ln.x0 < band.x1)
+    return sizes[len(sizes) // 2] if sizes else None
+
+
 def _text_rows(lines: list[Line], band: Box, edges: list[float], band_size: float,
-               next_top: float) -> tuple[list[_Rule], float]:
-    """Rows of a table drawn without row rules: one row per baseline under the header, as long
-    as the lines fit the columns and follow each other closely. Returns the row boundaries as
-    rules (halfway between baselines) and the table's bottom."""
-    under = sorted((ln for ln in lines if ln.middle > band.bottom and ln.middle < next_top
-                    and ln.x1 > band.x0 and ln.x0 < band.x1), key=lambda ln: ln.middle)
-    baselines: list[list[Line]] = []
-    for ln in under:
-        if baselines and abs(baselines[-1][0].middle - ln.middle) <= 0.4 * ln.height:
-            baselines[-1].append(ln)
-        else:
-            baselines.append([ln])
+               next_top: float, start: float, size: float | None,
+               ruled: bool = False) -> tuple[list[_Rule], float]:
+    """Rows without rules under ``start`` (the header's bottom, or the last rule): one per
+    baseline, as long as the lines fit the columns, follow each other closely and (after ruled
+    rows) are set in the rows' type and fill two columns or more (a paragraph after a ruled
+    table fits its first column at most). Returns their
+    boundaries as rules (halfway between baselines) and the table's new bottom (``start`` when
+    there are none)."""
+    under = [ln for ln in lines if start < ln.middle < next_top
+             and ln.x1 > band.x0 and ln.x0 < band.x1]
     bounds: list[float] = []
-    last_bottom = band.bottom
-    for group in baselines:
+    last_bottom = start
+    for group in baseline_rows(under):
         top = min(ln.top for ln in group)
-        if top - last_bottom > 1.2 * max(ln.height for ln in group):
+        if ruled and not bounds and len({bisect(edges, (ln.x0 + ln.x1) / 2) for ln in group}) < 2:
+            break
+        if top - last_bottom > ROW_GAP * max(ln.height for ln in group):
             break
         if not _is_table_text(group, edges, band, band_size):
+            break
+        if size is not None and any(abs(ln.size - size) > SAME_SIZE for ln in group):
             break
         bounds.append(top - 0.5 if not bounds else (last_bottom + top) / 2)
         last_bottom = max(ln.bottom for ln in group)
     if not bounds:
-        return [], band.bottom
+        return [], start
     bottom = last_bottom + 1
     rules = [_Rule(y, [(band.x0, band.x1)]) for y in bounds[1:]] + [
         _Rule(bottom, [(band.x0, band.x1)])]
     return rules, bottom
-
-
-#: What a sub-item of a row label starts with ("■ Initial Training for New Employees").
-BULLETS = frozenset("■●◆❖▪•◦–")
 
 
 def _sub_rows(row: list[Cell]) -> list[list[Cell]]:
@@ -333,11 +362,31 @@ def _cell(chars: list[PdfChar], page: int, x0: float, top: float, x1: float, bot
           graphics: Graphics) -> Cell:
     inside = [c for c in chars if _inside(c, x0, top, x1, bottom)]
     if not inside:
-        for mark in graphics.marks:
-            if x0 <= mark.middle_x < x1 and top <= mark.middle_y < bottom:
-                inside.append(PdfChar(CHECK_MARK, mark.x0, mark.top, mark.x1, mark.bottom,
-                                      mark.height, "drawn-mark", False, False))
+        mark = _drawn_mark(graphics, Box(x0, top, x1, bottom))
+        if mark is not None:
+            inside.append(PdfChar(CHECK_MARK, mark.x0, mark.top, mark.x1, mark.bottom,
+                                  mark.height, "drawn-mark", False, False))
     return Cell(_cell_lines(inside, page), Box(x0, top, x1, bottom))
+
+
+def _drawn_mark(graphics: Graphics, cell: Box) -> Box | None:
+    """The box of a check mark drawn as a shape in an otherwise empty cell: the cell's small
+    shapes form one glyph-sized cluster (a logo is many shapes over a larger area)."""
+    def within(b: Box) -> bool:
+        return cell.x0 <= b.middle_x < cell.x1 and cell.top <= b.middle_y < cell.bottom
+
+    shapes = [b for b in graphics.shapes if within(b)]
+    if not shapes or len(shapes) > 2 or not any(within(m) for m in graphics.marks):
+        return None
+    x0, top = min(b.x0 for b in shapes), min(b.top for b in shapes)
+    x1, bottom = max(b.x1 for b in shapes), max(b.bottom for b in shapes)
+    if x1 - x0 > MARK_MAX or bottom - top > MARK_MAX:
+        return None
+    near = MARK_MARGIN
+    if any(b.x0 - near < x1 and x0 < b.x1 + near and b.top - near < bottom and top < b.bottom + near
+           for b in graphics.shapes if not within(b)):
+        return None  # a piece of a drawing that goes on outside the cell (a logo)
+    return Box(x0, top, x1, bottom)
 
 
 def _caption(lines: list[Line], band: Box) -> list[Line]:
