@@ -62,7 +62,9 @@ def parse_dump_name(name: str) -> tuple[str, bool] | None:
 
 
 def _graphs(store: GraphStore, inferences: bool) -> list[ox.NamedNode | ox.DefaultGraph]:
-    graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+    # a merged default graph is derived from the named graphs: not exported a second time
+    graphs: list[ox.NamedNode | ox.DefaultGraph] = [] if store.union_default else [
+        ox.DefaultGraph()]
     graphs += [ox.NamedNode(g) for g in store.graphs()
                if inferences or g != INFERRED_GRAPH.value]
     return graphs
@@ -99,9 +101,11 @@ def export(store: GraphStore, fmt: str, output: BinaryIO, *, inferences: bool = 
 def _export_triples(store: GraphStore, fmt: ox.RdfFormat, output: BinaryIO,
                     inferences: bool) -> None:
     skip = "" if inferences else f"FILTER(?g != <{INFERRED_GRAPH.value}>)"
+    # the named graphs (and a default graph of its own, not a merge of them), each triple once
+    own = "" if store.union_default else "{ ?s ?p ?o } UNION "
     results = store.store.query(
         "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
-        f"{{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} {skip} }} }} ORDER BY ?s ?p ?o }}")
+        f"{own}{{ GRAPH ?g {{ ?s ?p ?o }} {skip} }} }} ORDER BY ?s ?p ?o }}")
     if fmt == ox.RdfFormat.TURTLE:
         ox.serialize(results, output, format=fmt, prefixes=_PREFIXES)
     else:

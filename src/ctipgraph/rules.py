@@ -80,28 +80,34 @@ def _construct(body: str) -> str:
     return f"{_PREFIXES}CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {body}\n{_INFORMATIVE} }}"
 
 
-def _round(store: ox.Store, rules: dict[str, str], target: ox.NamedNode) -> int:
+def _round(store: ox.Store, rules: dict[str, str], target: ox.NamedNode, merged: bool) -> int:
     """Apply every rule once (each sees the previous ones' results); return the lines added."""
     added = 0
     for body in rules.values():
-        data = store.query(_construct(body), use_default_graph_as_union=True).serialize(
-            format=ox.RdfFormat.N_TRIPLES)
+        options = {} if merged else {"use_default_graph_as_union": True}
+        data = store.query(_construct(body), **options).serialize(format=ox.RdfFormat.N_TRIPLES)
         if data:
             store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            if merged:  # the merge holds every triple of every graph, these too
+                store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
             added += data.count(b"\n")
     return added
 
 
 def materialize(store: ox.Store, target: ox.NamedNode,
-                progress: Callable[[str], None] | None = None) -> int:
+                progress: Callable[[str], None] | None = None, *, merged: bool = False) -> int:
     """Add the closure of the rules over all graphs of `store` into graph `target`.
 
-    Returns the number of triples in `target` afterwards. The store must be writable.
+    With `merged`, the store's default graph is the RDF merge of its named graphs
+    (store.merge_into_default) and the rules read it (each triple once: much faster where many
+    graphs repeat the same triples); the inferred triples are added to it as well. Otherwise
+    the rules read the union of the graphs. Returns the number of triples in `target`
+    afterwards. The store must be writable.
     """
     started = time.perf_counter()
     rounds = 0
     for rules in (SCHEMA_RULES, {**SCHEMA_RULES, **INSTANCE_RULES}):
-        while _round(store, rules, target):
+        while _round(store, rules, target, merged):
             rounds += 1
     count = int(next(iter(store.query(
         f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}")))["n"].value)

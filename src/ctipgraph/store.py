@@ -1,5 +1,6 @@
 """The pyoxigraph store behind the endpoint: one named graph per document, the ontology, the
-lexicon and the OWL RL inferences each in their own graph; the default graph is their union.
+lexicon and the OWL RL inferences each in their own graph; the default graph is their RDF merge,
+materialized: each distinct triple of any graph once (docs/design.md, "The default graph").
 
 `GraphStore.open_project()` keeps the store on disk (data/store/) and reuses it while the
 ontology, data/ttl/ and the lexicon are unchanged (a fingerprint of their bytes is stored beside
@@ -27,7 +28,6 @@ import pyoxigraph as ox
 from . import __version__
 from .namespaces import PREFIXES
 from .paths import DATA_DIR, LEXICON_DIR, ONTOLOGY, TTL_DIR
-from .sparqltext import has_dataset_clause
 
 GRAPH_BASE = "https://w3id.org/ctipgraph/graph/"
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_BASE + "ontology")
@@ -39,6 +39,7 @@ INFERRED_FILE = "inferred.ttl"
 DATASET_FILE = "dataset.nq"
 OXIGRAPH_DIR = "oxigraph"
 RULES_VERSION = "rules-1"  # bump when ctipgraph.rules changes what it infers
+LAYOUT_VERSION = "merged-default-1"  # bump when what the built store holds changes
 
 
 
@@ -61,7 +62,11 @@ class GraphStore:
     def __init__(self, store: ox.Store, *, union_default: bool = True,
                  location: Path | None = None, on_disk: bool = False) -> None:
         self.store = store
+        #: the default graph is the RDF merge of the named graphs (materialized in it: a store
+        #: given with named graphs only gets it here). Otherwise it is the store's own.
         self.union_default = union_default
+        if union_default and not on_disk and not _has_default_triples(store):
+            merge_into_default(store)
         #: the folder of a project store (FINGERPRINT, dataset.nq, oxigraph/, dumps/), else None
         self.location = location
         #: True when `store` is the read-only RocksDB store in location/oxigraph
@@ -90,7 +95,8 @@ class GraphStore:
                      progress: Callable[[str], None] | None = None) -> GraphStore:
         """The project's store, rebuilt only when its inputs changed (see the module doc)."""
         inputs = [ONTOLOGY, *sorted(ttl_dir.glob("*.ttl")), *sorted(LEXICON_DIR.glob("*.ttl"))]
-        fingerprint = _fingerprint(inputs) + (f"+{RULES_VERSION}" if inferences else "")
+        fingerprint = (_fingerprint(inputs) + f"+{LAYOUT_VERSION}"
+                       + (f"+{RULES_VERSION}" if inferences else ""))
         stamp = location / "FINGERPRINT"
         if not (location.is_dir() and stamp.is_file() and stamp.read_text() == fingerprint
                 and (location / DATASET_FILE).is_file()):
@@ -107,7 +113,7 @@ class GraphStore:
 
     def query(self, sparql: str, *, default_graph: list[str] | None = None,
               named_graphs: list[str] | None = None):
-        """Run a SPARQL query inside Oxigraph (the default graph is the union unless given)."""
+        """Run a SPARQL query inside Oxigraph (the default graph is the merge unless given)."""
         return self.store.query(sparql, **self.dataset_options(sparql, default_graph,
                                                                  named_graphs))
 
@@ -119,25 +125,43 @@ class GraphStore:
         A dataset given by the protocol (default-graph-uri / named-graph-uri) replaces the
         query's FROM / FROM NAMED; with only named graphs given, the default graph is empty.
         Otherwise the query's own FROM clauses count, and without them the default graph is the
-        union of all graphs when `union_default`.
+        store's own: with `union_default`, the materialized merge of all graphs (not Oxigraph's
+        union option, which gives a triple once per graph holding it).
         """
         kwargs: dict[str, object] = {}
         if default_graph or named_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
             if named_graphs:
                 kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        elif self.union_default and not (has_dataset if has_dataset is not None
-                                         else has_dataset_clause(sparql)):
-            kwargs["use_default_graph_as_union"] = True
         return kwargs
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def __len__(self) -> int:
+        """The quads of the dataset as loaded: the named graphs' (and, without a merge, the
+        default graph's), not the merge derived from them."""
         if self._size is None or self.location is None:  # in-memory stores may be edited
-            self._size = len(self.store)
+            self._size = len(self.store) - (default_size(self.store) if self.union_default
+                                            else 0)
         return self._size
+
+
+def _has_default_triples(store: ox.Store) -> bool:
+    quads = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    return next(iter(quads), None) is not None
+
+
+def default_size(store: ox.Store) -> int:
+    """The number of triples in the store's own default graph."""
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+
+
+def merge_into_default(store: ox.Store) -> int:
+    """Put the RDF merge of every named graph into the default graph: each distinct triple once
+    (an Oxigraph graph is a set), inside the store. Returns the default graph's size."""
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return default_size(store)
 
 
 def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences: bool,
@@ -156,8 +180,11 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
                    base_iri=document_graph(path.stem).value + "/")
     for path in sorted(LEXICON_DIR.glob("*.ttl")):
         store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=LEXICON_GRAPH)
+    merged = merge_into_default(store)
+    if progress:
+        progress(f"default graph: {merged} distinct triple(s) of {len(store) - merged} quad(s)")
     if inferences:
-        materialize(store, INFERRED_GRAPH, progress)
+        materialize(store, INFERRED_GRAPH, progress, merged=True)
         prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
         _write_atomic(building / INFERRED_FILE, sorted_turtle(store, INFERRED_GRAPH, prefixes))
     store.dump(str(building / DATASET_FILE), format=ox.RdfFormat.N_QUADS)

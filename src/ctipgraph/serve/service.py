@@ -53,8 +53,9 @@ def to_format(turtle: str, media_type: str) -> bytes:
 class Statistics:
     """Counts of the whole dataset, all computed by SPARQL in Oxigraph."""
 
-    quads: int = 0
-    default_graph: int = 0  # triples in the store's own default graph
+    quads: int = 0  # the named graphs' (and a default graph of its own), not the merge's
+    default_graph: int = 0  # triples in the default graph (the merge, on a project store)
+    triples: int = 0  # distinct triples of the dataset
     graphs: dict[str, int] = field(default_factory=dict)  # named graph → triples
     classes: list[tuple[str, int]] = field(default_factory=list)  # class → instances
     properties: list[tuple[str, int]] = field(default_factory=list)  # property → triples
@@ -89,15 +90,20 @@ def compute_statistics(store: GraphStore) -> Statistics:
         st.graphs[row["g"].value] = _int(row["n"])
     st.default_graph = _int(next(iter(db.query(
         "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"])
+    everything = "{ ?s ?p ?o }" if store.union_default else _ALL  # the merge: each triple once
+    st.triples = st.default_graph if store.union_default else _int(next(iter(db.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {_ALL} }}")))["n"])
     st.classes = [(row["c"].value, _int(row["n"])) for row in db.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { { ?s a ?c } UNION { GRAPH ?g { ?s a ?c } }"
-        " FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c")]
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { "
+        + ("?s a ?c" if store.union_default else "{ ?s a ?c } UNION { GRAPH ?g { ?s a ?c } }")
+        + " FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c")]
+    distinct = everything if store.union_default else f"{{ SELECT DISTINCT ?s ?p ?o WHERE {_ALL} }}"
     st.properties = [(row["p"].value, _int(row["n"])) for row in db.query(
-        f"SELECT ?p (COUNT(*) AS ?n) WHERE {_ALL} GROUP BY ?p ORDER BY ?p")]
+        f"SELECT ?p (COUNT(*) AS ?n) WHERE {distinct} GROUP BY ?p ORDER BY ?p")]
     row = next(iter(db.query(
         f"""SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
                    (COUNT(DISTINCT ?e) AS ?entities)
-            WHERE {{ {_ALL}
+            WHERE {{ {everything}
                      BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), "{_ID_SPACE}"), ?s, ?unbound)
                           AS ?e) }}""")))
     st.distinct_subjects = _int(row["subjects"])
@@ -135,7 +141,7 @@ def service_description(store: GraphStore, root: str, endpoint: str, media_type:
     st = statistics(store)
     cfg = current_app.config
     features = ["sd:UnionDefaultGraph"] if store.union_default else []
-    default_size = st.quads if store.union_default else st.default_graph
+    default_size = st.default_graph
     limits = (f"Read-only (no SPARQL Update, LOAD or SERVICE). Each query may run "
               f"{float(cfg['QUERY_TIMEOUT']):g} s and be {cfg['MAX_QUERY_LENGTH']} characters "
               f"long; results are cut after {cfg['MAX_RESULT_ROWS']} rows or triples "
@@ -186,7 +192,7 @@ def void_description(store: GraphStore, root: str, media_type: str) -> bytes:
              + " ;"]
     for name, _fmt, _inferences in dump_names():
         lines.append(f"  void:dataDump {_iri(root + 'download/' + name)} ;")
-    lines += [f"  void:triples {st.quads} ;",
+    lines += [f"  void:triples {st.triples} ;",
               f"  void:entities {st.entities} ;",
               f"  void:distinctSubjects {st.distinct_subjects} ;",
               f"  void:distinctObjects {st.distinct_objects} ;",
