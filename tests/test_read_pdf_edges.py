@@ -1,6 +1,7 @@
 """The PDF reader on small PDFs drawn for one layout each: turned and cropped pages, text over the
-page edge, shaded headings that are not tables, tables side by side or without a last rule, a paragraph under a ruled table, drawn
-check marks, characters beyond U+FFFF, doubled letters, column breaks."""
+page edge, shaded headings that are not tables, tables side by side or without a last rule, a
+paragraph under a ruled table, drawn check marks, characters beyond U+FFFF, doubled letters,
+column breaks."""
 
 from __future__ import annotations
 
