@@ -36,8 +36,20 @@ def store(project):
 
 
 def quads_of(store: GraphStore, inferences: bool) -> set[str]:
-    lines = store.store.dump(format=ox.RdfFormat.N_QUADS).decode().splitlines()
+    """The store's named graphs as N-Quads lines (its default graph is their merge: derived,
+    not exported)."""
+    named = [q for q in store.store if isinstance(q.graph_name, ox.NamedNode)]
+    lines = ox.serialize(named, format=ox.RdfFormat.N_QUADS).decode().splitlines()
     return {line for line in lines if inferences or f"<{INFERRED_GRAPH.value}> ." not in line}
+
+
+def test_the_default_graph_is_the_merge_and_not_exported_twice(store):
+    merge = {q.triple for q in store.store.quads_for_pattern(None, None, None,
+                                                             ox.DefaultGraph())}
+    assert merge == {q.triple for q in store.store if isinstance(q.graph_name, ox.NamedNode)}
+    buffer = io.BytesIO()
+    export(store, "nq", buffer, inferences=True)
+    assert len(buffer.getvalue().decode().splitlines()) == len(store)
 
 
 def as_nquads(data: bytes, fmt: str) -> set[str]:

@@ -114,8 +114,10 @@ def value(store: ox.Store, query: str) -> int:
 def test_void_counts(client, app):
     store = void_store(client)
     graph_store = app.extensions["ctipgraph.store"]
+    distinct = {q.triple for q in graph_store.store if isinstance(q.graph_name, ox.NamedNode)}
+    assert len(distinct) < len(graph_store)  # the graphs share triples; the dataset has each once
     assert value(store, "SELECT ?n { ?d void:triples ?n ; void:sparqlEndpoint ?e }") == \
-        len(graph_store)
+        len(distinct)
     per_graph = {row["g"].value: int(row["n"].value) for row in store.query(
         f"""PREFIX void: <{VOID}> PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
             SELECT ?g ?n {{ ?d void:subset ?s . ?s sd:name ?g ; void:triples ?n }}""")}

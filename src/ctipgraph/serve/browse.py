@@ -131,19 +131,17 @@ def class_counts(store: GraphStore) -> dict:
     for row in store.query(PREFIX + """
             SELECT ?c ?super WHERE { ?c rdfs:subClassOf ?super FILTER(isIRI(?super)) }"""):
         parents.setdefault(row["c"].value, set()).add(row["super"].value)
-    # instances of a class = direct instances of it and of its subclasses (distinct subjects are
-    # approximated by summing: a resource rarely has two types under one class)
+    # instances of a class = distinct resources typed with it or any of its subclasses, counted
+    # in the store: the class closure first (small), then one join with the typed resources
     totals: dict[str, int] = {}
-    for cls, n in direct.items():
-        seen: set[str] = set()
-        todo = [cls]
-        while todo:
-            c = todo.pop()
-            if c in seen:
-                continue
-            seen.add(c)
-            totals[c] = totals.get(c, 0) + n
-            todo.extend(parents.get(c, ()))
+    for row in store.query(PREFIX + """
+            SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
+              { SELECT DISTINCT ?t ?c WHERE {
+                  { SELECT DISTINCT ?t WHERE { ?x a ?t } } ?t rdfs:subClassOf* ?c
+                  FILTER(isIRI(?c)) } }
+              ?s a ?t
+            } GROUP BY ?c"""):
+        totals[row["c"].value] = int(row["n"].value)
     ctip_classes = [row["c"].value for row in store.query(PREFIX + f"""
         SELECT ?c WHERE {{ ?c a owl:Class FILTER(isIRI(?c) && STRSTARTS(STR(?c), "{CTIP}")) }}""")]
     labeller = Labeller(store)
