@@ -57,6 +57,7 @@ def test_a_flooding_client_gets_429():
         third = sparql(server.url, "ASK {}", source="127.0.0.2")
         assert third.status == 429 and int(third.headers["retry-after"]) > 0
         assert "at most 2" in third.text
+        assert third.headers["x-content-type-options"] == "nosniff"  # refusals are answers too
         assert third.seconds < 1.0
         other = sparql(server.url, "ASK {}", source="127.0.0.3")  # another client is served
         assert other.status == 200

@@ -27,6 +27,7 @@ from flask import Blueprint, Flask, Response
 
 from .. import budget
 from ..budget import BudgetExceeded
+from .security import SECURITY_HEADERS
 
 bp = Blueprint("limits", __name__)
 
@@ -127,7 +128,8 @@ class Limits:
             ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
             ("Retry-After", str(self.config.get("RETRY_AFTER") or 2)),
             ("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers",
-                                                    "Retry-After")])
+                                                    "Retry-After"),
+            *SECURITY_HEADERS.items()])
         return [body]
 
     def status(self) -> dict[str, object]:
