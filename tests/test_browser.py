@@ -178,7 +178,7 @@ def test_query_editor_runs_a_query(page):
         pytest.skip("node_modules not installed (make install runs npm ci)")
     page, watch = page
     page.goto("/query")
-    page.wait_for_function("window.ctipYasgui !== undefined")
+    page.wait_for_function("() => window.ctipYasgui !== undefined")
     page.locator(".examples-panel").get_by_role("link", name="TIP tier, year by year").click()
     # the example opened in its own tab, ready to run against /sparql
     tab = page.evaluate("window.ctipYasgui.getTab().getName()")
@@ -196,7 +196,7 @@ def test_query_editor_opens_example_from_link(page):
     page, watch = page
     page.goto("/")
     page.locator("a[href='/query?example=04-armed-groups-children']").click()
-    page.wait_for_function("window.ctipYasgui !== undefined")
+    page.wait_for_function("() => window.ctipYasgui !== undefined")
     assert "engagesIn" in page.evaluate("window.ctipYasgui.getTab().getQuery()")
     watch.check()
 

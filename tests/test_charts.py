@@ -154,14 +154,25 @@ def test_charts_are_deterministic(client):
     assert client.get("/charts").data == client.get("/charts").data
 
 
-def test_charts_for_a_country_given_and_unknown(client):
+def test_charts_for_a_country_given_and_unknown(client, tmp_path):
     page = client.get("/charts?" + urlencode({"country": MALI}))
     assert page.status_code == 200
-    other = client.get("/charts?" + urlencode({"country": ID + "place/niger"}))
+    # a place the graph knows but states nothing about: the page, with the gaps said
+    niger = tmp_path / "niger.ttl"
+    niger.write_text("<https://w3id.org/ctipgraph/id/place/niger> a "
+                     "<https://w3id.org/ctipgraph/ontology#Country> ; "
+                     '<http://www.w3.org/2000/01/rdf-schema#label> "Niger" .\n')
+    known = make_app(make_store(EXTRA, niger)).test_client()
+    other = known.get("/charts?" + urlencode({"country": ID + "place/niger"}))
     assert other.status_code == 200
     text = other.get_data(as_text=True)
     assert "nothing stated" in text
     assert "No funding with a stated amount" in text
+    # an IRI the graph does not know at all: 404 saying so (not an empty page that looks valid)
+    for suffix in ("", ".json"):
+        unknown = client.get(f"/charts{suffix}?" + urlencode({"country": ID + "place/niger"}))
+        assert unknown.status_code == 404
+        assert "says nothing about" in unknown.get_data(as_text=True)
     bad = client.get("/charts?" + urlencode({"country": "<bad iri>"}))
     assert bad.status_code == 400
     assert client.get("/charts.json?" + urlencode({"country": "a b"})).get_json()["error"]
@@ -205,6 +216,7 @@ SERIES_TTL = """
 @prefix oa: <http://www.w3.org/ns/oa#> .
 
 <place/freedonia> a ctip:Country ; rdfs:label "Freedonia" .
+<place/nowhere> a ctip:Country ; rdfs:label "Nowhere" .
 <concept/indicator/hostile> a ctip:Indicator ; skos:inScheme <concept/indicator> ;
     skos:prefLabel "<script>alert('x')</script> raids & more" .
 """

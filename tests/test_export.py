@@ -118,6 +118,7 @@ def test_jsonld_with_a_context_url(store):
 
 def test_export_file_is_atomic(store, tmp_path):
     target = tmp_path / "out" / "all.nq"
+    target.parent.mkdir()
     export_file(store, "nq", target)
     assert target.read_bytes()
     assert [p.name for p in target.parent.iterdir()] == ["all.nq"]

@@ -105,7 +105,11 @@ def test_concurrent_clients(server):
 def test_health_and_access_log(server):
     status, headers, body = get(server, "/health")
     assert status == 200
-    assert json.loads(body) == {"status": "ok", "triples": 1421, "graphs": 1}
+    health = json.loads(body)
+    assert {k: health[k] for k in ("status", "triples", "graphs")} == {
+        "status": "ok", "triples": 1421, "graphs": 1}
+    assert health["queries"]["workers"] == 4 and "egress" in health["queries"]["sandbox"]
+    assert health["limits"]["page_slots"] == 4
     time.sleep(0.1)
     log = "".join(server.lines)
     assert '"GET /health HTTP/1.1" 200' in log

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import threading
 from collections.abc import Iterator
 from itertools import chain
@@ -153,15 +154,52 @@ def write_jsonld_graph(store: GraphStore, output: BinaryIO, *, inferences: bool)
 # -- files ------------------------------------------------------------------------------------
 
 
+class ExportTargetError(ValueError):
+    """A path `export_file` will not write: not a regular file, or in a missing folder."""
+
+
+def check_export_target(path: Path) -> Path:
+    """The file to write for `path`: `path` itself, or the file a symbolic link points to.
+
+    Only regular files are written: a device, FIFO, socket or folder is refused (replacing one
+    would destroy it, writing into a FIFO waits forever), and so is a path whose folder does
+    not exist (no folder is created that was not asked for). ExportTargetError says why.
+    """
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise ExportTargetError(f"{path}: {error.strerror or error}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) \
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) \
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+        raise ExportTargetError(f"{path} is {kind}: export writes only regular files "
+                                "(leave out -o to write to standard output)")
+    if not target.parent.is_dir():
+        raise ExportTargetError(f"{path}: no such folder {target.parent} (create it first)")
+    return target
+
+
 def export_file(store: GraphStore, fmt: str, path: Path, *, inferences: bool = False,
                 context: str | dict | None = None) -> Path:
-    """Export to `path` atomically (temporary file in the same folder, then renamed)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    """Export to `path` atomically: a new temporary file in the same folder, renamed into
+    place. `path` must be a regular file or not exist yet, in a folder that exists
+    (`check_export_target`: ExportTargetError otherwise)."""
+    if fmt not in DUMP_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    target = check_export_target(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    # O_EXCL: never opens what is already there (a FIFO or a link planted at that name)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                 0o666)
     try:
-        with tmp.open("wb") as out:
+        with os.fdopen(fd, "wb") as out:
             export(store, fmt, out, inferences=inferences, context=context)
-        os.replace(tmp, path)
+        check_export_target(target)  # still a regular file (or gone) just before the rename
+        os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     return path

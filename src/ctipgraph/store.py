@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__
+from . import __version__, budget
 from .namespaces import PREFIXES
 from .paths import DATA_DIR, LEXICON_DIR, ONTOLOGY, TTL_DIR
 
@@ -42,13 +42,33 @@ RULES_VERSION = "rules-1"  # bump when ctipgraph.rules changes what it infers
 LAYOUT_VERSION = "merged-default-1"  # bump when what the built store holds changes
 
 
+class StoreInputError(ValueError):
+    """An RDF file that cannot be loaded; the message names the file (and the line and column
+    of a syntax error). The commands answer it with exit 2."""
+
 
 def rdf_format(path: Path) -> ox.RdfFormat:
     """The Oxigraph format of an RDF file, by its suffix."""
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
     if fmt is None:
-        raise ValueError(f"{path}: unknown RDF file type {path.suffix!r}")
+        raise StoreInputError(f"{path}: unknown RDF file type {path.suffix!r}")
     return fmt
+
+
+def load_file(store: ox.Store, path: Path, **options) -> None:
+    """`store.load` of one file, its failures (syntax, encoding, unreadable) a StoreInputError."""
+    try:
+        store.load(path=str(path), **options)
+    except SyntaxError as error:
+        raise StoreInputError(f"{path}: {_printable(error.msg)}") from None
+    except (OSError, ValueError) as error:
+        message = getattr(error, "strerror", None) or str(error)
+        raise StoreInputError(f"{path}: {_printable(message)}") from None
+
+
+def _printable(text: str) -> str:
+    """`text` with control characters (a binary file's bytes, quoted by the parser) escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:500])
 
 
 def document_graph(doc_id: str) -> ox.NamedNode:
@@ -83,10 +103,10 @@ class GraphStore:
             target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
             fmt = rdf_format(path)
             if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) and graph is None:
-                store.load(path=str(path), format=fmt)
+                load_file(store, path, format=fmt)
             else:
-                store.load(path=str(path), format=fmt, to_graph=target,
-                           base_iri=path.resolve().as_uri())
+                load_file(store, path, format=fmt, to_graph=target,
+                          base_iri=path.resolve().as_uri())
         return cls(store, union_default=False)
 
     @classmethod
@@ -113,27 +133,22 @@ class GraphStore:
 
     def query(self, sparql: str, *, default_graph: list[str] | None = None,
               named_graphs: list[str] | None = None):
-        """Run a SPARQL query inside Oxigraph (the default graph is the merge unless given)."""
+        """Run one of the application's own SPARQL queries inside Oxigraph.
+
+        The default graph is the merge of all graphs (unless `default_graph` / `named_graphs`
+        are given): these queries never name their own dataset (FROM). Within a web request,
+        a query is not started once the request's time budget is spent (ctipgraph.budget).
+        """
+        budget.check()
         return self.store.query(sparql, **self.dataset_options(sparql, default_graph,
                                                                  named_graphs))
 
     def dataset_options(self, sparql: str, default_graph: list[str] | None = None,
                         named_graphs: list[str] | None = None, *,
-                        has_dataset: bool | None = None) -> dict[str, object]:
-        """pyoxigraph query() arguments for the dataset of a query (SPARQL 1.1 Protocol rules).
-
-        A dataset given by the protocol (default-graph-uri / named-graph-uri) replaces the
-        query's FROM / FROM NAMED; with only named graphs given, the default graph is empty.
-        Otherwise the query's own FROM clauses count, and without them the default graph is the
-        store's own: with `union_default`, the materialized merge of all graphs (not Oxigraph's
-        union option, which gives a triple once per graph holding it).
-        """
-        kwargs: dict[str, object] = {}
-        if default_graph or named_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
-            if named_graphs:
-                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        return kwargs
+                        has_dataset: bool = False) -> dict[str, object]:
+        """pyoxigraph query() arguments for the dataset of a query (see `dataset_options`)."""
+        return dataset_options(self.union_default, default_graph, named_graphs,
+                               has_dataset=has_dataset)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -164,6 +179,27 @@ def merge_into_default(store: ox.Store) -> int:
     return default_size(store)
 
 
+def dataset_options(union_default: bool, default_graph: list[str] | None = None,
+                    named_graphs: list[str] | None = None, *,
+                    has_dataset: bool = False) -> dict[str, object]:
+    """pyoxigraph query() arguments for the dataset of a query (SPARQL 1.1 Protocol rules).
+
+    A dataset given by the protocol (default-graph-uri / named-graph-uri) replaces the query's
+    FROM / FROM NAMED; with only named graphs given, the default graph is empty. Otherwise the
+    query's own FROM clauses count (`has_dataset`, from its parse: sparqlpolicy), and without
+    them the default graph is the store's own: with `union_default`, the materialized merge of
+    all graphs (merge_into_default), not Oxigraph's union option, which gives a triple once per
+    graph holding it. (`union_default` and `has_dataset` thus change nothing here; they are
+    kept for the callers that state them.)
+    """
+    kwargs: dict[str, object] = {}
+    if default_graph or named_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    return kwargs
+
+
 def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences: bool,
                  progress: Callable[[str], None] | None) -> None:
     """Load and reason in memory, write the files into a fresh folder, then swap it in."""
@@ -173,13 +209,17 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
     store = ox.Store()
-    store.load(path=str(ONTOLOGY), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
-    for path in sorted(ttl_dir.glob("*.ttl")):
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE,
-                   to_graph=document_graph(path.stem),
-                   base_iri=document_graph(path.stem).value + "/")
-    for path in sorted(LEXICON_DIR.glob("*.ttl")):
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=LEXICON_GRAPH)
+    try:
+        load_file(store, ONTOLOGY, format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
+        for path in sorted(ttl_dir.glob("*.ttl")):
+            load_file(store, path, format=ox.RdfFormat.TURTLE,
+                      to_graph=document_graph(path.stem),
+                      base_iri=document_graph(path.stem).value + "/")
+        for path in sorted(LEXICON_DIR.glob("*.ttl")):
+            load_file(store, path, format=ox.RdfFormat.TURTLE, to_graph=LEXICON_GRAPH)
+    except StoreInputError:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
     merged = merge_into_default(store)
     if progress:
         progress(f"default graph: {merged} distinct triple(s) of {len(store) - merged} quad(s)")

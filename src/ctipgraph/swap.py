@@ -60,9 +60,14 @@ def _leftovers(out_dir: Path) -> re.Pattern[str]:
     return re.compile(rf"\.{re.escape(out_dir.name)}\.(tmp|old|trash)-\d+")
 
 
+class BuildRunning(Exception):
+    """Another process holds the build lock (`locked(wait=False)`)."""
+
+
 @contextlib.contextmanager
-def locked(out_dir: Path) -> Iterator[None]:
-    """Hold the exclusive build lock of `out_dir` (a flock on its parent folder)."""
+def locked(out_dir: Path, *, wait: bool = True) -> Iterator[None]:
+    """Hold the exclusive build lock of `out_dir` (a flock on its parent folder); with
+    `wait=False`, BuildRunning at once when another process holds it."""
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     if fcntl is None:
@@ -70,7 +75,10 @@ def locked(out_dir: Path) -> Iterator[None]:
         return
     fd = os.open(parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise BuildRunning(str(out_dir)) from None
         yield
     finally:
         os.close(fd)  # releases the lock
@@ -97,13 +105,19 @@ def _recover(out_dir: Path) -> list[str]:
     return done
 
 
-def clean_start(out_dir: Path) -> list[str]:
-    """Recover from a build stopped at any instant (see the module doc); what was done."""
+def clean_start(out_dir: Path, *, wait: bool = True) -> list[str]:
+    """Recover from a build stopped at any instant (see the module doc); what was done.
+
+    Readers of the build (`serve`, `export`, `trace`, `evidence`) call it with `wait=False`:
+    while a build is running its folders are its own, and nothing is touched."""
     out_dir = _real(out_dir)
     if not out_dir.parent.is_dir():
         return []
-    with locked(out_dir):
-        return _recover(out_dir)
+    try:
+        with locked(out_dir, wait=wait):
+            return _recover(out_dir)
+    except BuildRunning:
+        return [f"{out_dir}: a build is running; its folders are left to it"]
 
 
 def _real(out_dir: Path) -> Path:

@@ -16,7 +16,16 @@ from .paths import TTL_DIR
 from .store import GraphStore
 
 CONTEXT = 120  # characters of context either side of a quote, when the text file is at hand
+MAX_TERM = 10_000  # characters of an IRI or literal given to trace
+MAX_LIMIT = 100_000  # facts a search may ask for
 _PROLOGUE = sparql_prologue()
+#: the claimed facts whose subject or object is %r%
+_ABOUT = """
+    { ?c rdf:subject %r% ; rdf:predicate ?p ; rdf:object ?o . BIND(%r% AS ?s) }
+    UNION
+    { ?c rdf:object %r% ; rdf:subject ?s ; rdf:predicate ?p . BIND(%r% AS ?o) }
+    ?c a ctip:Claim .
+"""
 
 
 class TraceError(ValueError):
@@ -26,17 +35,26 @@ class TraceError(ValueError):
 def parse_term(text: str) -> ox.NamedNode | ox.Literal:
     """An IRI (bare or in <>) or an N-Triples literal ("2017"^^<…#gYear>, "x"@en) as a term."""
     text = text.strip()
+    if len(text) > MAX_TERM:
+        raise TraceError(f"a term is at most {MAX_TERM} characters long")
     if text.startswith('"'):
+        if "\n" in text or "\r" in text:
+            raise TraceError(f"not an N-Triples literal: {text}: a line break")
         try:
             quads = list(ox.parse(input=f"<urn:s> <urn:p> {text} .".encode(),
                                   format=ox.RdfFormat.N_TRIPLES))
-        except SyntaxError as exc:
+        except (SyntaxError, ValueError) as exc:
             raise TraceError(f"not an N-Triples literal: {text}: {exc}") from None
+        if len(quads) != 1 or not isinstance(quads[0].object, ox.Literal):
+            raise TraceError(f"not an N-Triples literal: {text}")
         return quads[0].object
     iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
-    if ":" not in iri or any(c in iri for c in ' <>"{}|^`\\'):
+    if ":" not in iri or any(c in iri for c in ' <>"{}|^`\\') or not iri.isprintable():
         raise TraceError(f"not an IRI: {text}")
-    return ox.NamedNode(iri)
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as exc:
+        raise TraceError(f"not an IRI: {text}: {exc}") from None
 
 
 def term_text(term: object) -> str:
@@ -99,6 +117,11 @@ class ClaimInfo:
     passages: list[PassageInfo] = field(default_factory=list)
     references: list[ReferenceInfo] = field(default_factory=list)
 
+    inferred: bool = False  # implied by its passages, not stated (method "inference:…")
+
+    def __post_init__(self) -> None:
+        self.inferred = self.method.startswith("inference:")
+
 
 @dataclass
 class FactTrace:
@@ -141,20 +164,24 @@ class Tracer:
 
     # -- finding facts --------------------------------------------------------------------------
 
-    def facts_about(self, iri: str, limit: int = 500) -> list[tuple[object, object, object]]:
-        """Claimed facts whose subject or object is the resource."""
+    def facts_about(self, iri: str, limit: int = 500,
+                    offset: int = 0) -> list[tuple[object, object, object]]:
+        """Claimed facts whose subject or object is the resource (`offset`: skip that many)."""
         rows = self._select(
-            """SELECT DISTINCT ?s ?p ?o WHERE {
-                 { ?c rdf:subject %r% ; rdf:predicate ?p ; rdf:object ?o . BIND(%r% AS ?s) }
-                 UNION
-                 { ?c rdf:object %r% ; rdf:subject ?s ; rdf:predicate ?p . BIND(%r% AS ?o) }
-                 ?c a ctip:Claim .
-               } ORDER BY STR(?s) STR(?p) STR(?o) LIMIT """ + str(limit),
+            "SELECT DISTINCT ?s ?p ?o WHERE {" + _ABOUT + "} ORDER BY STR(?s) STR(?p) STR(?o) "
+            f"LIMIT {_limit(limit)} OFFSET {_limit(offset)}",
             r=parse_term(iri),
         )
         return [(row["s"], row["p"], row["o"]) for row in rows]
 
-    def facts_matching(self, phrase: str, limit: int = 100) -> list[tuple[object, object, object]]:
+    def count_facts_about(self, iri: str) -> int:
+        """How many claimed facts have the resource as subject or object."""
+        rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE {"
+                            + _ABOUT + "} }", r=parse_term(iri))
+        return int(rows[0]["n"].value)
+
+    def facts_matching(self, phrase: str, limit: int = 100,
+                       offset: int = 0) -> list[tuple[object, object, object]]:
         """Claimed facts whose quoted passage or subject/object label contains the phrase."""
         needle = ox.Literal(phrase.lower())
         rows = self._select(
@@ -164,7 +191,8 @@ class Tracer:
                  UNION { ?s rdfs:label|skos:prefLabel|skos:altLabel|ctip:acronym ?text }
                  UNION { ?o rdfs:label|skos:prefLabel|skos:altLabel|ctip:acronym ?text }
                  FILTER(CONTAINS(LCASE(STR(?text)), %n%))
-               } ORDER BY STR(?s) STR(?p) STR(?o) LIMIT """ + str(limit),
+               } ORDER BY STR(?s) STR(?p) STR(?o) """
+            f"LIMIT {_limit(limit)} OFFSET {_limit(offset)}",
             n=needle,
         )
         return [(row["s"], row["p"], row["o"]) for row in rows]
@@ -282,6 +310,11 @@ class Tracer:
             readable = path is not None and path.is_file()
             self._texts[name] = path.read_text(encoding="utf-8") if readable else None
         return self._texts[name]
+
+
+def _limit(limit: int) -> int:
+    """A LIMIT Oxigraph accepts: a whole number from 0 to MAX_LIMIT."""
+    return max(0, min(int(limit), MAX_LIMIT))
 
 
 def _reference_order(ref: ReferenceInfo) -> tuple[int, int, str]:

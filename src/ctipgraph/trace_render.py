@@ -33,6 +33,9 @@ def render_text(fact: FactTrace, width: int = 100) -> str:
         lines.append("")
         lines.append(f"  claim {number}: {claim.iri}")
         lines.append(f"    extracted by: {claim.method or 'unknown'}")
+        if claim.inferred:
+            lines.append("    INFERRED: implied by the passages below, not stated "
+                         "by them")
         lines.append(f"    document: {doc.title or doc.iri}")
         details = [d for d in (doc.publisher, f"issued {doc.issued}" if doc.issued else "",
                                f"reporting year {doc.reporting_year}" if doc.reporting_year else "")

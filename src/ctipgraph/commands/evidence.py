@@ -8,8 +8,7 @@ import json
 import click
 
 from ..evidence import evidence_report, render_text
-from ..store import GraphStore
-from .serve import parse_data_option, project_store_or_exit
+from .serve import data_store_or_exit, project_store_or_exit
 
 
 @click.command("evidence")
@@ -21,7 +20,7 @@ from .serve import parse_data_option, project_store_or_exit
               help="At most this many rows per list (default: all).")
 def evidence_command(fmt: str, data: tuple[str, ...], limit: int | None) -> None:
     """Report corroborated facts, disagreements, single-reference and unreferenced facts."""
-    store = GraphStore.from_files(parse_data_option(data)) if data else project_store_or_exit()
+    store = data_store_or_exit(data) if data else project_store_or_exit()
     report = evidence_report(store, limit=limit)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from ..export import DUMP_FORMATS, export, export_file
+from ..export import (
+    DUMP_FORMATS,
+    ExportTargetError,
+    check_export_target,
+    export,
+    export_file,
+)
 from ..paths import TTL_DIR
 from ..store import STORE_DIR
 from .serve import project_store_or_exit
@@ -27,11 +33,21 @@ from .serve import project_store_or_exit
               default=STORE_DIR, show_default=True, help="Where the on-disk store is kept.")
 def export_command(fmt: str, inferences: bool, output: Path | None, ttl_dir: Path,
                    store_dir: Path) -> None:
-    """Write the whole graph as Turtle, N-Triples, TriG, N-Quads or JSON-LD."""
-    store = project_store_or_exit(ttl_dir, store_dir)
-    if output is None:
-        export(store, fmt, sys.stdout.buffer, inferences=inferences)
-        sys.stdout.buffer.flush()
-        return
-    export_file(store, fmt, output, inferences=inferences)
+    """Write the whole graph as Turtle, N-Triples, TriG, N-Quads or JSON-LD.
+
+    -o writes a regular file atomically (a temporary file renamed over it); it refuses a
+    device, a FIFO or a folder, and a file in a folder that does not exist (exit 2).
+    """
+    try:
+        if output is not None:
+            check_export_target(output)  # before the store is opened: a bad path fails fast
+        store = project_store_or_exit(ttl_dir, store_dir)
+        if output is None:
+            export(store, fmt, sys.stdout.buffer, inferences=inferences)
+            sys.stdout.buffer.flush()
+            return
+        export_file(store, fmt, output, inferences=inferences)
+    except (ExportTargetError, OSError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
     click.echo(f"wrote {output} ({output.stat().st_size} bytes)", err=True)

@@ -11,12 +11,18 @@ from pathlib import Path
 import click
 
 from ..paths import TTL_DIR
-from ..store import STORE_DIR, GraphStore
+from ..store import STORE_DIR, GraphStore, StoreInputError
+from ..swap import clean_start
 
 
 def project_store_or_exit(ttl_dir: Path = TTL_DIR, store_dir: Path = STORE_DIR, *,
                           inferences: bool = True, in_memory: bool = True) -> GraphStore:
-    """Open (building if needed) the project store, or explain how to get data and exit 1."""
+    """Open (building if needed) the project store, or explain how to get data and exit 1.
+
+    First what a build killed earlier left beside `ttl_dir` is cleaned up, and the previous
+    build put back if one was stopped between two renames (swap.clean_start)."""
+    for line in clean_start(ttl_dir, wait=False):
+        click.echo(line, err=True)
     if not any(ttl_dir.glob("*.ttl")):
         click.echo(f"error: no built graph in {ttl_dir}/ (no .ttl files). Run `ctipgraph build` "
                    "first (`make run` builds it for you).", err=True)
@@ -26,8 +32,12 @@ def project_store_or_exit(ttl_dir: Path = TTL_DIR, store_dir: Path = STORE_DIR, 
         click.echo(line, err=True)
 
     started = time.perf_counter()
-    store = GraphStore.open_project(ttl_dir, store_dir, inferences=inferences,
-                                    in_memory=in_memory, progress=progress)
+    try:
+        store = GraphStore.open_project(ttl_dir, store_dir, inferences=inferences,
+                                        in_memory=in_memory, progress=progress)
+    except StoreInputError as error:
+        click.echo(f"error: {error}\nFix or rebuild that file (`ctipgraph build`).", err=True)
+        sys.exit(2)
     click.echo(f"store {store_dir}: {len(store)} triples in {len(store.graphs())} graphs "
                f"({time.perf_counter() - started:.1f} s)", err=True)
     return store
@@ -45,6 +55,28 @@ def parse_data_option(values: Iterable[str]) -> list[tuple[Path, str | None]]:
             raise click.BadParameter(f"{path}: no such file", param_hint="--data")
         files.append((path, graph or None))
     return files
+
+
+def data_store_or_exit(values: Iterable[str]) -> GraphStore:
+    """An in-memory store of the --data files; a file that cannot be read or parsed is a usage
+    error naming it (exit 2)."""
+    files = parse_data_option(values)
+    try:
+        return GraphStore.from_files(files)
+    except StoreInputError as error:
+        raise click.BadParameter(str(error), param_hint="--data") from None
+
+
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--base-url checked (an absolute http(s) URL) and ending in '/'."""
+    from ..serve.security import check_base_url
+
+    if value is None:
+        return None
+    try:
+        return check_base_url(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 class AccessLog:
@@ -103,6 +135,31 @@ class _Logged:
             self._done()
 
 
+def parse_size(value: str) -> int:
+    """A size in bytes from '512M', '2G', '64k' or a plain number of bytes (0: no limit)."""
+    text = value.strip().upper().removesuffix("B").removesuffix("I")
+    factor = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:], 1)
+    number = text[:-1] if factor > 1 else text
+    try:
+        size = int(float(number) * factor)
+    except ValueError:
+        raise click.BadParameter(f"not a size: {value!r} (e.g. 512M, 2G)") from None
+    if size < 0:
+        raise click.BadParameter(f"not a size: {value!r}")
+    return size
+
+
+class _Size(click.ParamType):
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        return value if isinstance(value, int) else parse_size(str(value))
+
+
+SIZE = _Size()
+RESERVE_THREADS = 4  # server threads beyond the page and SPARQL slots: /health, 429s and 503s
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
@@ -110,11 +167,37 @@ class _Logged:
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.001),
               help="Seconds a SPARQL query may run before it is stopped (504).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1),
-              help="Request threads (and SPARQL query worker processes).")
+              help="Page requests answered at once (more threads are started for /sparql and "
+                   "/health).")
 @click.option("--workers", default=None, type=click.IntRange(min=1),
-              help="SPARQL query worker processes (default: as many as threads).")
+              help="SPARQL query worker processes [default: --threads, at most 4].")
+@click.option("--express-workers", default=2, show_default=True, type=click.IntRange(min=0),
+              help="More query workers, used only while every other one is busy; a query run "
+                   "there may take at most --express-timeout.")
+@click.option("--express-timeout", default=1.0, show_default=True,
+              type=click.FloatRange(min=0.001),
+              help="Seconds a query may run in an express worker (then 503).")
+@click.option("--queue", default=None, type=click.IntRange(min=0),
+              help="SPARQL requests that may wait for a worker; more get 503 "
+                   "[default: twice the workers].")
+@click.option("--worker-memory", default="384M", show_default=True, type=SIZE,
+              help="Memory a query worker may grow by during one query (the query is stopped: "
+                   "507; the worker is replaced). 0: no limit.")
 @click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
               help="Most solutions or triples a SPARQL response gives (then truncated).")
+@click.option("--max-result-size", default="64M", show_default=True, type=SIZE,
+              help="Most bytes a SPARQL response body has (then truncated).")
+@click.option("--client-limit", default=16, show_default=True, type=click.IntRange(min=0),
+              help="Requests one client (remote address) may have in progress at once; more "
+                   "get 429. 0: no limit.")
+@click.option("--page-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds of work a page may take (then 503). 0: no limit.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
+              help="A SPARQL endpoint queries may call with SERVICE (repeatable; written as "
+                   "this absolute IRI). Query workers then keep network access.")
+@click.option("--no-sandbox", is_flag=True,
+              help="Let query workers use the network (for diagnosis; SERVICE is still "
+                   "refused by the query policy).")
 @click.option("--data", "data", multiple=True, metavar="FILE[=GRAPH]",
               help="Serve only this RDF file (repeatable), into named graph GRAPH or the "
                    "default graph; the default graph is then not the union of all graphs.")
@@ -125,30 +208,59 @@ class _Logged:
 @click.option("--on-disk", is_flag=True,
               help="Query the RocksDB store in --store-dir instead of a copy in memory (less "
                    "memory, slower queries).")
+@click.option("--base-url", default=None, callback=_base_url, metavar="URL",
+              help="The site's public base URL, for absolute links (default: "
+                   "http://localhost/).")
 @click.option("--quiet", "-q", is_flag=True, help="No access log.")
 def serve_command(host: str, port: int, timeout: float, threads: int, workers: int | None,
-                  max_rows: int, data: tuple[str, ...], ttl_dir: Path, store_dir: Path,
-                  on_disk: bool, quiet: bool) -> None:
+                  express_workers: int, express_timeout: float, queue: int | None,
+                  worker_memory: int, max_rows: int, max_result_size: int, client_limit: int,
+                  page_timeout: float, allow_service: tuple[str, ...], no_sandbox: bool,
+                  data: tuple[str, ...], ttl_dir: Path, store_dir: Path, on_disk: bool,
+                  base_url: str | None, quiet: bool) -> None:
     """Serve the graph: SPARQL endpoint, downloads and browse pages, with waitress."""
     import waitress
 
     from ..serve.app import create_app
 
+    for url in allow_service:
+        if not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"not an http(s) URL: {url!r}", param_hint="--allow-service")
     if data:
-        files = parse_data_option(data)
-        store = GraphStore.from_files(files)
-        click.echo(f"serving {len(files)} file(s): {len(store)} triples", err=True)
+        store = data_store_or_exit(data)
+        click.echo(f"serving {len(data)} file(s): {len(store)} triples", err=True)
     else:
         store = project_store_or_exit(ttl_dir, store_dir, in_memory=not on_disk)
-    app = create_app(store, {"QUERY_TIMEOUT": timeout, "MAX_RESULT_ROWS": max_rows,
-                             "QUERY_WORKERS": workers or threads})
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    workers = workers or min(threads, 4)
+    sparql_slots = workers + express_workers + (2 * workers if queue is None else queue)
+    app = create_app(store, {
+        "QUERY_TIMEOUT": timeout, "MAX_RESULT_ROWS": max_rows, "QUERY_WORKERS": workers,
+        "EXPRESS_WORKERS": express_workers, "EXPRESS_TIMEOUT": express_timeout,
+        "WORKER_MEMORY": worker_memory or None, "MAX_RESULT_BYTES": max_result_size or 1 << 62,
+        "ALLOW_SERVICE": allow_service, "SANDBOX": not no_sandbox,
+        "CLIENT_LIMIT": client_limit, "SPARQL_SLOTS": sparql_slots, "PAGE_SLOTS": threads,
+        "PAGE_TIMEOUT": page_timeout or None, "BASE_URL": base_url})
+
+    def stop(*_) -> None:
+        """Stop the query workers first: requests waiting on them end at once, so the server's
+        threads are free to shut down."""
+        pool = app.extensions.get("ctipgraph.pool")
+        if pool is not None:
+            pool.close()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     wsgi = app.wsgi_app if quiet else AccessLog(app.wsgi_app)
     app.wsgi_app = wsgi
-    server = waitress.create_server(app, host=host, port=port, threads=threads,
+    server = waitress.create_server(app, host=host, port=port,
+                                    threads=threads + 2 * sparql_slots + RESERVE_THREADS,
                                     ident="ctipgraph", max_request_body_size=16 * 1024 * 1024)
+    sandbox = app.extensions["ctipgraph.pool"].confinement["egress"] \
+        if "ctipgraph.pool" in app.extensions else "allowed"
     click.echo(f"ctipgraph serving on http://{host}:{server.effective_port}/ "
-               f"(SPARQL: /sparql, timeout {timeout:g} s, {threads} threads)", err=True)
+               f"(SPARQL: /sparql, timeout {timeout:g} s, {threads} threads, {workers}+"
+               f"{express_workers} query workers, worker network {sandbox})", err=True)
     try:
         server.run()
     except KeyboardInterrupt:

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..store import GraphStore
 from ..trace import TraceError, Tracer
 from ..trace_render import render_json, render_text, render_turtle
-from .serve import parse_data_option, project_store_or_exit
+from .serve import data_store_or_exit, project_store_or_exit
 
 
 @click.command("trace")
@@ -33,7 +32,7 @@ def trace_command(resource: str | None, fact: tuple[str, str, str] | None, phras
     chosen = [x for x in (resource, fact, phrase) if x]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of RESOURCE, --fact S P O or --search PHRASE")
-    store = GraphStore.from_files(parse_data_option(data)) if data else project_store_or_exit()
+    store = data_store_or_exit(data) if data else project_store_or_exit()
     tracer = Tracer(store, text_dir=texts) if texts else Tracer(store)
     try:
         if fact:

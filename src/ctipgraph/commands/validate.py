@@ -24,6 +24,10 @@ def validate_command(files: tuple[Path, ...], quiet: bool) -> None:
     except RdfInputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
+    except ValueError as error:
+        # a term rdflib reads but RDF does not allow (`<http://ex/a b>`): name the file
+        click.echo(f"error: {_culprit(files) or error}", err=True)
+        sys.exit(2)
     if report.conforms:
         click.echo(f"{len(files)} file(s) conform to the ctipgraph shapes.")
         return
@@ -32,3 +36,17 @@ def validate_command(files: tuple[Path, ...], quiet: bool) -> None:
     else:
         click.echo(f"{len(report.violations)} violation(s)")
     sys.exit(1)
+
+
+def _culprit(files: tuple[Path, ...]) -> str | None:
+    """The first file Oxigraph's strict parser refuses, with the line and column, if any."""
+    import pyoxigraph as ox
+
+    from ..store import StoreInputError, load_file, rdf_format
+
+    for path in files:
+        try:
+            load_file(ox.Store(), path, format=rdf_format(path))
+        except StoreInputError as error:
+            return f"{error} (not valid RDF)"
+    return None

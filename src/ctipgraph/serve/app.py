@@ -10,8 +10,8 @@ from ..store import GraphStore
 
 #: blueprint modules of ctipgraph.serve, registered in this order. Each module defines `bp` (a
 #: flask.Blueprint) and may define `init_app(app)`, called once after registration.
-BLUEPRINTS: tuple[str, ...] = ("sparql", "data", "pages", "browse", "search", "trace_views",
-                              "reader", "evidence_views", "charts")
+BLUEPRINTS: tuple[str, ...] = ("security", "sparql", "data", "pages", "browse", "search",
+                              "trace_views", "reader", "evidence_views", "charts", "limits")
 
 
 def create_app(store: GraphStore, config: dict | None = None) -> Flask:
@@ -25,6 +25,7 @@ def create_app(store: GraphStore, config: dict | None = None) -> Flask:
         DUMP_DIR=None,  # where dumps are cached (default: <store>/dumps or a temporary folder)
         SOURCES_DIR=None,  # the source documents (PDFs) behind ctip:sourceFile (data/sources/)
         PAGE_CACHE_DIR=None,  # rendered PDF pages (default: <store>/pages or a temporary folder)
+        BASE_URL=None,  # public base URL for absolute links (default http://localhost/)
     )
     app.config.update(config or {})
     app.extensions["ctipgraph.store"] = store
@@ -32,8 +33,12 @@ def create_app(store: GraphStore, config: dict | None = None) -> Flask:
 
     @app.get("/health")
     def health():
-        """200 once the store is open (it is, before the app exists): its size."""
-        return jsonify(status="ok", triples=len(store), graphs=len(store.graphs()))
+        """200 once the store is open (it is, before the app exists): its size, and what
+        modules report (app.extensions["ctipgraph.health"]: query workers, sandbox, limits)."""
+        info = {"status": "ok", "triples": len(store), "graphs": len(store.graphs())}
+        for report in app.extensions.get("ctipgraph.health", ()):
+            info.update(report())
+        return jsonify(info)
 
     return app
 

@@ -19,6 +19,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from werkzeug.exceptions import NotFound
 
 from ..paths import ONTOLOGY, QUERIES_DIR, ROOT
 from ..store import GraphStore
@@ -28,9 +29,11 @@ from .describe import (
     ResourceView,
     exists,
     ontology_model,
+    page_args,
     resource_triples,
     safe_iri,
 )
+from .inputs import BadInput, int_arg
 from .labels import CTIP, ID, Labeller, class_href, display_iri, href, term
 from .render import (
     JSON_TWIN,
@@ -51,6 +54,7 @@ blueprint = bp
 YASGUI_BUILD = Path("@zazuko") / "yasgui" / "build"
 PER_PAGE = 50
 MAX_PER_PAGE = 500
+MAX_PAGE = 10_000_000  # (page - 1) * per_page must stay an OFFSET Oxigraph can read
 
 
 @bp.app_template_filter("ucfirst")
@@ -97,14 +101,10 @@ def examples() -> list[dict]:
 
 
 def _page_args() -> tuple[int, int, str, str]:
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
-    try:
-        per_page = min(MAX_PER_PAGE, max(1, int(request.args.get("per_page", PER_PAGE))))
-    except ValueError:
-        per_page = PER_PAGE
+    """page, per_page, sort and order of a class listing (values that are not whole numbers or
+    known words give the defaults; numbers are kept within bounds)."""
+    page = int_arg("page", 1, 1, MAX_PAGE)
+    per_page = int_arg("per_page", PER_PAGE, 1, MAX_PER_PAGE)
     sort = request.args.get("sort", "label")
     sort = sort if sort in ("label", "iri") else "label"
     order = request.args.get("order", "asc")
@@ -276,6 +276,9 @@ def _class_listing(class_iri: str) -> dict:
                          for t in sorted(types.get(s.value, [])) if t != class_iri]
         items.append(item)
     pages = max(1, -(-total // per_page))
+    if page > pages:
+        raise NotFound(f"{display_iri(class_iri)} has {pages} page{'s' if pages > 1 else ''} "
+                       f"of {per_page} instances, not {page}.")
     comment = None
     for row in store.query(PREFIX + f"SELECT ?c WHERE {{ {c} rdfs:comment ?c }} LIMIT 1"):
         comment = row["c"].value
@@ -292,7 +295,7 @@ def _class_listing(class_iri: str) -> dict:
 
 def _class_response(class_iri: str, base_path: str, suffix: str | None):
     if not safe_iri(class_iri):
-        abort(400, "not an IRI")
+        raise BadInput(f"iri is not an IRI: {class_iri[:80]!r}")
     store = get_store()
     known = bool(store.query(PREFIX + f"""ASK {{ {{ ?s a <{class_iri}> }} UNION
         {{ <{class_iri}> a ?k . VALUES ?k {{ owl:Class rdfs:Class }} }} }}"""))
@@ -377,7 +380,7 @@ def resource(path: str):
     if fmt != "html":
         return rdf_response(resource_triples(store, iri), RDF_TWINS[fmt], alternates)
     show_all = request.args.get("all") == "1"
-    page = ResourceView(store, iri, show_all=show_all).build()
+    page = ResourceView(store, iri, show_all=show_all, **page_args()).build()
     return html_response("resource.html", alternates, r=page)
 
 
@@ -410,11 +413,16 @@ def vendor_yasgui(filename: str):
 
 @bp.errorhandler(404)
 def not_found(error):
+    detail = getattr(error, "description", None)
+    if detail == NotFound.description:
+        detail = None
     if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
-        return json_response({"error": "not found", "path": request.path}, status=404)
+        body = {"error": "not found", "path": request.path}
+        return json_response(body | ({"detail": detail} if detail else {}), status=404)
     wants_html = request.accept_mimetypes.best_match(["text/html", "text/plain"]) != "text/plain"
     if not wants_html:
-        return Response("Not found\n", status=404, mimetype="text/plain")
+        return Response(f"Not found{': ' + detail if detail else ''}\n", status=404,
+                        mimetype="text/plain")
     return html_response("error.html", [], status=404, code=404, message="Not found",
-                         detail="Nothing is known here about " + request.path)
+                         detail=detail or "Nothing is known here about " + request.path)
 

@@ -19,10 +19,11 @@ from flask import Blueprint, request, url_for
 from markupsafe import Markup, escape
 
 from .app import get_store
-from .describe import PREFIX, safe_iri
+from .describe import PREFIX, exists, safe_iri
 from .labels import ID, Labeller, href
 from .reader import error_response, reader_href, trace_url
 from .render import JSON_TWIN, alternates_for, html_response, json_response, negotiate
+from .security import safe_url
 
 bp = Blueprint("charts", __name__, template_folder="templates")
 
@@ -64,9 +65,11 @@ def svg_document(width: float, height: float, title: str, body: list[str],
 
 
 def linked(href_: str | None, tooltip: str, inner: str, css_class: str) -> str:
-    """A group with a tooltip, inside a link when there is somewhere to go."""
+    """A group with a tooltip, inside a link when there is somewhere to go (an http(s) URL or a
+    path of this site: security.safe_url)."""
     group = f'<g class="{escape(css_class)}"><title>{escape(tooltip)}</title>{inner}</g>'
-    return f'<a href="{escape(href_)}">{group}</a>' if href_ else group
+    target = safe_url(href_)
+    return f'<a href="{escape(target)}">{group}</a>' if target else group
 
 
 # -- the evidence chain of a fact ----------------------------------------------------------------
@@ -302,7 +305,8 @@ def fundings(store, country: str) -> dict[str, list[Bar]]:
     the default graph is the union of the graphs and repeats a triple once per graph holding it,
     so a plan that starts from the claims took minutes."""
     rows = _rows(store, f"""
-        SELECT ?f ?funder ?item ?amount ?currency ?matching
+        SELECT ?f ?item ?amount ?currency ?matching
+               (GROUP_CONCAT(DISTINCT STR(?funder); separator=" ") AS ?funders)
                (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?docs) WHERE {{
           {{ SELECT DISTINCT ?f WHERE {{
               {{ VALUES ?type {{ ctip:Funding ctip:MatchingFunding }}
@@ -320,14 +324,19 @@ def fundings(store, country: str) -> dict[str, list[Bar]]:
           BIND(EXISTS {{ ?f a ctip:MatchingFunding }} AS ?matching)
           OPTIONAL {{ ?c a ctip:Claim ; rdf:subject ?f ; rdf:predicate ctip:amount ;
                          rdf:object ?amount ; ctip:inDocument ?d }}
-        }} GROUP BY ?f ?funder ?item ?amount ?currency ?matching
+        }} GROUP BY ?f ?item ?amount ?currency ?matching
         ORDER BY ?currency DESC(?amount) STR(?f)""")
     labeller = Labeller(store)
-    labeller.want(*(_v(r[k]) for r in rows for k in ("funder", "item") if r[k] is not None))
+    # a joint funding (several funders) is one bar, its funders joined; none stated: said so
+    funders_of = {_v(r["f"]): sorted(_v(r["funders"]).split()) for r in rows}
+    labeller.want(*(_v(r["item"]) for r in rows if r["item"] is not None),
+                  *(f for fs in funders_of.values() for f in fs))
     groups: dict[str, list[Bar]] = {}
     for row in rows:
-        funder, item = _v(row["funder"]), _v(row["item"])
-        bar = Bar(_v(row["f"]), funder, labeller.label(funder) if funder else "(funder unknown)",
+        funders, item = funders_of[_v(row["f"])], _v(row["item"])
+        funder = funders[0] if funders else ""
+        bar = Bar(_v(row["f"]), funder,
+                  " + ".join(labeller.label(f) for f in funders) or "(funder not stated)",
                   item, labeller.label(item) if item else "(funded item unknown)",
                   _v(row["amount"]), _v(row["currency"]) or "(currency not stated)",
                   _v(row["matching"]) == "true", sorted(_v(row["docs"]).split()),
@@ -890,7 +899,11 @@ def charts(suffix: str | None = None):
     country = request.args.get("country", "").strip()
     fmt = suffix or negotiate([JSON_TWIN])
     if country and not safe_iri(country):
-        return error_response(400, "Bad request", f"Not an IRI: {country!r}", fmt == "json")
+        return error_response(400, "Bad request", f"Not an IRI: {country[:80]!r}",
+                              fmt == "json")
+    if country and not exists(store, country):
+        return error_response(404, "Nothing to chart",
+                              f"The graph says nothing about {country}.", fmt == "json")
     if not country:
         country = known[0]["iri"] if known else ""
     if not country:

@@ -1,5 +1,6 @@
 """Whole-dataset downloads (/download, /download/<name>), the JSON-LD context (/context.jsonld)
-and the VoID description (/.well-known/void)."""
+and the VoID description (/.well-known/void). Absolute links use the configured public base URL
+(security.public_root), never the request's Host header."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, reque
 
 from ..export import MEDIA_TYPES, DumpCache, dump_names, jsonld_context, jsonld_wrapped
 from .app import get_store
+from .security import public_root, public_url
 from .service import RDF_MEDIA_TYPES, negotiate_rdf, void_description
 
 bp = Blueprint("data", __name__)
@@ -49,15 +51,16 @@ def _cors(response: Response) -> Response:
 def download_page():
     """An HTML list of the dumps (or JSON, for clients that ask for it)."""
     cache = _dumps()
+    root = public_root()
     rows = []
     for name, fmt, inferred in dump_names():
         cached = cache.cached(name)
-        rows.append({"name": name, "url": f"{request.url_root}download/{name}",
+        rows.append({"name": name, "url": f"{root}download/{name}",
                      "format": fmt, "mediaType": MEDIA_TYPES[fmt], "inferences": inferred,
                      "bytes": cached.stat().st_size if cached else None})
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == \
             "application/json":
-        return jsonify(dumps=rows, context=request.url_root + "context.jsonld")
+        return jsonify(dumps=rows, context=root + "context.jsonld")
     items = []
     for row in rows:
         size = f"{row['bytes'] / 1e6:.1f} MB" if row["bytes"] else "generated on first download"
@@ -72,9 +75,9 @@ def download_page():
 <h1>Download the ctipgraph dataset</h1>
 <p>The whole graph in one file. TriG, N-Quads and JSON-LD keep one named graph per source
 document (plus the ontology, the lexicon and the inferences); Turtle and N-Triples merge them.
-The JSON-LD files use the context <a href="{request.url_root}context.jsonld">context.jsonld</a>.
-The dataset is described in <a href="{request.url_root}.well-known/void">VoID</a> and can be
-queried at the <a href="{request.url_root}sparql">SPARQL endpoint</a>.</p>
+The JSON-LD files use the context <a href="{escape(root)}context.jsonld">context.jsonld</a>.
+The dataset is described in <a href="{escape(root)}.well-known/void">VoID</a> and can be
+queried at the <a href="{escape(root)}sparql">SPARQL endpoint</a>.</p>
 <table>
 <thead><tr><th>file</th><th>format</th><th>content</th><th>size</th></tr></thead>
 <tbody>
@@ -94,7 +97,7 @@ def download(name: str):
         abort(404)
     fmt = name.rsplit(".", 1)[-1]
     if fmt == "jsonld":
-        stream, size = jsonld_wrapped(path, request.url_root + "context.jsonld")
+        stream, size = jsonld_wrapped(path, public_url("context.jsonld"))
         return Response(stream, mimetype=MEDIA_TYPES[fmt],
                         headers={"Content-Length": str(size),
                                  "Content-Disposition": f'attachment; filename="{name}"'})
@@ -118,6 +121,6 @@ def void():
     if media is None:
         return Response("The VoID description is available as " + ", ".join(RDF_MEDIA_TYPES)
                         + ".\n", status=406, mimetype="text/plain")
-    data = void_description(get_store(), request.url_root, media)
+    data = void_description(get_store(), public_root(), media)
     mimetype = media + "; charset=utf-8" if media.startswith("text/") else media
     return Response(data, content_type=mimetype, headers={"Vary": "Accept"})

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from flask import request
 
 from ..store import ONTOLOGY_GRAPH, GraphStore
+from .inputs import is_iri
 from .labels import (
     CTIP,
     DCTERMS,
@@ -40,8 +41,12 @@ CLAIM = CTIP + "Claim"
 #: per property, how many values a page lists before "… n more"
 OUT_LIMIT = 100
 IN_LIMIT = 50
-MENTION_LIMIT = 20  # passages per document in "Mentioned in"
+MENTION_LIMIT = 100  # passages in "Mentioned in" (per page, in document order)
 ALL_LIMIT = 5000
+#: a hub's page shows one page of each long list: ?page=N, ?per_page= (at most MAX_PER_PAGE,
+#: which ?all=1 asks for)
+MAX_PER_PAGE = 500
+EVIDENCE_LIMIT = 20  # claims shown beside one value
 
 PREFIX = f"""PREFIX rdf: <{RDF}>
 PREFIX rdfs: <{RDFS}>
@@ -60,8 +65,9 @@ def _iri(value: str) -> str:
 
 
 def safe_iri(value: str) -> bool:
-    """True when `value` can be written as <value> in SPARQL without breaking out of it."""
-    return bool(value) and not any(c in value for c in '<>" {}|\\^`\n\r\t')
+    """True when `value` is an IRI Oxigraph accepts that can be written as <value> in SPARQL
+    without breaking out of it (inputs.is_iri)."""
+    return is_iri(value)
 
 
 def exists(store: GraphStore, iri: str) -> bool:
@@ -89,6 +95,24 @@ def resource_triples(store: GraphStore, iri: str) -> list[ox.Triple]:
     return list(store.query(query))
 
 
+def page_args() -> dict[str, int]:
+    """`page` and `per_page` of the request (left out when absent or not numbers)."""
+    out: dict[str, int] = {}
+    for name in ("page", "per_page"):
+        value = request.args.get(name, "")
+        if value.isascii() and value.isdigit() and int(value[:9]) > 0:
+            out[name] = min(int(value[:9]), 100_000)
+    return out
+
+
+def _term(value: ox.Term) -> str:
+    """A term written for SPARQL VALUES ("" for one that cannot be: a blank node, an IRI with
+    characters that would break out of <>)."""
+    if isinstance(value, ox.NamedNode):
+        return _iri(value.value) if safe_iri(value.value) else ""
+    return str(value) if isinstance(value, ox.Literal) else ""
+
+
 def trace_href(s: ox.NamedNode, p: ox.NamedNode, o: ox.Term) -> str:
     """The /trace page of a fact (objects that are literals in N-Triples form)."""
     obj = o.value if isinstance(o, ox.NamedNode) else str(o)
@@ -111,45 +135,104 @@ def passage_title(iri: str, types: list[dict]) -> str:
 class ResourceView:
     """Everything the page of one resource shows."""
 
-    def __init__(self, store: GraphStore, iri: str, *, show_all: bool = False) -> None:
+    def __init__(self, store: GraphStore, iri: str, *, show_all: bool = False, page: int = 1,
+                 per_page: int | None = None) -> None:
         self.store = store
         self.iri = iri
         self.node = ox.NamedNode(iri)
         self.labeller = Labeller(store)
-        self.out_limit = ALL_LIMIT if show_all else OUT_LIMIT
-        self.in_limit = ALL_LIMIT if show_all else IN_LIMIT
-        self.mention_limit = ALL_LIMIT if show_all else MENTION_LIMIT
+        per_page = MAX_PER_PAGE if show_all else min(per_page or 0, MAX_PER_PAGE) or None
+        self.out_limit = per_page or OUT_LIMIT
+        self.in_limit = per_page or IN_LIMIT
+        self.mention_limit = per_page or MENTION_LIMIT
+        self.page = max(1, page)
+        self.pages = 1  # how many pages the longest list needs
+
+    def _slice(self, total: int, limit: int) -> tuple[int, int]:
+        """LIMIT and OFFSET of this page in a list of `total` (a short list: all of it)."""
+        self.pages = max(self.pages, -(-total // limit))
+        return (limit, (self.page - 1) * limit) if total > limit else (total, 0)
+
+    def _outgoing(self, r: str) -> tuple[list[tuple[ox.NamedNode, ox.Term]], dict[str, int]]:
+        """This page of the resource's outgoing values, and how many each property has."""
+        counts = {row["p"].value: int(row["n"].value) for row in self._q(
+            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {r} ?p ?o }} GROUP BY ?p")}
+        outgoing: list[tuple[ox.NamedNode, ox.Term]] = []
+        for p in sorted(counts):
+            if counts[p] <= self.out_limit:
+                rows = self._q(f"SELECT ?o WHERE {{ {r} {_iri(p)} ?o }}")
+            else:
+                limit, offset = self._slice(counts[p], self.out_limit)
+                rows = self._q(f"SELECT ?o WHERE {{ {r} {_iri(p)} ?o }} ORDER BY ?o "
+                               f"LIMIT {limit} OFFSET {offset}")
+            outgoing.extend((ox.NamedNode(p), row["o"]) for row in rows)
+        return outgoing, counts
+
+    def _mention_page(self, r: str) -> tuple[list[ox.NamedNode], dict[str, int]]:
+        """This page of the passages mentioning the resource (by document, in order), and how
+        many each document has."""
+        mentions: list[tuple[str, int, str]] = []
+        for row in self._q(f"""SELECT ?pa ?doc ?order WHERE {{ {r} ctip:mentionedIn ?pa .
+                OPTIONAL {{ ?pa ctip:inDocument ?doc }} OPTIONAL {{ ?pa ctip:order ?order }} }}"""):
+            if isinstance(row["pa"], ox.NamedNode):
+                order = row["order"]
+                mentions.append((row["doc"].value if row["doc"] is not None else "",
+                                 int(order.value) if order is not None and order.value.isdigit()
+                                 else 0, row["pa"].value))
+        mentions.sort()
+        counts: dict[str, int] = defaultdict(int)
+        for doc, _, _ in mentions:
+            counts[doc] += 1
+        limit, offset = self._slice(len(mentions), self.mention_limit)
+        return [ox.NamedNode(pa) for _, _, pa in mentions[offset:offset + limit]], dict(counts)
+
+    def pager(self) -> dict:
+        """Page links, when a list is longer than one page."""
+        args = {k: v for k, v in request.args.items() if k not in ("page", "all")}
+
+        def link(page: int) -> str:
+            return "?" + urlencode({**args, "page": page}) if page != 1 else \
+                ("?" + urlencode(args) if args else "?")
+
+        return {"page": self.page, "pages": self.pages,
+                "prev": link(self.page - 1) if self.page > 1 else None,
+                "next": link(self.page + 1) if self.page < self.pages else None}
 
     def _q(self, query: str):
         return self.store.query(PREFIX + query)
 
     def build(self) -> dict:
         r = _iri(self.iri)
-        outgoing = [(row["p"], row["o"]) for row in self._q(f"SELECT ?p ?o WHERE {{ {r} ?p ?o }}")]
+        outgoing, outgoing_counts = self._outgoing(r)
         incoming_counts = {
             row["p"].value: int(row["n"].value)
             for row in self._q(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p {r} }} GROUP BY ?p")
         }
         incoming: list[tuple[ox.NamedNode, ox.Term]] = []
         for p in sorted(incoming_counts):
-            rows = self._q(
-                f"SELECT ?s WHERE {{ ?s {_iri(p)} {r} }} ORDER BY ?s LIMIT {self.in_limit}")
+            limit, offset = self._slice(incoming_counts[p], self.in_limit)
+            rows = self._q(f"SELECT ?s WHERE {{ ?s {_iri(p)} {r} }} ORDER BY ?s "
+                           f"LIMIT {limit} OFFSET {offset}")
             incoming.extend((ox.NamedNode(p), row["s"]) for row in rows)
         fragments = self._fragments(outgoing)
         out_claims = self._claims(f"?claim rdf:subject {r} ; rdf:predicate ?p ; rdf:object ?o .",
-                                  key=lambda row: (row["p"], row["o"]))
+                                  key=lambda row: (row["p"], row["o"]),
+                                  shown=("?p ?o", outgoing))
         in_claims = self._claims(f"?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object {r} .",
-                                 key=lambda row: (row["s"], row["p"]))
+                                 key=lambda row: (row["s"], row["p"]),
+                                 shown=("?s ?p", [(s, p) for p, s in incoming]))
+        stated_count = int(next(iter(self._q(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ ?claim prov:wasQuotedFrom {r} }}")))["n"].value)
+        stated_limit, stated_offset = self._slice(stated_count, self.in_limit)
         stated = [
             (row["claim"], row["s"], row["p"], row["o"])
             for row in self._q(f"""
                 SELECT ?claim ?s ?p ?o WHERE {{
                   ?claim prov:wasQuotedFrom {r} ; rdf:subject ?s ; rdf:predicate ?p ;
                          rdf:object ?o .
-                }} ORDER BY ?claim LIMIT {self.in_limit}""")
+                }} ORDER BY ?claim LIMIT {stated_limit} OFFSET {stated_offset}""")
         ]
-        mention_passages = [o for p, o in outgoing
-                            if p.value == MENTIONED_IN and isinstance(o, ox.NamedNode)]
+        mention_passages, mention_counts = self._mention_page(r)
         passages = {pa for claims in (out_claims, in_claims) for lst in claims.values()
                     for _, pas in lst for pa in pas}
         passages.update(o.value for o in mention_passages)
@@ -186,7 +269,7 @@ class ResourceView:
             "outgoing": self._groups(
                 [(p, o) for p, o in outgoing if p.value != RDF_TYPE],
                 lambda p, o: (self.node, p, o), out_claims, lambda p, o: (p, o),
-                limit=self.out_limit),
+                counts=outgoing_counts, limit=self.out_limit),
             "incoming": self._groups(
                 incoming, lambda p, s: (s, p, self.node), in_claims, lambda p, s: (s, p),
                 counts=incoming_counts, limit=self.in_limit),
@@ -196,14 +279,15 @@ class ResourceView:
                            for p, o in sorted(facts, key=lambda po: po[0].value)]}
                 for f, facts in sorted(fragments.items())
             ],
-            "mentions": self._mentions(mention_passages, passage_info),
+            "mentions": self._mentions(mention_passages, passage_info, mention_counts),
             "stated": [
                 {"claim": term(c, self.labeller), "subject": term(s, self.labeller),
                  "predicate": term(p, self.labeller), "object": term(o, self.labeller),
                  "trace": trace_href(s, p, o)}
                 for c, s, p, o in stated
             ],
-            "show_all": self.out_limit == ALL_LIMIT,
+            "show_all": self.out_limit == MAX_PER_PAGE,
+            "pager": self.pager(),
         }
         page["title"] = page["label"]
         if page["passage"] is not None and page["label"].startswith("“"):
@@ -222,14 +306,22 @@ class ResourceView:
             found[row["f"].value].append((row["p"], row["o"]))
         return found
 
-    def _claims(self, pattern: str, key) -> dict[tuple, list[tuple[str, list[str]]]]:
-        """Claims matching `pattern`, by fact key, each with its quoted passages."""
+    def _claims(self, pattern: str, key, shown: tuple[str, list[tuple[ox.Term, ox.Term]]]
+                ) -> dict[tuple, list[tuple[str, list[str]]]]:
+        """Claims matching `pattern` about the facts shown (variables and their values), by
+        fact key, each with its quoted passages."""
         by_claim: dict[str, tuple[tuple, list[str]]] = {}
-        rows = self._q(f"""
-            SELECT ?claim ?s ?p ?o ?passage WHERE {{
-              {pattern}
-              OPTIONAL {{ ?claim prov:wasQuotedFrom ?passage }}
-            }} ORDER BY ?claim ?passage LIMIT {ALL_LIMIT}""")
+        variables, pairs = shown
+        written = sorted({f"({_term(a)} {_term(b)})" for a, b in pairs
+                          if _term(a) and _term(b)})
+        rows = []
+        for start in range(0, len(written), 300):
+            rows.extend(self._q(f"""
+                SELECT ?claim ?s ?p ?o ?passage WHERE {{
+                  VALUES ({variables}) {{ {" ".join(written[start:start + 300])} }}
+                  {pattern}
+                  OPTIONAL {{ ?claim prov:wasQuotedFrom ?passage }}
+                }} ORDER BY ?claim ?passage LIMIT {ALL_LIMIT}"""))
         for row in rows:
             claim = row["claim"].value
             entry = by_claim.setdefault(claim, (key(row), []))
@@ -260,11 +352,21 @@ class ResourceView:
                         entry[name] = row[name].value
         return info
 
+    def _inferred(self, claim: str) -> bool:
+        """Whether a claim is inferred (ctip:inferred true): implied, not stated."""
+        cache = self.__dict__.setdefault("_inferred_cache", {})
+        if claim not in cache:
+            cache[claim] = bool(safe_iri(claim)) and bool(self.store.query(
+                PREFIX + f"ASK {{ {_iri(claim)} ctip:inferred true }}"))
+        return cache[claim]
+
     def _evidence(self, claims: list[tuple[str, list[str]]], info: dict[str, dict]) -> list:
+        """The claims behind one value (at most EVIDENCE_LIMIT: its /trace has them all)."""
         out = []
-        for claim, passages in claims:
+        for claim, passages in claims[:EVIDENCE_LIMIT]:
             out.append({
                 "claim": term(ox.NamedNode(claim), self.labeller),
+                "inferred": self._inferred(claim),
                 "passages": [
                     {"passage": term(ox.NamedNode(pa), self.labeller),
                      "exact": info.get(pa, {}).get("exact"),
@@ -300,8 +402,9 @@ class ResourceView:
                                        v["term"].get("iri", "")))
             total = counts.get(p_iri, len(values)) if counts else len(values)
             shown = values[:limit]
+            before = (self.page - 1) * limit if total > limit else 0
             groups.append({"property": term(p, self.labeller), "rows": shown,
-                           "total": total, "more": total - len(shown)})
+                           "total": total, "more": max(0, total - before - len(shown))})
         groups.sort(key=lambda g: (g["property"]["label"].lower(), g["property"]["iri"]))
         return groups
 
@@ -336,8 +439,10 @@ class ResourceView:
             "trace": trace_href(s, p, o) if isinstance(s, ox.NamedNode) else None,
         }
 
-    def _mentions(self, passages: list[ox.NamedNode], info: dict[str, dict]) -> list[dict]:
-        """The documents that mention the resource, each with the mentioning passages."""
+    def _mentions(self, passages: list[ox.NamedNode], info: dict[str, dict],
+                  counts: dict[str, int]) -> list[dict]:
+        """The documents that mention the resource, each with this page of the mentioning
+        passages (`counts`: passages per document in all)."""
         by_doc: dict[str | None, list[str]] = defaultdict(list)
         for pa in passages:
             by_doc[info.get(pa.value, {}).get("doc")].append(pa.value)
@@ -345,10 +450,11 @@ class ResourceView:
         for doc, pas in by_doc.items():
             pas.sort(key=lambda x: int(info.get(x, {}).get("order") or 0))
             shown = pas[:self.mention_limit]
+            total = counts.get(doc or "", len(pas))
             docs.append({
                 "document": term(ox.NamedNode(doc), self.labeller) if doc else None,
-                "count": len(pas),
-                "more": len(pas) - len(shown),
+                "count": total,
+                "more": max(0, total - len(shown)),
                 "passages": [{"passage": term(ox.NamedNode(x), self.labeller),
                               "exact": info.get(x, {}).get("exact")} for x in shown],
             })

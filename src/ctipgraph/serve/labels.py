@@ -13,6 +13,7 @@ from flask import url_for
 
 from ..namespaces import PREFIXES as _NAMESPACES
 from ..store import GraphStore
+from .security import safe_url
 
 CTIP = "https://w3id.org/ctipgraph/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/ctipgraph/ontology"
@@ -70,8 +71,9 @@ def id_path(iri: str) -> tuple[str, str | None]:
     return path, (fragment or None)
 
 
-def href(iri: str) -> str:
-    """Where a link to `iri` goes: its page here when it has one, else the IRI itself."""
+def href(iri: str) -> str | None:
+    """Where a link to `iri` goes: its page here when it has one, else the IRI itself when it
+    may be linked (http or https, security.safe_url), else None (shown as text)."""
     if iri.startswith(ID):
         path, fragment = id_path(iri)
         if not path:
@@ -81,7 +83,7 @@ def href(iri: str) -> str:
         return url_for("browse.ontology", _anchor=iri[len(CTIP):])
     if iri == ONTOLOGY_IRI:
         return url_for("browse.ontology")
-    return iri
+    return safe_url(iri)
 
 
 def class_href(iri: str) -> str:

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MIMEAccept
 from ..export import dump_names
 from ..namespaces import PREFIXES
 from ..store import DOC_BASE, INFERRED_GRAPH, GraphStore
+from .security import public_root, public_url
 
 #: RDF media types offered by negotiation, the default first
 RDF_MEDIA_TYPES: tuple[str, ...] = (
@@ -136,8 +137,14 @@ _RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_
                    "N-Quads")
 
 
-def service_description(store: GraphStore, root: str, endpoint: str, media_type: str) -> bytes:
-    """The SPARQL 1.1 Service Description of the endpoint at `endpoint`."""
+def service_description(store: GraphStore, request_root: str | None, request_endpoint: str | None,
+                        media_type: str) -> bytes:
+    """The SPARQL 1.1 Service Description of the endpoint, at the public base URL
+    (security.public_url). The root and endpoint URLs a caller took from the request are not
+    used: a forged Host header must never reach the description."""
+    del request_root, request_endpoint
+    root = public_root()
+    endpoint = public_url("sparql")
     st = statistics(store)
     cfg = current_app.config
     features = ["sd:UnionDefaultGraph"] if store.union_default else []
@@ -167,7 +174,7 @@ def service_description(store: GraphStore, root: str, endpoint: str, media_type:
 
 
 def void_description(store: GraphStore, root: str, media_type: str) -> bytes:
-    """The VoID description of the dataset served at `root`."""
+    """The VoID description of the dataset served at `root` (the public base URL)."""
     st = statistics(store)
     doc = root + ".well-known/void"
     ds = doc + "#dataset"

@@ -4,10 +4,15 @@
   `default-graph-uri` / `named-graph-uri` (repeatable) replace the query's own FROM clauses;
 - results by content negotiation (Accept, with q-values) or a `format` parameter;
 - refused with 4xx: SPARQL Update (any form, `update=`, `application/sparql-update`), LOAD,
-  SERVICE (no federation), queries longer than MAX_QUERY_LENGTH; 400 with the parser's message
-  for malformed queries; 504 when a query runs longer than QUERY_TIMEOUT (its worker process is
-  killed); at most MAX_RESULT_ROWS solutions or triples (`X-CTIP-Truncated: true`, and a
-  top-level `"truncated"` note in SPARQL JSON results);
+  SERVICE (no federation, unless the endpoint is in ALLOW_SERVICE), queries longer than
+  MAX_QUERY_LENGTH; 400 with the parser's message for malformed queries. What a query is comes
+  from its parse, in the query worker (ctipgraph.sparqlpolicy): the web thread only reads the
+  request;
+- 504 when a query runs longer than QUERY_TIMEOUT (its worker process is killed); 503 when every
+  worker is busy, or when a query given an express worker overruns EXPRESS_TIMEOUT; 507 when it
+  needs more than WORKER_MEMORY; at most MAX_RESULT_ROWS solutions or triples and
+  MAX_RESULT_BYTES bytes (`X-CTIP-Truncated: true`, and a top-level `"truncated"` note in SPARQL
+  JSON results);
 - without a query: the SPARQL 1.1 Service Description (or, for browsers, the query editor).
 """
 
@@ -29,10 +34,19 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
 from ..namespaces import PREFIXES
-from ..sparqltext import analyse
 from .app import get_store
 from .service import RDF_MEDIA_TYPES, negotiate_rdf, service_description
-from .workers import Job, PoolBusy, QueryPool, QueryTimeout, Reply, WorkerDied, execute
+from .workers import (
+    MIB,
+    Dataset,
+    Job,
+    PoolBusy,
+    QueryPool,
+    QueryTimeout,
+    Reply,
+    WorkerDied,
+    execute,
+)
 
 bp = Blueprint("sparql", __name__)
 
@@ -84,7 +98,8 @@ QUERY_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "X-CTIP-Truncated, X-CTIP-Max-Rows, Content-Length",
+    "Access-Control-Expose-Headers": "X-CTIP-Truncated, X-CTIP-Max-Rows, X-CTIP-Max-Bytes, "
+                                     "Content-Length, Retry-After",
 }
 
 
@@ -97,11 +112,40 @@ class Refused(HTTPException):
         self.extra_headers = headers or {}
 
 
+#: configuration of the endpoint (create_app's config may set any of them)
+DEFAULTS: dict[str, object] = {
+    "EXPRESS_WORKERS": 0,  # workers for short queries while every regular one is busy
+    "EXPRESS_TIMEOUT": 1.0,  # seconds a query may run in an express worker
+    "WORKER_MEMORY": None,  # bytes a worker may grow by during one query (None: no limit)
+    "MAX_RESULT_BYTES": 64 * MIB,  # bytes of one response body (then truncated)
+    "ALLOW_SERVICE": (),  # SERVICE endpoints queries may call (then workers keep the network)
+    "SANDBOX": True,  # query workers without network egress, where the OS allows it
+    "QUEUE_WAIT": None,  # seconds a query waits for a worker (None: QUERY_TIMEOUT)
+}
+
+
 def init_app(app: Flask) -> None:
-    """Start the query workers (before the server starts any thread)."""
+    """Start the query workers (before the server starts any thread); report on /health."""
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
     size = int(app.config.get("QUERY_WORKERS") or 0)
-    if size > 0:
-        app.extensions["ctipgraph.pool"] = QueryPool(app.extensions["ctipgraph.store"], size)
+    health = app.extensions.setdefault("ctipgraph.health", [])
+    if size <= 0:
+        health.append(lambda: {"queries": {"workers": 0, "sandbox": {
+            "egress": "allowed", "reason": "queries run in the server process"}}})
+        return
+    allowed = tuple(app.config["ALLOW_SERVICE"] or ())
+    sandbox = bool(app.config["SANDBOX"]) and not allowed
+    reason = ("--allow-service: workers may reach the allowed endpoints" if allowed
+              else "disabled (--no-sandbox)")
+    memory = app.config["WORKER_MEMORY"]
+    pool = QueryPool(app.extensions["ctipgraph.store"], size,
+                     express=int(app.config["EXPRESS_WORKERS"] or 0),
+                     express_timeout=float(app.config["EXPRESS_TIMEOUT"]),
+                     memory=int(memory) if memory else None, sandbox=sandbox,
+                     sandbox_reason=reason)
+    app.extensions["ctipgraph.pool"] = pool
+    health.append(lambda: {"queries": pool.status()})
 
 
 @bp.after_request
@@ -153,28 +197,21 @@ def endpoint():
     limit = current_app.config["MAX_QUERY_LENGTH"]
     if len(query) > limit:
         raise Refused(413, f"The query is {len(query)} characters long; the limit is {limit}.")
-    text = analyse(query)
-    if text.uses_load:
-        raise Refused(403, "LOAD is not allowed: this endpoint is read-only.")
-    if text.is_update:
-        raise Refused(403, f"This endpoint is read-only: SPARQL Update ({text.operation}) is "
-                           "not accepted.")
-    if text.uses_service:
-        raise Refused(403, "SERVICE is not allowed: this endpoint does not query other "
-                           "endpoints (no federated queries).")
     tabular, graph = _formats(params)
     store = get_store()
+    config = current_app.config
     job = Job(
         query=query,
-        options=store.dataset_options(query, params.getlist("default-graph-uri"),
-                                      params.getlist("named-graph-uri"),
-                                      has_dataset=text.has_dataset),
+        dataset=Dataset(tuple(params.getlist("default-graph-uri")),
+                        tuple(params.getlist("named-graph-uri")), store.union_default),
         base_iri=request.base_url,
         prefixes=QUERY_PREFIXES,
         tabular=tabular,
         graph=graph,
-        max_rows=int(current_app.config["MAX_RESULT_ROWS"]),
+        max_rows=int(config["MAX_RESULT_ROWS"]),
         output_prefixes=QUERY_PREFIXES,
+        max_bytes=int(config["MAX_RESULT_BYTES"]),
+        allow_service=tuple(config["ALLOW_SERVICE"] or ()),
     )
     return _respond(_run(job))
 
@@ -250,17 +287,29 @@ def _run(job: Job) -> Reply:
     pool: QueryPool | None = current_app.extensions.get("ctipgraph.pool")
     if pool is None:
         return execute(get_store().store, job)
+    wait = current_app.config.get("QUEUE_WAIT")
     try:
-        return pool.run(job, timeout)
-    except QueryTimeout:
-        current_app.logger.warning("query stopped after %.3g s", timeout)
-        raise Refused(504, f"The query ran longer than the time limit of {timeout:g} s and was "
-                           "stopped. Narrow it down (LIMIT, more specific patterns).") from None
+        return pool.run(job, timeout, wait=float(wait) if wait else None,
+                        client=request.remote_addr or "")
+    except QueryTimeout as stopped:
+        current_app.logger.warning("query stopped after %.3g s", stopped.limit)
+        if stopped.express:
+            raise Refused(503, "Every query worker is busy with long queries; meanwhile a query "
+                               f"may run at most {stopped.limit:g} s, and this one was stopped. "
+                               "Try again shortly, or narrow it down.",
+                          {"Retry-After": "10"}) from None
+        raise Refused(504, f"The query ran longer than the time limit of {stopped.limit:g} s "
+                           "and was stopped. Narrow it down (LIMIT, more specific patterns)."
+                      ) from None
     except PoolBusy:
         raise Refused(503, "All query workers are busy; try again shortly.",
                       {"Retry-After": "5"}) from None
     except WorkerDied:
-        raise Refused(500, "The query worker stopped unexpectedly (out of memory?).") from None
+        memory = pool.memory
+        limit = f" of {memory // MIB} MiB per query" if memory else ""
+        raise Refused(507, "The query worker stopped while running this query: it most likely "
+                           f"needed more memory than the limit{limit}. Narrow it down (LIMIT, "
+                           "more specific patterns).") from None
 
 
 def _respond(reply: Reply) -> Response:
@@ -277,11 +326,14 @@ def _respond(reply: Reply) -> Response:
     if reply.truncated:
         headers["X-CTIP-Truncated"] = "true"
         headers["X-CTIP-Max-Rows"] = str(max_rows)
+        headers["X-CTIP-Max-Bytes"] = str(current_app.config["MAX_RESULT_BYTES"])
         if reply.media_type == JSON_RESULTS and body.endswith(b"}"):
             note = json.dumps({
                 "truncated": True,
                 "maxRows": max_rows,
-                "note": f"Only the first {max_rows} results are given (the endpoint's limit); "
+                "rows": reply.rows,
+                "note": f"Only the first {reply.rows} results are given (the endpoint's limits: "
+                        f"{max_rows} results, {current_app.config['MAX_RESULT_BYTES']} bytes); "
                         "use LIMIT/OFFSET to page through them.",
             })
             body = body[:-1] + b"," + note[1:].encode()

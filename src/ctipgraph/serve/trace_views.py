@@ -5,6 +5,9 @@ and as Turtle (`/trace.ttl`, the RDF behind the facts).
     /trace?s=<IRI>&p=<IRI>&o=<IRI or N-Triples literal>   one fact
     /trace?iri=<IRI>                                        every claimed fact about a resource
     /trace?q=<phrase>                                       facts whose quote or names hold it
+
+The last two come a page at a time: `page` (from 1) and `per_page` (`limit` is its old name;
+default DEFAULT_LIMIT, at most MAX_LIMIT); a resource's page says how many facts there are.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ bp = Blueprint("trace", __name__, template_folder="templates")
 
 TTL_TWIN = RDF_TWINS["ttl"]
 DEFAULT_LIMIT = 20
-MAX_LIMIT = 500
+MAX_LIMIT = 100  # facts per page
+MAX_PAGE = 10_000
 MAX_PHRASE = 200
 
 
@@ -149,10 +153,31 @@ class FactView:
 
 
 def _limit() -> int:
-    try:
-        return min(MAX_LIMIT, max(1, int(request.args.get("limit", DEFAULT_LIMIT))))
-    except ValueError:
+    """Facts per page: `per_page` (or `limit`), within 1…MAX_LIMIT."""
+    value = request.args.get("per_page") or request.args.get("limit") or ""
+    if not value.isascii() or not value.isdigit():
         return DEFAULT_LIMIT
+    return min(MAX_LIMIT, max(1, int(value[:9])))
+
+
+def _page() -> int:
+    value = request.args.get("page", "")
+    return min(MAX_PAGE, max(1, int(value[:9]))) if value.isascii() and value.isdigit() else 1
+
+
+def _pager(page: int, limit: int, shown: int, more: bool, total: int | None) -> dict:
+    """What the page says about where it is in the list, with links to its neighbours."""
+    args = {k: v for k, v in request.args.items() if k not in ("page", "limit")}
+    args["per_page"] = str(limit)
+
+    def link(number: int) -> str:
+        return url_for("trace.trace_page") + "?" + urlencode({**args, "page": number})
+
+    first = (page - 1) * limit + 1
+    pages = -(-total // limit) if total is not None else page + (1 if more else 0)
+    return {"page": page, "per_page": limit, "pages": max(pages, 1), "total": total,
+            "first": first if shown else 0, "last": first + shown - 1,
+            "prev": link(page - 1) if page > 1 else None, "next": link(page + 1) if more else None}
 
 
 @bp.get("/trace", endpoint="trace_page")
@@ -165,7 +190,8 @@ def trace_page(suffix: str | None = None):
     args = {k: request.args.get(k, "").strip() for k in ("s", "p", "o", "iri", "q")}
     store = get_store()
     tracer = Tracer(store, text_dir=text_dir())
-    limit = _limit()
+    limit, page = _limit(), _page()
+    total = None
     try:
         if args["s"] or args["p"] or args["o"]:
             missing = [k for k in ("s", "p", "o") if not args[k]]
@@ -176,12 +202,14 @@ def trace_page(suffix: str | None = None):
                 raise TraceError("the subject (s) and predicate (p) must be IRIs")
             mode, about = "fact", None
         elif args["iri"]:
-            found = tracer.facts_about(args["iri"], limit=limit + 1)
+            found = tracer.facts_about(args["iri"], limit=limit + 1, offset=(page - 1) * limit)
+            total = tracer.count_facts_about(args["iri"])
             mode, about = "iri", args["iri"]
         elif args["q"]:
             if len(args["q"]) > MAX_PHRASE:
                 raise TraceError(f"the phrase is longer than {MAX_PHRASE} characters")
-            found = tracer.facts_matching(args["q"], limit=limit + 1)
+            found = tracer.facts_matching(args["q"], limit=limit + 1,
+                                          offset=(page - 1) * limit)
             mode, about = "q", args["q"]
         else:
             raise TraceError("give a fact (s, p and o), a resource (iri) or a phrase (q)")
@@ -190,6 +218,10 @@ def trace_page(suffix: str | None = None):
     except TraceError as error:
         return error_response(400, "Bad request", str(error), as_json)
     traces = [t for t in traces if t.claims]
+    pager = _pager(page, limit, len(traces), truncated, total) if mode != "fact" else None
+    if not traces and page > 1:
+        return error_response(404, "No such page", f"There are no facts on page {page}; the "
+                              "list ends before it.", as_json)
     if not traces:
         detail = {"fact": "No claim backs this fact: nothing quotes a passage for it.",
                   "iri": f"No claimed fact has {about} as its subject or object.",
@@ -201,7 +233,8 @@ def trace_page(suffix: str | None = None):
                           ) if fmt != "ttl" else {}
     if fmt == "json":
         return json_response({"mode": mode, "about": about, "limit": limit,
-                              "truncated": truncated,
+                              "truncated": truncated, "page": page, "total": total,
+                              "next": pager["next"] if pager else None,
                               "facts": [_with_pages(t.to_dict(), pages) for t in traces]},
                              alternates)
     if fmt == "ttl":
@@ -218,7 +251,7 @@ def trace_page(suffix: str | None = None):
     else:
         heading = f"Evidence matching “{about}”"
     return html_response("trace.html", alternates, facts=views, mode=mode, about=about,
-                         heading=heading, truncated=truncated, limit=limit,
+                         heading=heading, truncated=truncated, limit=limit, pager=pager,
                          about_href=href(about) if mode == "iri" else None)
 
 

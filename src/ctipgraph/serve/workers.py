@@ -1,16 +1,23 @@
-"""SPARQL queries run in worker processes, so that one that runs too long can be killed.
+"""SPARQL queries run in worker processes, so that one that runs too long, or grows too large,
+can be killed without touching the server.
 
 Oxigraph has no query timeout and a Python thread cannot be stopped, so each query goes to a
-pre-started worker process, which runs it, serializes the result (in Rust) and sends back bytes;
-the web server waits at most the timeout, then kills the worker and starts another.
+pre-started worker process. The worker checks the query (sparqlpolicy: parsed, SERVICE and
+updates refused), runs it, serializes the result (in Rust, at most `max_rows` rows and
+`max_bytes` bytes) and sends back bytes. The web server waits at most the time limit, then kills
+the worker and starts another. A worker whose memory grows by more than its limit during a query
+answers 507 and exits (a watchdog thread; RLIMIT_AS is the hard backstop), and is replaced.
 
 Workers are forked, not spawned, so that they start in milliseconds and share the in-memory store
 copy-on-write. Forking a multi-threaded server is unsafe, so at start-up (while the process still
-has a single thread) the pool forks one *zygote*: a single-threaded process that does nothing but
-fork workers when asked and hand their socket back over a Unix socket (SCM_RIGHTS). Workers of an
-on-disk store open it themselves with `pyoxigraph.Store.read_only`; workers of an in-memory store
-use the copy they inherited. A worker exits when its socket closes, and so does the zygote, so
-nothing outlives the server.
+has a single thread) the pool forks one *zygote*: a single-threaded process that cuts itself off
+the network (sandbox.confine), then does nothing but fork workers when asked and hand their
+socket back over a Unix socket (SCM_RIGHTS). Workers of an on-disk store open it themselves with
+`pyoxigraph.Store.read_only`; workers of an in-memory store use the copy they inherited. A worker
+exits when its socket closes, and so does the zygote, so nothing outlives the server.
+
+Requests get workers through a fair scheduler (scheduler.py): regular workers, plus *express*
+workers that only run queries for a short time, used when every regular worker is busy.
 
 Wire format, both ways: an 8-byte big-endian length, then a pickled header; a reply's header
 says how many raw body bytes follow.
@@ -19,10 +26,11 @@ says how many raw body bytes follow.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import itertools
 import os
 import pickle
-import queue
+import resource
 import signal
 import socket
 import struct
@@ -33,26 +41,51 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..store import OXIGRAPH_DIR, GraphStore
+from ..sparqlpolicy import Refusal
+from ..sparqlpolicy import check as check_query
+from ..store import OXIGRAPH_DIR, GraphStore, dataset_options
+from .sandbox import Confinement, confine
+from .scheduler import EXPRESS, REGULAR, Lease, PoolBusy, Scheduler
 
 _LENGTH = struct.Struct(">Q")
+MIB = 1 << 20
+#: how often a worker's watchdog looks at its memory during a query
+WATCH_INTERVAL = 0.01
+#: niceness of worker processes (the web server keeps priority over runaway queries)
+NICE = {REGULAR: 10, EXPRESS: 3}
+
+__all__ = ["Dataset", "Job", "PoolBusy", "QueryPool", "QueryTimeout", "Reply", "WorkerDied",
+           "execute"]
 
 
 # -- what goes over the wire ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
+class Dataset:
+    """The dataset a request asks for: protocol graphs, and whether the default is the union."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    union_default: bool = False
+
+
+@dataclass(frozen=True)
 class Job:
-    """One query to run: the text, the dataset, and the formats to answer in."""
+    """One query to run: the text, the dataset, the formats to answer in, and the limits."""
 
     query: str
-    options: dict = field(default_factory=dict)  # dataset: GraphStore.dataset_options() shape
+    options: dict | None = None  # explicit query() dataset keywords; None: from `dataset`
     base_iri: str | None = None
     prefixes: dict[str, str] | None = None
     tabular: str | None = None  # results media type for SELECT/ASK (None: none acceptable)
     graph: str | None = None  # RDF media type for CONSTRUCT/DESCRIBE (None: none acceptable)
     max_rows: int = 100_000
     output_prefixes: dict[str, str] | None = None  # for Turtle/TriG output
+    dataset: Dataset = field(default_factory=Dataset)
+    max_bytes: int = 64 * MIB  # most bytes of a result body (then truncated)
+    allow_service: tuple[str, ...] = ()  # SERVICE endpoints the policy lets through
+    check: bool = True  # apply the query policy (sparqlpolicy.check) first
 
 
 @dataclass(frozen=True)
@@ -65,21 +98,23 @@ class Reply:
     kind: str = ""  # "boolean", "solutions", "triples" or "" on errors
     truncated: bool = False
     rows: int | None = None  # solutions or triples in the body
+    retire: bool = False  # the worker exits after this reply (memory) and must be replaced
 
 
 class QueryTimeout(Exception):
     """The query ran longer than allowed; its worker was killed."""
 
-
-class PoolBusy(Exception):
-    """No worker became free in time."""
+    def __init__(self, limit: float = 0.0, express: bool = False) -> None:
+        super().__init__(limit)
+        self.limit = limit
+        self.express = express
 
 
 class WorkerDied(Exception):
     """A worker process ended without answering (crash, out of memory)."""
 
 
-def _send(sock: socket.socket, header: object, body: bytes = b"") -> None:
+def _send(sock: socket.socket, header: object, body: bytes | bytearray = b"") -> None:
     data = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
     sock.sendall(_LENGTH.pack(len(data)) + data)
     if body:
@@ -114,7 +149,7 @@ def _recv(sock: socket.socket) -> object:
     return pickle.loads(_recv_exact(sock, size))
 
 
-# -- inside a worker --------------------------------------------------------------------------
+# -- inside a worker: running one query -------------------------------------------------------
 
 
 def _error(status: int, message: str) -> Reply:
@@ -122,10 +157,29 @@ def _error(status: int, message: str) -> Reply:
 
 
 def execute(store: ox.Store, job: Job) -> Reply:
-    """Run one job on `store` (in a worker process, or in-process for tests)."""
+    """Check and run one job on `store` (in a worker process, or in-process for tests)."""
+    text, options = job.query, job.options
+    if job.check:
+        try:
+            verdict = check_query(job.query, allow_service=job.allow_service,
+                                  prefixes=job.prefixes)
+        except Refusal as refusal:
+            return _error(refusal.status, refusal.message)
+        except MemoryError:
+            return _error(507, "The query is too large to be checked within the memory limit.")
+        text = verdict.text
+        has_dataset = verdict.has_dataset
+    else:
+        has_dataset = False
+    if options is None:
+        try:
+            options = dataset_options(job.dataset.union_default,
+                                      list(job.dataset.default_graphs),
+                                      list(job.dataset.named_graphs), has_dataset=has_dataset)
+        except ValueError as error:
+            return _error(400, f"default-graph-uri / named-graph-uri: {error}")
     try:
-        results = store.query(job.query, base_iri=job.base_iri, prefixes=job.prefixes,
-                              **job.options)
+        results = store.query(text, base_iri=job.base_iri, prefixes=job.prefixes, **options)
     except SyntaxError as error:
         return _error(400, f"SPARQL syntax error: {error}")
     except (OSError, ValueError, TypeError) as error:
@@ -145,89 +199,255 @@ def execute(store: ox.Store, job: Job) -> Reply:
         return _triples(results, job)
     except SyntaxError as error:  # raised lazily by some evaluation paths
         return _error(400, f"SPARQL error: {error}")
+    except MemoryError:
+        return _error(507, "The query needed more memory than its limit.")
     except Exception as error:  # noqa: BLE001 — an answer, never a traceback
         return _error(500, f"query evaluation failed: {type(error).__name__}: {error}")
 
 
-# The fewest bytes one solution takes in a serialization (`{}` plus a comma, `<result/>`, a line
-# break): a body shorter than max_rows times this cannot hold more than max_rows solutions.
-_MIN_ROW_BYTES = {ox.QueryResultsFormat.JSON: 2, ox.QueryResultsFormat.XML: 9,
-                  ox.QueryResultsFormat.TSV: 1, ox.QueryResultsFormat.CSV: 1}
+class _Full(Exception):
+    """The capped buffer is full."""
+
+
+class _Capped:
+    """A write target for Oxigraph's serializers that keeps at most `max_bytes` bytes.
+
+    With `stop`, a write beyond `max_bytes` bytes or `max_lines` lines raises (and so stops the
+    query's evaluation: results are pulled as they are written); without it, the rest is only
+    counted (`total`)."""
+
+    def __init__(self, max_bytes: int, max_lines: int | None = None, stop: bool = True) -> None:
+        self.data = bytearray()
+        self.max_bytes = max_bytes
+        self.max_lines = max_lines
+        self.stop = stop
+        self.lines = 0
+        self.total = 0
+        self.full = False
+
+    def write(self, chunk: bytes) -> int:
+        self.total += len(chunk)
+        if not self.full:
+            self.data += chunk
+            if self.max_lines is not None:
+                self.lines += chunk.count(b"\n")
+            if len(self.data) > self.max_bytes or (self.max_lines is not None
+                                                    and self.lines > self.max_lines):
+                self.full = True
+        if self.full and self.stop:
+            raise _Full
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def _serialize_capped(produce, writer: _Capped) -> None:
+    try:
+        produce(writer)
+    except Exception:
+        if not writer.full:
+            raise
+
+
+def _first_lines(data: bytes | bytearray, lines: int, max_bytes: int) -> bytes:
+    """The first `lines` complete lines of `data`, within `max_bytes` bytes."""
+    cut = -1
+    for _ in range(lines):
+        nxt = data.find(b"\n", cut + 1)
+        if nxt < 0 or nxt >= max_bytes:
+            break
+        cut = nxt
+    return bytes(data[: cut + 1])
 
 
 def _solutions(results: ox.QuerySolutions, job: Job) -> Reply:
-    """Serialize SELECT results, at most job.max_rows of them, all inside Oxigraph.
+    """SELECT results in the asked format, at most job.max_rows rows and job.max_bytes bytes.
 
-    Most results are small: they are written once, straight in the asked format. A body long
-    enough to hold more than max_rows solutions is counted in TSV (one solution per line, line
-    breaks inside literals escaped), cut by bytes, parsed back and written in the asked format.
-    CSV, which cannot be parsed back, always goes through TSV.
+    The solutions are written as TSV (one per line, line breaks in literals escaped) into a
+    capped buffer, which stops the evaluation as soon as there are more than max_rows rows or
+    max_bytes bytes; the TSV is cut at a line, parsed back and written in the asked format
+    (fewer rows again if that is still over max_bytes).
     """
     fmt = ox.QueryResultsFormat.from_media_type(job.tabular)
-    if fmt in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML):
-        body = results.serialize(format=fmt)
-        if len(body) <= job.max_rows * _MIN_ROW_BYTES[fmt]:
-            return Reply(200, job.tabular, body, kind="solutions")
-        tsv = ox.parse_query_results(body, format=fmt).serialize(
-            format=ox.QueryResultsFormat.TSV)
-    else:
-        body = None
-        tsv = results.serialize(format=ox.QueryResultsFormat.TSV)
-    rows = tsv.count(b"\n") - 1
-    truncated = rows > job.max_rows
-    if truncated:
-        cut = -1
-        for _ in range(job.max_rows + 1):
-            cut = tsv.index(b"\n", cut + 1)
-        tsv = tsv[: cut + 1]
-        rows = job.max_rows
-    if fmt == ox.QueryResultsFormat.TSV:
-        body = tsv
-    elif truncated or body is None:
-        body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt)
-    return Reply(200, job.tabular, body, kind="solutions", truncated=truncated, rows=rows)
+    writer = _Capped(job.max_bytes, max_lines=job.max_rows + 1)
+    _serialize_capped(lambda out: results.serialize(out, format=ox.QueryResultsFormat.TSV),
+                      writer)
+    truncated = writer.full
+    tsv = _first_lines(writer.data, job.max_rows + 1, job.max_bytes) if truncated \
+        else bytes(writer.data)
+    rows = max(0, tsv.count(b"\n") - 1)
+    while True:
+        if fmt == ox.QueryResultsFormat.TSV:
+            body = tsv
+        else:
+            body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(
+                format=fmt)
+        if len(body) <= job.max_bytes or rows == 0:
+            return Reply(200, job.tabular, body, kind="solutions", truncated=truncated,
+                         rows=rows)
+        rows = min(rows - 1, int(rows * job.max_bytes / len(body) * 0.95))
+        tsv = _first_lines(tsv, rows + 1, len(tsv))
+        truncated = True
 
 
 def _triples(results: ox.QueryTriples, job: Job) -> Reply:
+    """CONSTRUCT/DESCRIBE results: at most job.max_rows triples and job.max_bytes bytes."""
     triples = list(itertools.islice(results, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     del triples[job.max_rows:]
     fmt = ox.RdfFormat.from_media_type(job.graph)
     prefixes = job.output_prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    body = ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
-    return Reply(200, job.graph, body, kind="triples", truncated=truncated, rows=len(triples))
+    while True:
+        writer = _Capped(job.max_bytes, stop=False)
+        ox.serialize(triples, writer, format=fmt, prefixes=prefixes)
+        if not writer.full:
+            return Reply(200, job.graph, bytes(writer.data), kind="triples",
+                         truncated=truncated, rows=len(triples))
+        truncated = True
+        keep = int(len(triples) * job.max_bytes / writer.total * 0.95)
+        del triples[min(keep, len(triples) - 1):]
 
 
-def _worker_main(sock: socket.socket, store: ox.Store | None, path: str | None) -> None:
+# -- inside a worker: the process -------------------------------------------------------------
+
+
+def _rss() -> int | None:
+    """This process's anonymous resident memory in bytes (Linux), else None: what it
+    allocated, not the store's files mapped by an on-disk store."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            fields = statm.read().split()
+        return (int(fields[1]) - int(fields[2])) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _virtual() -> int | None:
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class _MemoryGuard:
+    """A worker's memory limit: growth beyond `limit` bytes during a query ends it with a 507.
+
+    A watchdog thread samples the anonymous resident size every WATCH_INTERVAL s; RLIMIT_AS
+    (the address space at start plus twice the limit) stops a single allocation too large to be
+    seen growing. After a query that left the worker more than half the limit larger, it
+    retires.
+    """
+
+    def __init__(self, limit: int, sock: socket.socket, send_lock: threading.Lock) -> None:
+        self.limit = limit
+        self.sock = sock
+        self.send_lock = send_lock
+        self.active = False
+        self.baseline = _rss()
+        virtual = _virtual()
+        if virtual is not None:
+            with contextlib.suppress(ValueError, OSError):
+                cap = virtual + 2 * limit + 256 * MIB
+                resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        if self.baseline is not None:
+            threading.stack_size(256 * 1024)
+            threading.Thread(target=self._watch, name="memory-guard", daemon=True).start()
+
+    def grown(self) -> int:
+        rss = _rss()
+        return 0 if rss is None or self.baseline is None else rss - self.baseline
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(WATCH_INTERVAL)
+            if self.active and self.grown() > self.limit:
+                self._stop()
+
+    def _stop(self) -> None:
+        message = (f"The query needed more memory than the limit of {self.limit // MIB} MiB "
+                   "per query and was stopped. Narrow it down (LIMIT, more specific patterns, "
+                   "fewer ORDER BY/GROUP BY rows).").encode()
+        if self.send_lock.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                header = Reply(507, "text/plain; charset=utf-8", b"", retire=True)
+                _send(self.sock, (header, len(message)), message)
+        os._exit(3)
+
+    def should_retire(self) -> bool:
+        return self.grown() > self.limit // 2
+
+
+def _release_memory() -> None:
+    """Give freed heap back to the system (glibc), so that a worker's size says what it uses."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def _worker_main(sock: socket.socket, store: ox.Store | None, path: str | None,
+                 memory: int | None) -> None:
     failure = None
     if store is None:
         try:
             store = ox.Store.read_only(path)
         except Exception as error:  # noqa: BLE001
             failure = _error(503, f"the store could not be opened: {error}")
+    send_lock = threading.Lock()
+    guard = _MemoryGuard(memory, sock, send_lock) if memory else None
     while True:
         try:
             job = _recv(sock)
         except (EOFError, OSError):
             return
-        reply = failure or execute(store, job)
-        body = reply.body
-        header = Reply(reply.status, reply.media_type, b"", reply.kind, reply.truncated,
-                       reply.rows)
+        if guard is not None:
+            guard.active = True
         try:
-            _send(sock, (header, len(body)), body)
-        except OSError:
+            reply = failure or execute(store, job)
+        except Exception as error:  # noqa: BLE001 — an answer; the worker stays
+            reply = _error(500, f"query failed: {type(error).__name__}")
+        del job
+        with send_lock:
+            retire = False
+            if guard is not None:
+                guard.active = False
+                _release_memory()
+                retire = guard.should_retire()
+            body = reply.body
+            header = Reply(reply.status, reply.media_type, b"", reply.kind, reply.truncated,
+                           reply.rows, retire)
+            del reply
+            try:
+                _send(sock, (header, len(body)), body)
+            except OSError:
+                return
+            del body
+        if retire:
             return
 
 
-def _zygote_main(control: socket.socket, store: ox.Store | None, path: str | None) -> None:
+def _warm_up() -> None:
+    """Prepare the parsers once in the zygote, so that every worker starts with them ready."""
+    for text in ("PREFIX x: <http://x/> SELECT * FROM <http://g> WHERE { ?s x:p ?o "
+                 "OPTIONAL { ?s ?p ?o } FILTER(?o > 1) } ORDER BY ?s LIMIT 1",
+                 "CLEAR ALL", "LOAD <http://x>"):
+        with contextlib.suppress(Refusal):
+            check_query(text)
+
+
+def _zygote_main(control: socket.socket, store: ox.Store | None, path: str | None,
+                 memory: int | None, sandbox: bool, reason: str) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
+    _warm_up()
+    confinement = confine() if sandbox else Confinement(reason=reason)
+    _send(control, confinement.to_dict())
     while True:
         try:
             command = control.recv(1)
         except OSError:
             return
-        if command != b"F":
+        lane = {b"R": REGULAR, b"E": EXPRESS}.get(command)
+        if lane is None:
             return
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
@@ -236,7 +456,9 @@ def _zygote_main(control: socket.socket, store: ox.Store | None, path: str | Non
                 control.close()
                 mine.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                _worker_main(theirs, store, path)
+                with contextlib.suppress(OSError):
+                    os.nice(NICE[lane])
+                _worker_main(theirs, store, path, memory)
             finally:
                 os._exit(0)
         theirs.close()
@@ -248,27 +470,39 @@ def _zygote_main(control: socket.socket, store: ox.Store | None, path: str | Non
 
 
 class _Worker:
-    def __init__(self, pid: int, sock: socket.socket) -> None:
+    def __init__(self, pid: int, sock: socket.socket, lane: str) -> None:
         self.pid = pid
         self.sock = sock
+        self.lane = lane
 
     def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(self.pid, signal.SIGKILL)
         self.sock.close()
 
 
 class QueryPool:
-    """A fixed number of pre-forked query workers over one GraphStore."""
+    """Pre-forked query workers over one GraphStore: `size` regular ones and `express` ones.
 
-    def __init__(self, store: GraphStore, size: int = 4) -> None:
+    `memory`: bytes a worker may grow by during one query (None: no limit). `sandbox`: cut the
+    workers off the network (`sandbox_reason` says why not, when False).
+    """
+
+    def __init__(self, store: GraphStore, size: int = 4, *, express: int = 0,
+                 express_timeout: float = 1.0, memory: int | None = None,
+                 sandbox: bool = True, sandbox_reason: str = "disabled") -> None:
         self.size = max(1, size)
+        self.express = max(0, express)
+        self.express_timeout = express_timeout
+        self.memory = memory
+        self.scheduler: Scheduler[_Worker] = Scheduler(express_limit=express_timeout)
         self._lock = threading.Lock()
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._all: dict[int, _Worker] = {}
         self._closed = False
-        self.killed = 0  # workers killed for overrunning (for tests and logs)
-        memory = None if store.on_disk else store.store
+        self.killed = 0  # workers killed for overrunning the time limit
+        self.memory_stops = 0  # queries stopped for going over the memory limit
+        self.died = 0  # workers that ended without answering
+        in_memory = None if store.on_disk else store.store
         path = str(store.location / OXIGRAPH_DIR) if store.on_disk else None
         control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
@@ -277,66 +511,103 @@ class QueryPool:
                 control.close()
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                _zygote_main(theirs, memory, path)
+                _zygote_main(theirs, in_memory, path, memory, sandbox, sandbox_reason)
             finally:
                 os._exit(0)
         theirs.close()
         self._zygote_pid = pid
         self._control = control
         self._finalizer = weakref.finalize(self, _shutdown, control, pid, self._all)
+        #: what the sandbox achieved in the workers (sandbox.Confinement.to_dict())
+        self.confinement: dict = _recv(control)  # type: ignore[assignment]
         for _ in range(self.size):
-            self._idle.put(self._fork())
+            self.scheduler.add(self._fork(REGULAR), REGULAR)
+        for _ in range(self.express):
+            self.scheduler.add(self._fork(EXPRESS), EXPRESS)
 
-    def _fork(self) -> _Worker:
+    def _fork(self, lane: str) -> _Worker:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the query pool is closed")
-            self._control.sendall(b"F")
+            self._control.sendall(b"R" if lane == REGULAR else b"E")
             message, fds, _flags, _addr = socket.recv_fds(self._control, 32, 1)
             if not fds:
                 raise WorkerDied("the worker factory stopped")
-            worker = _Worker(int(message), socket.socket(fileno=fds[0]))
+            worker = _Worker(int(message), socket.socket(fileno=fds[0]), lane)
             self._all[worker.pid] = worker
             return worker
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker) -> _Worker | None:
+        """Kill `worker`; its successor (None once the pool is closed)."""
         worker.kill()
         with self._lock:
             self._all.pop(worker.pid, None)
-        if not self._closed:
-            self._idle.put(self._fork())
+        if self._closed:
+            return None
+        return self._fork(worker.lane)
 
-    def run(self, job: Job, timeout: float, wait: float | None = None) -> Reply:
-        """Run `job` in a free worker; kill it if it takes longer than `timeout` seconds.
+    def run(self, job: Job, timeout: float, wait: float | None = None,
+            client: str = "") -> Reply:
+        """Run `job` in a worker; kill it if it takes longer than its time limit.
 
-        Waits up to `wait` seconds (default: `timeout`) for a free worker, else PoolBusy.
+        The limit is `timeout` in a regular worker and at most `express_timeout` in an express
+        one (a quarter of it for a client not known yet: many new clients at once may all be
+        runaways). Waits up to `wait` seconds (default: `timeout`) for a worker, else PoolBusy.
         """
+        lease = self.scheduler.acquire(client, timeout if wait is None else wait)
+        worker = lease.worker
+        limit = timeout if lease.lane == REGULAR else min(
+            timeout, self.express_timeout if lease.known else self.express_timeout / 4)
         try:
-            worker = self._idle.get(timeout=timeout if wait is None else wait)
-        except queue.Empty:
-            raise PoolBusy from None
-        deadline = time.monotonic() + timeout
-        try:
-            _send(worker.sock, job)
-            worker.sock.settimeout(max(0.001, deadline - time.monotonic()))
-            (size,) = _LENGTH.unpack(_recv_exact(worker.sock, _LENGTH.size))
-            worker.sock.settimeout(max(5.0, timeout))
-            header, length = pickle.loads(_recv_exact(worker.sock, size))
-            body = _recv_into(worker.sock, length) if length else b""
-            worker.sock.settimeout(None)
+            header, body = self._exchange(worker, job, limit)
         except TimeoutError:
             self.killed += 1
-            self._replace(worker)
-            raise QueryTimeout from None
+            self._give_back(lease, self._replace(worker), stopped=True)
+            raise QueryTimeout(limit, lease.lane == EXPRESS) from None
         except (EOFError, OSError):
-            self._replace(worker)
+            self._give_back(lease, self._replace(worker), stopped=True)
+            if self._closed:
+                raise PoolBusy from None  # shutting down
+            self.died += 1
             raise WorkerDied from None
-        self._idle.put(worker)
+        if header.retire:
+            if header.status == 507:
+                self.memory_stops += 1
+            self._give_back(lease, self._replace(worker), stopped=header.status == 507)
+        else:
+            self.scheduler.release(lease)
         return Reply(header.status, header.media_type, body, header.kind, header.truncated,
                      header.rows)
 
+    def _exchange(self, worker: _Worker, job: Job, limit: float) -> tuple[Reply, bytearray]:
+        deadline = time.monotonic() + limit
+        _send(worker.sock, job)
+        worker.sock.settimeout(max(0.001, deadline - time.monotonic()))
+        (size,) = _LENGTH.unpack(_recv_exact(worker.sock, _LENGTH.size))
+        worker.sock.settimeout(max(5.0, limit))
+        header, length = pickle.loads(_recv_exact(worker.sock, size))
+        body = _recv_into(worker.sock, length) if length else bytearray()
+        worker.sock.settimeout(None)
+        return header, body
+
+    def _give_back(self, lease: Lease[_Worker], successor: _Worker | None, *,
+                   stopped: bool = False) -> None:
+        self.scheduler.release(lease, back=False, stopped=stopped)
+        if successor is not None:
+            self.scheduler.add(successor, successor.lane)
+
+    def status(self) -> dict[str, object]:
+        """For /health: the workers, what they are doing, what was stopped, the sandbox."""
+        return {"workers": self.size, "express_workers": self.express,
+                **self.scheduler.stats(), "timeouts": self.killed,
+                "memory_stops": self.memory_stops, "died": self.died,
+                "memory_limit_mib": self.memory // MIB if self.memory else None,
+                "sandbox": self.confinement}
+
     def close(self) -> None:
+        """Stop every worker; requests waiting for one get PoolBusy, running ones WorkerDied."""
         self._closed = True
+        self.scheduler.close()
         self._finalizer()
 
 

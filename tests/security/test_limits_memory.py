@@ -1,0 +1,57 @@
+"""Per-worker memory limit and result size limit, on a real server: the issue's query (ORDER BY
+over a cross product, which grew one worker to 10.9 GB in 30 s) is stopped at the limit with a
+clear 507, and the worker is replaced."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from _http import fetch, sparql
+
+from _ctipserver import Server
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "mini.ttl"
+BOMB = "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } ORDER BY ?o ?c LIMIT 1"
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = Server("--data", str(FIXTURE), "--workers", "1", "--express-workers", "0",
+                 "--worker-memory", "64M", "--max-result-size", "4k", "--timeout", "60", "-q")
+    yield srv
+    srv.stop()
+
+
+def health(server) -> dict:
+    return json.loads(fetch(server.url, "/health").body)["queries"]
+
+
+def test_memory_bomb_is_stopped_and_the_worker_replaced(server):
+    before = health(server)
+    answer = sparql(server.url, BOMB)
+    assert answer.status == 507, answer.text
+    assert "memory" in answer.text and "64 MiB" in answer.text
+    assert answer.seconds < 30
+    after = health(server)
+    assert after["memory_stops"] + after["died"] > before["memory_stops"] + before["died"]
+    assert after["memory_limit_mib"] == 64
+    # the one worker is back: queries run again
+    assert sparql(server.url, "ASK { ?s ?p ?o }").status == 200
+    assert health(server)["idle"] == 1
+
+
+def test_results_are_cut_by_size(server):
+    answer = sparql(server.url, "SELECT * WHERE { ?s ?p ?o }")
+    assert answer.status == 200
+    assert answer.headers["x-ctip-truncated"] == "true"
+    assert answer.headers["x-ctip-max-bytes"] == "4096"
+    data = json.loads(answer.body)
+    assert data["truncated"] is True and 0 < data["rows"] == len(data["results"]["bindings"])
+    assert len(answer.body) < 4096 + 400  # the body, and the note added to it
+    tsv = fetch(server.url, "/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D&format=tsv")
+    assert len(tsv.body) <= 4096 and tsv.body.endswith(b"\n")
+    turtle = fetch(server.url, "/sparql?query=CONSTRUCT%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D"
+                               "&format=ntriples")
+    assert len(turtle.body) <= 4096 and turtle.headers["x-ctip-truncated"] == "true"
