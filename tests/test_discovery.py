@@ -224,6 +224,16 @@ def test_two_invented_countries_ministries_of_labor_stay_apart(tmp_path, lexicon
     assert "org/ministry-of-labor" not in lake and "law/penal-code" not in river
 
 
+def test_a_lower_case_alternative_name_is_as_generic_as_the_label(tmp_path, lexicon):
+    # the lexicon's Mali list has the altLabel "hazardous occupation list": a report on another
+    # country printing "Hazardous Occupation List" names its own list (found in a Benin report)
+    text = "Children are protected by Article 1 of the Hazardous Occupation List. (33)\n"
+    lake = entities(run(tmp_path, lexicon, text, country="Lakeland", name="lake"))
+    assert not any(iri.startswith("law/hazardous-occupation") for iri in lake), sorted(lake)
+    mali = entities(run(tmp_path, lexicon, text, country="Mali", name="mali"))
+    assert "law/hazardous-occupations-list" in mali, sorted(mali)
+
+
 def test_a_report_on_mali_keeps_the_lexicon_entities(tmp_path, lexicon):
     found = entities(run(tmp_path, lexicon, SCOPED, country="Mali"))
     assert {"org/ministry-of-labor", "law/labor-code", "law/penal-code"} <= set(found)

@@ -56,8 +56,9 @@ def test_02_funders_and_totals(store: GraphStore) -> None:
     joint = {r["funderLabel"]: r["totalAmount"] for r in rows(store, "02") if r["funder"] is None}
     assert joint["European Union + Food and Agriculture Organization of the United Nations "
                  "(jointly)"] == "8500000"
-    # one funding stated as $6.2 million (2016) and $6.8 million (2017): the latest, once
-    assert totals[("org/government-of-brazil", "USD")] == "6800000"
+    # one funding stated as $6.2 million (2016) and $6.8 million (2017): the latest, once; and
+    # the South-South Project on Decent Work, "funded by Brazil ($400,000)" (2020 and 2021)
+    assert totals[("org/government-of-brazil", "USD")] == str(6_800_000 + 400_000)
     assert ("org/care-mali", "USD") not in totals  # matching funds: the summary names no funder
     # amounts whose funder no document states: the $25 million of the DDR program, the matching
     # funds of the project summary, …

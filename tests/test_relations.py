@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import PROV, RDF, RDFS
 
 from ctipgraph.emit.evidence import emit_evidence
 from ctipgraph.extract import extract
@@ -115,6 +115,32 @@ def test_joint_funding_in_apposition_to_a_named_project(tmp_path, lexicon) -> No
     # the umbrella row is funded by none of its projects' funders
     assert (umbrella, CTIP.fundedBy, None) not in g
     assert not list(g.subjects(CTIP.fundedItem, umbrella))
+
+
+def test_a_singular_phrase_in_an_umbrella_row_describes_a_member(tmp_path, lexicon) -> None:
+    g = facts(tmp_path, lexicon, table(
+        ("Northern Government-Funded Programs",
+         "UNICEF-funded program to Combat Forced Begging implemented by the ILO in two regions. "
+         "(3)"),
+        ("Lakeside Literacy Projects",
+         "World Bank-funded projects to keep girls in school. (4)")), kind="usdol-findings")
+    umbrella = next(g.subjects(RDFS.label, Literal("Northern Government-Funded Programs",
+                                                   lang="en")))
+    assert (umbrella, CTIP.fundedBy, None) not in g  # one of its programs is UNICEF-funded
+    projects = next(g.subjects(RDFS.label, Literal("Lakeside Literacy Projects", lang="en")))
+    assert set(g.objects(projects, CTIP.fundedBy)) == {ID["org/world-bank"]}  # all of them
+
+
+def test_a_joint_funder_before_a_defined_acronym(tmp_path, lexicon) -> None:
+    g = facts(tmp_path, lexicon, table((
+        "Clear Cotton Project",
+        "An $8.5 million EU and Food and Agriculture Organization (FAO)-funded global project "
+        "to combat child labor. (33)")), kind="usdol-findings")
+    [funding] = g.subjects(CTIP.fundedItem, ID["program/clear-cotton-project"])
+    # "EU and Food and Agriculture Organization" is a list, not the name FAO stands for
+    assert set(g.objects(funding, CTIP.funder)) == {ID["org/european-union"], ID["org/fao"]}
+    assert Literal("EU and Food and Agriculture Organization", lang="en") not in set(
+        g.objects(ID["org/fao"], None))
 
 
 # --- the $25 million of the DDR program, a result, query 02 -------------------------------------

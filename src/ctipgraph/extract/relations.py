@@ -418,8 +418,20 @@ class UnitReader:
             label = re.match(r"([^.;:]{0,80}):", self.text[head_end:s.end])
             if label and re.search(r"\b[A-Z]", label.group(1)):
                 return None  # "USDOS-funded programs to Combat …: …" titles a part of the row
+            if self._member_of_umbrella(topic, head_end):
+                return None  # "U.S. Government-Funded Programs": "USDOS-funded program to …"
             return self.topic_arg(s, classes, topic)
         return None
+
+    def _member_of_umbrella(self, topic: URIRef | None, head_end: int) -> bool:
+        """Whether the topic is named in the plural (an umbrella of items) and the phrase ending
+        at `head_end` has the singular head: it describes one of the items, not the topic."""
+        if topic is None:
+            return False
+        umbrella = self.ctx.lexicon.section("relations").get("umbrella_heads", {})
+        last = re.findall(r"[\w-]+", fold(self.ctx.registry.label_of(topic)))
+        head = re.findall(r"[\w-]+", self.folded[:head_end][-40:])
+        return bool(last and head) and umbrella.get(last[-1]) == head[-1]
 
     # -- the relations ------------------------------------------------------------------------
 

@@ -33,10 +33,18 @@ _JOIN = re.compile(r"\b(?:(inter|anti|multi|socio|intra|non)[\s-]+|(co|pre|post|
                    r"counter|cross|trans)-)(?=[a-z])", re.IGNORECASE)
 
 
+_ELIDED = re.compile(r"\b(\w+)\s+(\w+)\s+and\s+(\w+)\s+\2\b", re.IGNORECASE)
+_OUR = re.compile(r"\b(\w{3,})our\b")
+
+
 def joined_prefixes(name: str) -> str:
-    """A name with its prefixes joined to their word, for IRIs: "Inter-Ministerial Committee"
-    and "Interministerial Committee" give one slug."""
-    return _JOIN.sub(lambda m: m.group(1) or m.group(2), name)
+    """A name as its IRI spells it: prefixes joined to their word ("Inter-Ministerial
+    Committee" and "Interministerial Committee" give one slug), British -our spelled -or, and a
+    head noun said once for two words ("Child Labour and Forced Labour" and "Child and Forced
+    Labor" give one slug)."""
+    name = _JOIN.sub(lambda m: m.group(1) or m.group(2), name)
+    name = _OUR.sub(lambda m: m.group(1) + "or", name)
+    return _ELIDED.sub(lambda m: f"{m.group(1)} and {m.group(3)} {m.group(2)}", name)
 
 
 def _hyphenated(name: str) -> str:

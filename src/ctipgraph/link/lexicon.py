@@ -101,6 +101,10 @@ def norm_name(name: str) -> str:
             joined[-1] += word
         else:
             joined.append(word)
+    for i in range(len(joined) - 5, -1, -1):  # "child labor and forced labor": "child and
+        a, head, conj, b, again = joined[i:i + 5]  # forced labor", the head said once
+        if conj == "and" and head == again and head not in _STOP:
+            joined[i:i + 5] = [a, "and", b, head]
     return " ".join(joined)
 
 

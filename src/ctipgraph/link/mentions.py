@@ -350,6 +350,8 @@ class MentionFinder:
                 english = text[m.start("english") + 1:m.end("english")].strip()
             if before is not None and not _initials_cover(acr, before[0]):
                 before = self._extend_over_dash(text, before, acr)
+            if before is not None and not before[3]:
+                before = self._after_list(before, acr)
             if before is not None and not english:
                 head = re.match(r"\s+([A-Z][a-z]+)\b", text[m.end():])
                 if head and self.cues.first_cue([fold(head.group(1), lower=False)]) and \
@@ -361,6 +363,21 @@ class MentionFinder:
                 self._define(acr, english, before[0] if before else "", block, m, text)
             elif before is not None:
                 self._define(acr, before[0], "", block, m, text, letters=True)
+
+    def _after_list(self, before: tuple[str, int, int, bool],
+                    acr: str) -> tuple[str, int, int, bool]:
+        """ "EU and Food and Agriculture Organization (FAO)": the name defined is the last of a
+        list whose earlier items are names already known, when its initials give the acronym."""
+        name, start, end, emphasized = before
+        previous = 0
+        for m in re.finditer(r",\s*(?:and\s+)?|\s+and\s+", name):
+            item, rest = name[previous:m.start()].strip(), name[m.end():]
+            previous = m.end()
+            if not rest or not _initials_cover(acr, rest):
+                break
+            if item and self.registry.lookup(item, fuzzy=False) is not None:
+                return rest, start + m.end(), end, emphasized
+        return before
 
     def _extend_over_dash(self, text: str, before: tuple[str, int, int, bool],
                           acr: str) -> tuple[str, int, int, bool]:

@@ -38,8 +38,10 @@ class Scoping:
         spec = lexicon.section("scoping")
         self.classes = frozenset(spec.get("classes", []))
         self.always = frozenset(spec.get("always", []))
-        self.heads = [fold(h, lower=False) for h in spec.get("heads", [])]
-        self.prefixes = [fold(p, lower=False) for p in spec.get("prefixes", [])]
+        # compared in lower case: a lexicon's lower-case altLabel ("hazardous occupation
+        # list") is as generic as its label
+        self.heads = [fold(h) for h in spec.get("heads", [])]
+        self.prefixes = [fold(p) for p in spec.get("prefixes", [])]
         self.words: dict[str, URIRef] = {}  # folded country word → country IRI
         self.labels: dict[URIRef, str] = {}
         for iri, entity in lexicon.entities.items():
@@ -79,7 +81,7 @@ class Scoping:
             return False
         if cls in self.always:
             return True
-        folded = fold(" ".join(name.split()), lower=False)
+        folded = fold(" ".join(name.split()))
         if any(folded == p or folded.startswith(p + " ") for p in self.prefixes):
             return True
         words = [w for w in re.split(r"[\s,]+", folded) if w]
