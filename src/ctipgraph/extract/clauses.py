@@ -20,7 +20,9 @@ from .units import UMention, Unit
 _CITATION = re.compile(r"\s*\(\s*\d[\d,;\s–\-]*\)")
 _ABBREVIATIONS = {"no", "nos", "dr", "mr", "mrs", "ms", "st", "e.g", "i.e", "al", "vs", "inc",
                   "ltd", "co", "jr", "art", "arts", "p", "pp", "vol", "fig", "u.s", "u.n"}
-_BOUNDARY = re.compile(r"(?<=[.!?])(?:\s*\(\s*\d[\d,;\s–\-]*\))?\s+(?=[\"“‘(]?[A-Z$\d])"
+# (markdown emphasis of a text source may close after the period: "**Government of Mali.**")
+_BOUNDARY = re.compile(r"(?<=[.!?])(?:[*_]{1,3}(?=\s))?(?:\s*\(\s*\d[\d,;\s–\-]*\))?\s+"
+                       r"(?=[\"“‘(]?(?:[*_]{1,3})?[A-Z$\d])"
                        r"|(?<=[.!?])\(\s*\d[\d,;\s–\-]*\)\s*(?=[A-Z$])")
 
 
