@@ -13,6 +13,7 @@ from flask import url_for
 
 from ..namespaces import PREFIXES as _NAMESPACES
 from ..store import GraphStore
+from .humanize import display_literal
 from .security import safe_url
 
 CTIP = "https://w3id.org/ctipgraph/ontology#"
@@ -111,8 +112,11 @@ def _chunks(items: list[str], size: int = 300) -> Iterable[list[str]]:
         yield items[start:start + size]
 
 
-def lookup_labels(store: GraphStore, iris: Iterable[str], *, quotes: bool = True) -> dict[str, str]:
-    """The best label of each IRI that has one (passages: the start of their quote)."""
+def lookup_labels(store: GraphStore, iris: Iterable[str], *, quotes: bool = True,
+                  compose: bool = True) -> dict[str, str]:
+    """The best label of each IRI that has one (a funding, an assessment, an observation without
+    a label: a title composed from its parts, humanize.compose_titles; passages: the start of
+    their quote)."""
     wanted = sorted({i for i in iris if i and "<" not in i and ">" not in i and " " not in i})
     best: dict[str, tuple[int, int, str]] = {}
     props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
@@ -130,6 +134,12 @@ def lookup_labels(store: GraphStore, iris: Iterable[str], *, quotes: bool = True
             if x not in best or key < best[x]:
                 best[x] = key
     labels = {x: key[2] for x, key in best.items()}
+    if compose:
+        from .humanize import compose_titles
+
+        labels.update(compose_titles(
+            store, (i for i in wanted if i not in labels),
+            lambda named: lookup_labels(store, named, quotes=False, compose=False)))
     if quotes:
         missing = [i for i in wanted if i not in labels]
         for chunk in _chunks(missing):
@@ -207,7 +217,7 @@ def term(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, labeller: L
         if datatype and datatype not in (XSD + "string", RDF + "langString"):
             shown_type = display_iri(datatype)
         return {"kind": "literal", "value": node.value, "lang": node.language,
-                "datatype": shown_type}
+                "datatype": shown_type, "display": display_literal(node.value, datatype)}
     if isinstance(node, ox.BlankNode):
         return {"kind": "bnode", "value": "_:" + node.value}
     return {"kind": "literal", "value": str(node), "lang": None, "datatype": None}
