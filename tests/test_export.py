@@ -104,7 +104,9 @@ def test_jsonld_is_compacted_with_the_context(store):
     document = json.loads(buffer.getvalue())
     assert document["@context"] == jsonld_context()["@context"]
     text = buffer.getvalue().decode()
-    assert '"ctip:inDocument"' in text and '"@id":"id:place/mali"' in text
+    # the ontology's terms: a class in @type, object properties with IRI values, datatypes
+    assert '"inDocument":"id:doc/' in text and '"@id":"id:place/mali"' in text
+    assert '"@type":"Program"' in text and '"startYear":"2011"' in text
     body = text.split('"@graph"', 1)[1]
     assert '"https://w3id.org/ctipgraph/ontology#inDocument":' not in body
     assert '"@id":"https://w3id.org/ctipgraph/id/' not in body

@@ -2,7 +2,7 @@
 
 Formats: Turtle and N-Triples (all graphs merged, duplicates removed, sorted), TriG and N-Quads
 (one named graph per document, plus the ontology, lexicon and inference graphs), and JSON-LD (the
-TriG content, with IRIs compacted by the published context `context.jsonld`). Each with the OWL
+TriG content, compacted with the context `jsonld_context()`, embedded). Each with the OWL
 RL inferences (graph INFERRED_GRAPH) or without. Serialization happens inside Oxigraph; files are
 written atomically (a temporary file renamed into place).
 """
@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 import threading
-from collections.abc import Iterator
-from itertools import chain
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain, groupby
 from pathlib import Path
 from typing import BinaryIO
 
@@ -41,11 +42,6 @@ MEDIA_TYPES: dict[str, str] = {
 }
 DUMP_STEM = "ctipgraph"
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-
-
-def jsonld_context() -> dict:
-    """The JSON-LD context of ctipgraph (published at /context.jsonld): its prefixes."""
-    return {"@context": dict(_PREFIXES)}
 
 
 def dump_names() -> list[tuple[str, str, bool]]:
@@ -90,7 +86,8 @@ def export(store: GraphStore, fmt: str, output: BinaryIO, *, inferences: bool = 
         _export_triples(store, DUMP_FORMATS[fmt], output, inferences)
     elif fmt == "jsonld":
         output.write(b'{"@context":')
-        output.write(json.dumps(context if context is not None else _PREFIXES).encode())
+        output.write(json.dumps(context if context is not None else context_object(),
+                                ensure_ascii=False).encode())
         output.write(b',"@graph":')
         write_jsonld_graph(store, output, inferences=inferences)
         output.write(b"}\n")
@@ -113,42 +110,252 @@ def _export_triples(store: GraphStore, fmt: ox.RdfFormat, output: BinaryIO,
         results.serialize(output, format=fmt)
 
 
-# -- JSON-LD compaction -----------------------------------------------------------------------
+# -- JSON-LD ----------------------------------------------------------------------------------
+#
+# The context maps the project's prefixes and every term of the ontology to a short name: a class
+# to its local name (`"Program": "ctip:Program"`, used in @type), an object property to a term
+# whose values are IRIs (`"funds": {"@id": "ctip:funds", "@type": "@id"}`), a datatype property
+# with an XSD range to a term of that datatype (`"amount": {"@id": "ctip:amount",
+# "@type": "xsd:decimal"}`). Documents are written compacted by JsonLdWriter, which picks for each
+# value the term that expands back to exactly that value (else the prefixed name and a value
+# object), so expanding them gives the same triples as the store; the context is embedded, so
+# they read offline.
 
-_JSON_STRING = re.compile(rb'"((?:[^"\\]|\\.)*)"(\s*:)?')
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_CTIP = str(PREFIXES["ctip"])
+#: well-known terms beside the ontology's (plain: any value, written as a value object)
+_COMMON_TERMS = {
+    "label": "http://www.w3.org/2000/01/rdf-schema#label",
+    "comment": "http://www.w3.org/2000/01/rdf-schema#comment",
+    "prefLabel": "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "altLabel": "http://www.w3.org/2004/02/skos/core#altLabel",
+    "title": "http://purl.org/dc/terms/title",
+}
+_ONTOLOGY_TERMS = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?term ?kind (MIN(STR(?r)) AS ?range) WHERE {
+  ?term a ?kind .
+  FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty))
+  FILTER(isIRI(?term) && STRSTARTS(STR(?term), "%s"))
+  OPTIONAL { ?term rdfs:range ?r FILTER(isIRI(?r)) }
+} GROUP BY ?term ?kind ORDER BY ?term
+"""
 
 
-def _compactor():
-    namespaces = sorted(_PREFIXES.items(), key=lambda item: -len(item[1]))
-    pattern = re.compile(
-        b"^(" + b"|".join(re.escape(ns.encode()) for _, ns in namespaces) + b")(.*)$", re.S)
-    prefix_of = {ns.encode(): prefix.encode() for prefix, ns in namespaces}
-    state = {"key": b""}
+@dataclass(frozen=True)
+class TermDef:
+    """One term of the context: its IRI and coercion (None, "@id" or a datatype IRI)."""
 
-    def compact(value: bytes) -> bytes:
-        match = pattern.match(value)
-        if not match or b"\\" in value or match.group(2).startswith(b"//"):
-            return value
-        return prefix_of[match.group(1)] + b":" + match.group(2)
+    name: str
+    iri: str
+    coerce: str | None = None
 
-    def replace(match: re.Match) -> bytes:
-        value, colon = match.group(1), match.group(2)
-        if colon:  # a key: a property IRI or a keyword
-            state["key"] = value
-            if value.startswith(b"@"):
-                return match.group(0)
-            return b'"' + compact(value) + b'"' + colon
-        if state["key"] in (b"@id", b"@type"):
-            return b'"' + compact(value) + b'"'
-        return match.group(0)
 
-    return replace
+def _curie(iri: str) -> str:
+    """`prefix:local` for an IRI in a project namespace, else the IRI."""
+    for prefix, ns in _NAMESPACES:
+        if iri.startswith(ns) and not iri[len(ns):].startswith("//"):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+_NAMESPACES = sorted(_PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+@lru_cache(maxsize=1)
+def context_terms() -> tuple[TermDef, ...]:
+    """The terms of the context, from the ontology (ontology/ctip.ttl) and a few common ones."""
+    from .paths import ONTOLOGY
+
+    onto = ox.Store()
+    onto.load(path=str(ONTOLOGY), format=ox.RdfFormat.TURTLE)
+    terms: dict[str, TermDef] = {}
+    for row in onto.query(_ONTOLOGY_TERMS % _CTIP):
+        iri = row["term"].value
+        name = iri[len(_CTIP):]
+        kind = row["kind"].value.rsplit("#", 1)[-1]
+        if not name.isidentifier() or name in _PREFIXES or name in terms:
+            continue  # a term named like a prefix would change what `prefix:x` expands to
+        rng = row["range"].value if row["range"] is not None else None
+        # (xsd:string is left plain: a simple literal, which rdflib does not equate with an
+        # explicit xsd:string)
+        coerce = ("@id" if kind == "ObjectProperty"
+                  else rng if kind == "DatatypeProperty" and rng and rng.startswith(_XSD)
+                  and rng != _XSD + "string" else None)
+        terms[name] = TermDef(name, iri, coerce)
+    for name, iri in _COMMON_TERMS.items():
+        if name not in terms and name not in _PREFIXES:
+            terms[name] = TermDef(name, iri)
+    return tuple(terms.values())
+
+
+def _term_json(term: TermDef) -> str | dict:
+    if term.coerce is None:
+        return _curie(term.iri)
+    return {"@id": _curie(term.iri), "@type": _curie(term.coerce) if term.coerce != "@id"
+            else "@id"}
+
+
+def context_object(terms: Iterable[str] | None = None,
+                   prefixes: Iterable[str] | None = None) -> dict:
+    """The @context object: every prefix and term, or only the `terms` and `prefixes` named
+    (the ctip and xsd prefixes, which term definitions use, are always there)."""
+    wanted_terms = None if terms is None else set(terms)
+    wanted_prefixes = None if prefixes is None else set(prefixes) | {"ctip", "xsd"}
+    context: dict = {p: ns for p, ns in _PREFIXES.items()
+                     if wanted_prefixes is None or p in wanted_prefixes}
+    for term in context_terms():
+        if wanted_terms is None or term.name in wanted_terms:
+            context[term.name] = _term_json(term)
+    if wanted_prefixes is not None:  # prefixes the kept term definitions use
+        for value in list(context.values()):
+            for text in ([value] if isinstance(value, str) else value.values()):
+                prefix = text.split(":", 1)[0]
+                if prefix in _PREFIXES and prefix not in context:
+                    context[prefix] = _PREFIXES[prefix]
+    return context
+
+
+def jsonld_context() -> dict:
+    """The JSON-LD context of ctipgraph (published at /context.jsonld, embedded in the dumps):
+    the prefixes and the ontology's terms."""
+    return {"@context": context_object()}
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class JsonLdWriter:
+    """Compacted JSON-LD node objects, written from RDF terms with the context's terms.
+
+    Keeps which terms and prefixes it used (for a context of just those)."""
+
+    def __init__(self) -> None:
+        self.by_iri: dict[str, list[TermDef]] = {}
+        for term in context_terms():
+            self.by_iri.setdefault(term.iri, []).append(term)
+        self.class_terms = {t.iri: t.name for t in context_terms() if t.iri.startswith(_CTIP)
+                            and t.name[:1].isupper()}
+        self.used_terms: set[str] = set()
+        self.used_prefixes: set[str] = set()
+
+    def iri(self, iri: str) -> str:
+        for prefix, ns in _NAMESPACES:
+            if iri.startswith(ns) and not iri[len(ns):].startswith("//"):
+                self.used_prefixes.add(prefix)
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def node_id(self, node) -> str:
+        if isinstance(node, ox.BlankNode):
+            return "_:" + node.value
+        return self.iri(node.value)
+
+    def type_name(self, node) -> str:
+        if isinstance(node, ox.NamedNode) and node.value in self.class_terms:
+            name = self.class_terms[node.value]
+            self.used_terms.add(name)
+            return name
+        return self.node_id(node)
+
+    def value(self, node) -> dict | str:
+        """A value object for a term without coercion."""
+        if isinstance(node, ox.Literal):
+            if node.language:
+                return {"@value": node.value, "@language": node.language}
+            if node.datatype.value == _XSD + "string":
+                return node.value
+            return {"@value": node.value, "@type": self.iri(node.datatype.value)}
+        return {"@id": self.node_id(node)}
+
+    def key_and_value(self, predicate: str, node) -> tuple[str, dict | str]:
+        for term in self.by_iri.get(predicate, ()):
+            if term.coerce == "@id":
+                if isinstance(node, (ox.NamedNode, ox.BlankNode)):
+                    self.used_terms.add(term.name)
+                    return term.name, self.node_id(node)
+            elif term.coerce is not None:
+                if isinstance(node, ox.Literal) and not node.language and \
+                        node.datatype.value == term.coerce:
+                    self.used_terms.add(term.name)
+                    return term.name, node.value
+            else:
+                self.used_terms.add(term.name)
+                return term.name, self.value(node)
+        return self.iri(predicate), self.value(node)
+
+    def node(self, subject, pairs: Iterable[tuple[str, object]]) -> str:
+        """One node object (JSON text) of `subject` with its (predicate IRI, object) pairs."""
+        obj: dict = {"@id": self.node_id(subject)}
+        types: list[str] = []
+        for predicate, node in pairs:
+            if predicate == _RDF_TYPE and not isinstance(node, ox.Literal):
+                types.append(self.type_name(node))
+                continue
+            key, value = self.key_and_value(predicate, node)
+            obj.setdefault(key, []).append(value)
+        if types:
+            obj = {"@id": obj["@id"], "@type": types[0] if len(types) == 1 else types,
+                   **{k: v for k, v in obj.items() if k != "@id"}}
+        for key, values in obj.items():
+            if isinstance(values, list) and len(values) == 1 and key != "@type":
+                obj[key] = values[0]
+        return _dumps(obj)
+
+    def nodes(self, triples: Iterable) -> Iterator[str]:
+        """Node objects of triples (sorted by subject, predicate and object)."""
+        rows = sorted(((_sort_key(t.subject), t.predicate.value, _sort_key(t.object), t)
+                       for t in triples), key=lambda row: row[:3])
+        for _key, group in groupby(rows, key=lambda row: row[0]):
+            group = list(group)
+            yield self.node(group[0][3].subject, ((row[1], row[3].object) for row in group))
+
+
+def _sort_key(node) -> str:
+    if isinstance(node, ox.Literal):
+        return "\x02" + node.value + "\x00" + (node.language or node.datatype.value)
+    if isinstance(node, ox.BlankNode):
+        return "\x01" + node.value
+    return node.value
+
+
+def jsonld_document(triples: Iterable, *, context: str | dict | None = None) -> bytes:
+    """A small JSON-LD document of `triples` (one graph), compacted, with an embedded context of
+    just the terms and prefixes it uses (or `context`: a URL or object, given as is)."""
+    writer = JsonLdWriter()
+    nodes = list(writer.nodes(triples))
+    if context is None:
+        context = context_object(writer.used_terms, writer.used_prefixes)
+    body = ",\n  ".join(nodes)
+    return (f'{{"@context":{_dumps(context)},\n"@graph":[\n  {body}\n]}}\n').encode()
 
 
 def write_jsonld_graph(store: GraphStore, output: BinaryIO, *, inferences: bool) -> None:
-    """The dataset as a JSON-LD array (expanded by Oxigraph, IRIs then compacted to CURIEs)."""
-    raw = ox.serialize(_quads(store, inferences), format=ox.RdfFormat.JSON_LD) or b"[]"
-    output.write(_JSON_STRING.sub(_compactor(), raw))
+    """The dataset as a JSON-LD @graph array: one graph object per named graph (and the default
+    graph's nodes, when it is not the merge), nodes compacted with the context's terms."""
+    writer = JsonLdWriter()
+    output.write(b"[")
+    first = True
+    for graph in _graphs(store, inferences):
+        triples = (q.triple for q in store.store.quads_for_pattern(None, None, None, graph))
+        nodes = writer.nodes(triples)
+        if isinstance(graph, ox.DefaultGraph):
+            for node in nodes:
+                output.write(("\n" if first else ",\n").encode() + node.encode())
+                first = False
+            continue
+        output.write(("\n" if first else ",\n").encode()
+                     + f'{{"@id":{_dumps(writer.node_id(graph))},"@graph":['.encode())
+        first = False
+        inner = True
+        for node in nodes:
+            output.write(("\n  " if inner else ",\n  ").encode() + node.encode())
+            inner = False
+        output.write(b"\n]}")
+    output.write(b"\n]")
 
 
 # -- files ------------------------------------------------------------------------------------
@@ -244,10 +451,14 @@ class DumpCache:
         return target if target.exists() else None
 
 
-def jsonld_wrapped(graph_file: Path, context_url: str, chunk: int = 1 << 20
+def jsonld_wrapped(graph_file: Path, context: str | dict | None = None, chunk: int = 1 << 20
                    ) -> tuple[Iterator[bytes], int]:
-    """A JSON-LD document streamed from a cached @graph array, with @context a URL."""
-    head = b'{"@context":' + json.dumps(context_url).encode() + b',"@graph":'
+    """A JSON-LD document streamed from a cached @graph array, with `context` as its @context
+    (default: the whole context, embedded, so that the file reads offline)."""
+    if context is None:
+        context = context_object()
+    head = (b'{"@context":' + json.dumps(context, ensure_ascii=False, indent=1).encode()
+            + b',\n"@graph":')
     tail = b"}\n"
     size = len(head) + graph_file.stat().st_size + len(tail)
 

@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, reque
 
 from ..export import MEDIA_TYPES, DumpCache, dump_names, jsonld_context, jsonld_wrapped
 from .app import get_store
-from .security import public_root, public_url
+from .security import public_root
 from .service import RDF_MEDIA_TYPES, negotiate_rdf, void_description
 
 bp = Blueprint("data", __name__)
@@ -97,12 +97,12 @@ def download(name: str):
         abort(404)
     fmt = name.rsplit(".", 1)[-1]
     if fmt == "jsonld":
-        stream, size = jsonld_wrapped(path, public_url("context.jsonld"))
+        stream, size = jsonld_wrapped(path)  # the context embedded: the file stands alone
         return Response(stream, mimetype=MEDIA_TYPES[fmt],
                         headers={"Content-Length": str(size),
                                  "Content-Disposition": f'attachment; filename="{name}"'})
     mimetype = MEDIA_TYPES[fmt]
-    if mimetype.startswith("text/") or fmt in ("nt", "nq", "trig"):
+    if not mimetype.startswith("text/"):  # (werkzeug adds the charset of text/* itself)
         mimetype += "; charset=utf-8"
     return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name,
                      conditional=True)

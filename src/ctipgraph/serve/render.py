@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Response, render_template, request
 
+from ..export import jsonld_document
 from .labels import PREFIXES
 
 HTML = "text/html"
@@ -127,6 +128,8 @@ def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
 
 
 def serialize(triples: list[ox.Triple], twin: Twin) -> bytes:
+    if twin.rdf_format == ox.RdfFormat.JSON_LD:  # compacted, with the terms it uses embedded
+        return jsonld_document(triples)
     prefixes = used_prefixes(triples) if twin.rdf_format in (
         ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     return ox.serialize(triples, format=twin.rdf_format, prefixes=prefixes)
@@ -134,9 +137,9 @@ def serialize(triples: list[ox.Triple], twin: Twin) -> bytes:
 
 def rdf_response(triples: list[ox.Triple], twin: Twin,
                  alternates: list[dict] | None = None) -> Response:
-    response = Response(serialize(triples, twin), mimetype=twin.mimetype)
-    if twin.mimetype.startswith("text/"):
-        response.charset = "utf-8"
+    content_type = twin.mimetype + ("; charset=utf-8" if twin.mimetype.startswith("text/")
+                                    else "")
+    response = Response(serialize(triples, twin), content_type=content_type)
     if alternates:
         response.headers["Link"] = link_header(alternates)
     return _vary(response)
