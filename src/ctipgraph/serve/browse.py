@@ -35,6 +35,7 @@ from .describe import (
 )
 from .inputs import BadInput, int_arg
 from .labels import CTIP, ID, Labeller, class_href, display_iri, href, term
+from .listing import class_listing
 from .render import (
     JSON_TWIN,
     RDF_TWINS,
@@ -237,60 +238,12 @@ def home(suffix: str | None = None):
 
 
 def _class_listing(class_iri: str) -> dict:
-    store = get_store()
-    page, per_page, sort, order = _page_args()
-    c = f"<{class_iri}>"
-    members = f"SELECT DISTINCT ?s WHERE {{ ?s a ?t . ?t rdfs:subClassOf* {c} }}"
-    total_rows = list(store.query(PREFIX + f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ {members} }} }}"))
-    total = int(total_rows[0]["n"].value) if total_rows else 0
-    direction = "ASC" if order == "asc" else "DESC"
-    if sort == "label":
-        # unlabelled resources come after the labelled ones (in ascending order)
-        order_by = (f'{direction}(COALESCE(?key, "\\uFFFF")) {direction}(STR(?s))')
-    else:
-        order_by = f"{direction}(STR(?s))"
-    rows = store.query(PREFIX + f"""
-        SELECT ?s ?key WHERE {{
-          {{
-            SELECT ?s (MIN(LCASE(STR(?l))) AS ?key) WHERE {{
-              {{ {members} }}
-              OPTIONAL {{ ?s skos:prefLabel|rdfs:label|dcterms:title ?l }}
-            }} GROUP BY ?s
-          }}
-        }} ORDER BY {order_by} LIMIT {per_page} OFFSET {(page - 1) * per_page}""")
-    subjects = [row["s"] for row in rows]
-    labeller = Labeller(store)
-    labeller.want(class_iri, *(s.value for s in subjects if isinstance(s, ox.NamedNode)))
-    types: dict[str, list[str]] = {}
-    named = [s.value for s in subjects if isinstance(s, ox.NamedNode) and safe_iri(s.value)]
-    if named:
-        values = " ".join(f"<{s}>" for s in named)
-        for row in store.query(f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}"):
-            types.setdefault(row["s"].value, []).append(row["t"].value)
-    labeller.want(*(t for ts in types.values() for t in ts))
-    labeller.resolve()
-    items = []
-    for s in subjects:
-        item = term(s, labeller)
-        item["types"] = [dict(term(ox.NamedNode(t), labeller), class_href=class_href(t))
-                         for t in sorted(types.get(s.value, [])) if t != class_iri]
-        items.append(item)
-    pages = max(1, -(-total // per_page))
-    if page > pages:
+    listing = class_listing(get_store(), class_iri)
+    if listing["page"] > listing["pages"]:
+        pages, per_page = listing["pages"], listing["per_page"]
         raise NotFound(f"{display_iri(class_iri)} has {pages} page{'s' if pages > 1 else ''} "
-                       f"of {per_page} instances, not {page}.")
-    comment = None
-    for row in store.query(PREFIX + f"SELECT ?c WHERE {{ {c} rdfs:comment ?c }} LIMIT 1"):
-        comment = row["c"].value
-    return {
-        "iri": class_iri, "compact": display_iri(class_iri), "label": labeller.label(class_iri),
-        "comment": comment, "href": href(class_iri), "total": total, "instances": items,
-        "page": page, "pages": pages, "per_page": per_page, "sort": sort, "order": order,
-        "first": (page - 1) * per_page + 1 if items else 0,
-        "last": (page - 1) * per_page + len(items),
-        "prev": _query_string(page=page - 1) if page > 1 else None,
-        "next": _query_string(page=page + 1) if page < pages else None,
-    }
+                       f"of {per_page} instances, not {listing['page']}.")
+    return listing
 
 
 def _class_response(class_iri: str, base_path: str, suffix: str | None):
@@ -309,10 +262,19 @@ def _class_response(class_iri: str, base_path: str, suffix: str | None):
         return json_response({
             "class": class_iri, "label": listing["label"], "total": listing["total"],
             "page": listing["page"], "pages": listing["pages"], "perPage": listing["per_page"],
-            "sort": listing["sort"], "order": listing["order"],
+            "sort": listing["sort"], "order": listing["order"], "q": listing["q"],
+            "filters": listing["filters"],
+            "facets": [{"name": f["name"], "values": [{"value": v["value"], "label": v["label"],
+                                                       "count": v["count"]} for v in f["values"]]}
+                       for f in listing["facets"]],
             "instances": [{"iri": i.get("iri"), "label": i.get("label"),
-                       "labelled": i.get("labelled", False),
-                       "types": [t["iri"] for t in i["types"]]} for i in listing["instances"]],
+                           "labelled": i.get("labelled", False),
+                           "types": [t["iri"] for t in i["types"]], "years": i["years"],
+                           "documents": [d["iri"] for d in i["documents"]],
+                           "quote": {"exact": i["quote"]["exact"], "passage":
+                                     i["quote"]["passage"], "document": i["quote"]["doc"]["iri"]}
+                           if i["quote"] else None}
+                          for i in listing["instances"]],
         }, alternates)
     return html_response("class.html", alternates, cls=listing)
 

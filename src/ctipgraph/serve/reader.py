@@ -26,6 +26,7 @@ from ..paths import TTL_DIR
 from .app import get_store
 from .describe import PREFIX
 from .labels import ID, Labeller, href, shorten
+from .markup import marks, plain
 from .pages import figure_markup, passage_pages, pdf_sources
 from .render import JSON_TWIN, html_response, json_response, split_suffix
 
@@ -302,6 +303,8 @@ class DocumentReader:
         for passage in sorted(passages.values(), key=lambda p: (p["start"], p["iri"])):
             spans.append(self._passage_span(passage))
         spans.extend(self._section_anchors(passages))
+        spans.extend(structure_spans(self.text, passages.values()))
+        spans.extend(markup_spans(self.text))
         spans.extend(self._marker_spans(citations, passages, by_ref))
         for cite in citations:
             ref = by_ref.get(cite["target"])
@@ -339,9 +342,15 @@ class DocumentReader:
             where = min(passage["start"], len(self.text))
             return Span(where, where, attrs={"id": passage["anchor"], "class": " ".join(classes)},
                         inner=inner)
-        return Span(place[0], place[1], attrs={"id": passage["anchor"],
-                                               "class": " ".join(classes)},
-                    rank=passage["iri"].count("/"), inner=inner)
+        attrs = {"id": passage["anchor"], "class": " ".join(classes)}
+        if passage["kind"] == "heading":
+            attrs.update(role="heading", **{"aria-level": "2"})
+        elif passage["kind"] == "row":
+            attrs["role"] = "row"
+        elif passage["kind"] == "item":
+            attrs["role"] = "listitem"
+        return Span(place[0], place[1], attrs=attrs, rank=passage["iri"].count("/"),
+                    inner=inner)
 
     def _claims_link(self, passage: dict) -> str:
         facts = passage["facts"]
@@ -445,6 +454,80 @@ class DocumentReader:
         return target
 
 
+# -- structure and markup: elements around the text, never a character more or less ------------
+
+
+def markup_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Markdown and escapes of the text source (markup.marks) as elements: the marks hidden
+    (still in the text, so offsets and quotes stay true), bold and italic text as such."""
+    out = []
+    for a, b, kind in marks(text[start:end] if (start or end is not None) else text):
+        a, b = a + start, b + start
+        if kind == "hide":
+            out.append(Span(a, b, attrs={"class": "md-mark", "aria-hidden": "true"}, rank=300))
+        else:
+            out.append(Span(a, b, "strong" if kind == "strong" else "em",
+                            attrs={"class": "md"}, rank=250))
+    return out
+
+
+def _table_key(iri: str) -> str | None:
+    match = re.search(r"/table/([^/#]+)/row/", iri)
+    return match.group(1) if match else None
+
+
+def structure_spans(text: str, passages) -> list[Span]:
+    """Tables as tables and lists as lists, around the passages that are their rows and items:
+    consecutive rows of a table (only white space between them) in one role=table element, each
+    row's tab-separated cells as role=cell elements, the tabs and line ends between them hidden;
+    consecutive list items in one role=list element."""
+    rows = sorted((p for p in passages if p["kind"] == "row" and p["place"] is not None
+                   and _table_key(p["iri"])), key=lambda p: p["place"])
+    items = sorted((p for p in passages if p["kind"] == "item" and p["place"] is not None),
+                   key=lambda p: p["place"])
+    spans: list[Span] = []
+
+    def runs(members, same) -> list[list[dict]]:
+        grouped: list[list[dict]] = []
+        for p in members:
+            if grouped:
+                last = grouped[-1][-1]
+                gap = text[last["place"][1]:p["place"][0]]
+                if same(last, p) and last["place"][1] <= p["place"][0] and \
+                        gap.strip(" \t\n-*•▪") == "" and gap.count("\n") <= 2:
+                    grouped[-1].append(p)
+                    continue
+            grouped.append([p])
+        return grouped
+
+    for run in runs(rows, lambda a, b: _table_key(a["iri"]) == _table_key(b["iri"])):
+        start, end = run[0]["place"][0], run[-1]["place"][1]
+        spans.append(Span(start, end, attrs={"class": "tbl", "role": "table"}, rank=-2))
+        previous = None
+        for n, row in enumerate(run):
+            a, b = row["place"]
+            rank = row["iri"].count("/")
+            if previous is not None and previous < a:
+                spans.append(Span(previous, a, attrs={"class": "sep", "aria-hidden": "true"},
+                                  rank=rank))
+            previous = b
+            cell_start = a
+            for i in range(a, b + 1):
+                if i == b or text[i] == "\t":
+                    spans.append(Span(cell_start, i, attrs={
+                        "class": "td" + (" th" if n == 0 else ""), "role":
+                        "columnheader" if n == 0 else "cell"}, rank=rank + 1))
+                    if i < b:
+                        spans.append(Span(i, i + 1, attrs={"class": "sep", "aria-hidden":
+                                                           "true"}, rank=rank + 1))
+                    cell_start = i + 1
+    for run in runs(items, lambda a, b: True):
+        if len(run) > 1:
+            spans.append(Span(run[0]["place"][0], run[-1]["place"][1],
+                              attrs={"class": "lst", "role": "list"}, rank=-2))
+    return spans
+
+
 def _page_starts(passages: dict[str, dict]) -> dict[str, list[int]]:
     """The passage each PDF page begins with (the first in the text, the outermost of those
     starting together), as {passage IRI: [page numbers]} for pages whose image is at hand."""
@@ -495,6 +578,21 @@ def trace_url(s: object, p: object, o: object) -> str:
     s_text = s.value if isinstance(s, ox.NamedNode) else str(s)
     p_text = p.value if isinstance(p, ox.NamedNode) else str(p)
     return url_for("trace.trace_page") + "?" + urlencode({"s": s_text, "p": p_text, "o": obj})
+
+
+@bp.app_template_filter("reader_text")
+def reader_text(text: str | None) -> Markup:
+    """A quote shown on a page: its markdown rendered and its marks hidden, every character kept
+    (copying it copies the quote as stored)."""
+    if not text:
+        return Markup("")
+    return render_spans(text, markup_spans(text))
+
+
+@bp.app_template_filter("plain_text")
+def plain_text(text: str | None) -> str:
+    """A quote without its marks (where no markup can go: a title attribute)."""
+    return plain(text or "")
 
 
 # -- the page ------------------------------------------------------------------------------------
