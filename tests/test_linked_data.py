@@ -177,3 +177,72 @@ def test_turtle_content_type_is_sent_once(client, path, accept):
     assert content_type.count("charset") <= 1, content_type
     if "turtle" in content_type:
         assert content_type == "text/turtle; charset=utf-8"
+
+
+DCAT = "http://www.w3.org/ns/dcat#"
+DCTERMS = "http://purl.org/dc/terms/"
+PREFIXES = (f"PREFIX dcat: <{DCAT}> PREFIX dcterms: <{DCTERMS}> "
+            "PREFIX void: <http://rdfs.org/ns/void#> ")
+
+
+def rdf_of(client, path: str, accept: str = "text/turtle") -> ox.Store:
+    response = client.get(path, headers={"Accept": accept})
+    assert response.status_code == 200, response.data
+    store = ox.Store()
+    store.load(response.data, format=ox.RdfFormat.from_media_type(accept))
+    return store
+
+
+@pytest.mark.parametrize("path", ["/.well-known/void", "/catalog"])
+def test_void_and_dcat_say_licence_publisher_and_dates(client, path):
+    store = rdf_of(client, path)
+    ds = f"<{BASE}.well-known/void#dataset>"
+    assert store.query(PREFIXES + f"""ASK {{ {ds} a dcat:Dataset, void:Dataset ;
+        dcterms:license <https://opensource.org/licenses/MIT> ;
+        dcterms:publisher [ <http://xmlns.com/foaf/0.1/name> ?name ] ;
+        dcterms:issued ?issued ; dcterms:modified ?modified ;
+        dcterms:title ?title ; dcterms:description ?description
+        FILTER(DATATYPE(?modified) = <http://www.w3.org/2001/XMLSchema#dateTime>
+               && DATATYPE(?issued) = <http://www.w3.org/2001/XMLSchema#date>) }}""")
+
+
+def test_void_names_dumps_and_endpoint_at_the_base_url(client):
+    store = rdf_of(client, "/.well-known/void")
+    dumps = {row["u"].value for row in store.query(PREFIXES + "SELECT ?u { ?d void:dataDump ?u }")}
+    assert dumps == {f"{BASE}download/{n}" for n, _f, _i in dump_names()}
+    assert store.query(PREFIXES + f"ASK {{ ?d void:sparqlEndpoint <{BASE}sparql> }}")
+
+
+def test_dcat_distributions_and_data_service(client):
+    client.get("/download/ctipgraph.nq")  # made: its size is known
+    store = rdf_of(client, "/catalog")
+    rows = {row["url"].value: (row["media"].value, row["size"]) for row in store.query(
+        PREFIXES + f"""SELECT ?url ?media ?size {{ <{BASE}catalog> a dcat:Catalog ;
+            dcat:dataset ?ds . ?ds dcat:distribution ?dist .
+            ?dist a dcat:Distribution ; dcat:downloadURL ?url ; dcat:mediaType ?media
+            OPTIONAL {{ ?dist dcat:byteSize ?size }} }}""")}
+    assert set(rows) == {f"{BASE}download/{n}" for n, _f, _i in dump_names()}
+    assert rows[f"{BASE}download/ctipgraph.jsonld"][0].endswith("/application/ld+json")
+    assert int(rows[f"{BASE}download/ctipgraph.nq"][1].value) > 1000
+    assert store.query(PREFIXES + f"""ASK {{ <{BASE}sparql> a dcat:DataService ;
+        dcat:endpointURL <{BASE}sparql> ; dcat:servesDataset <{BASE}.well-known/void#dataset> .
+        <{BASE}catalog> dcat:service <{BASE}sparql> }}""")
+    assert len(rdf_of(client, "/catalog", "application/ld+json")) == len(store)
+
+
+def test_home_page_and_link_headers_point_to_the_linked_data(client):
+    response = client.get("/")
+    links = response.headers["Link"]
+    for href in (f"<{BASE}.well-known/void>", f"<{BASE}catalog>", f"<{BASE}sparql>",
+                 f"<{BASE}download>", "<https://opensource.org/licenses/MIT>"):
+        assert href in links
+    assert 'rel="describedby"' in links and 'rel="license"' in links
+    html = response.data.decode()
+    assert f'<link rel="describedby" href="{BASE}catalog"' in html
+    for href in ('href="/sparql"', 'href="/download"', 'href="/.well-known/void"',
+                 'href="/catalog"', 'href="/context.jsonld"', 'href="/query"'):
+        assert href in html
+    # listings too, and JSON ones name the JSON-LD context
+    assert f"<{BASE}context.jsonld>" in client.get(
+        "/index.json").headers["Link"]
+    assert f"<{BASE}catalog>" in client.get("/id/program/glo-act").headers["Link"]

@@ -5,13 +5,15 @@ app and written in whichever RDF format the client asks for."""
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 from flask import current_app
 from werkzeug.datastructures import MIMEAccept
 
-from ..export import dump_names
+from ..export import MEDIA_TYPES, dump_names
 from ..namespaces import PREFIXES
 from ..store import DOC_BASE, INFERRED_GRAPH, GraphStore
 from .security import public_root, public_url
@@ -130,7 +132,69 @@ _HEADER = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix foaf: <http://xmlns.com/foaf/0.1/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
 """
+
+# -- what the dataset is: title, licence, publisher, dates (VoID and DCAT say the same) ----------
+
+#: the dataset's licence (the project's, as in pyproject.toml and the ontology); config
+#: DATASET_LICENSE replaces it
+DATASET_LICENSE = "https://opensource.org/licenses/MIT"
+DATASET_RIGHTS = ("The graph is released under the MIT licence, as the ctipgraph project. The "
+                  "source reports it quotes are public reports of the U.S. Department of Labor, "
+                  "the U.S. Department of State and USAID; quotes are verbatim.")
+DATASET_PUBLISHER = "The ctipgraph project"
+DATASET_TITLE = "ctipgraph"
+DATASET_DESCRIPTION = ("A knowledge graph of counter-trafficking-in-persons evidence on Mali, "
+                       "from public reports, with provenance for every fact: the quoted passage, "
+                       "the document and the sources it cites.")
+DATASET_KEYWORDS = ("human trafficking", "child labor", "counter-trafficking in persons", "Mali",
+                    "provenance", "linked data")
+MALI = "http://sws.geonames.org/2453866/"  # dcterms:spatial
+_ISSUED_QUERY = """SELECT (MIN(?d) AS ?issued) WHERE {
+  GRAPH <https://w3id.org/ctipgraph/graph/ontology> {
+    ?o a <http://www.w3.org/2002/07/owl#Ontology> ; <http://purl.org/dc/terms/created> ?d } }"""
+
+
+def dataset_dates(store: GraphStore) -> tuple[str | None, str]:
+    """(issued, modified): the date the dataset was first published (the ontology's creation
+    date, which the first release shipped with; None when the store has no ontology) and when
+    this version of it was made (the store's build, or the server's start for --data files),
+    as xsd:date and xsd:dateTime lexical forms."""
+    cache = current_app.extensions.setdefault("ctipgraph.statistics", {})
+    if "dates" not in cache:
+        row = next(iter(store.store.query(_ISSUED_QUERY)), None)
+        issued = row["issued"].value if row is not None and row["issued"] is not None else None
+        stamp = store.location / "FINGERPRINT" if store.location is not None else None
+        when = stamp.stat().st_mtime if stamp is not None and stamp.exists() else time.time()
+        modified = datetime.fromtimestamp(int(when), UTC).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+        cache["dates"] = (issued, modified)
+    return cache["dates"]
+
+
+def _license() -> str:
+    return current_app.config.get("DATASET_LICENSE") or DATASET_LICENSE
+
+
+def _dataset_metadata(store: GraphStore, root: str) -> list[str]:
+    """Turtle predicate-object lines (each ending in ' ;') of the dataset's metadata."""
+    issued, modified = dataset_dates(store)
+    lines = [f"  dcterms:title {_literal(DATASET_TITLE)}@en ;",
+             f"  dcterms:description {_literal(DATASET_DESCRIPTION)}@en ;",
+             f"  dcterms:license {_iri(_license())} ;",
+             f"  dcterms:rights {_literal(DATASET_RIGHTS)}@en ;",
+             f"  dcterms:publisher [ a foaf:Organization ; foaf:name {_literal(DATASET_PUBLISHER)}"
+             f" ; foaf:homepage {_iri(root)} ] ;",
+             f"  dcterms:modified {_literal(modified)}^^xsd:dateTime ;",
+             f"  dcterms:spatial {_iri(MALI)} ;",
+             "  dcat:keyword " + ", ".join(_literal(k) + "@en" for k in DATASET_KEYWORDS) + " ;",
+             f"  dcat:landingPage {_iri(root)} ;",
+             f"  foaf:homepage {_iri(root)} ;",
+             f"  rdfs:seeAlso {_iri(root + 'catalog')}, {_iri(root + '.well-known/void')} ;"]
+    if issued:
+        lines.append(f"  dcterms:issued {_literal(issued)}^^xsd:date ;")
+    return lines
 
 _RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                    "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG",
@@ -183,11 +247,8 @@ def void_description(store: GraphStore, root: str, media_type: str) -> bytes:
              '  dcterms:title "VoID description of the ctipgraph dataset"@en ;',
              f"  foaf:primaryTopic {_iri(ds)} .",
              "",
-             f"{_iri(ds)} a void:Dataset ;",
-             '  dcterms:title "ctipgraph"@en ;',
-             '  dcterms:description "A knowledge graph of counter-trafficking-in-persons evidence,'
-             ' with provenance for every fact."@en ;',
-             f"  foaf:homepage {_iri(root)} ;",
+             f"{_iri(ds)} a void:Dataset, dcat:Dataset ;",
+             *_dataset_metadata(store, root),
              f"  void:sparqlEndpoint {_iri(root + 'sparql')} ;",
              f'  void:uriSpace "{_ID_SPACE}" ;',
              f"  void:rootResource {_iri(root)} ;",
@@ -228,3 +289,60 @@ def _graph_title(graph: str) -> str:
         return "document " + graph[len(DOC_BASE):]
     return graph.rsplit("/", 1)[-1] or graph
 
+
+
+_FORMAT_TITLES = {"ttl": "Turtle", "nt": "N-Triples", "trig": "TriG", "nq": "N-Quads",
+                  "jsonld": "JSON-LD"}
+_IANA = "https://www.iana.org/assignments/media-types/"
+
+
+def dataset_iri(root: str) -> str:
+    """The IRI of the dataset (VoID and DCAT describe the same resource)."""
+    return root + ".well-known/void#dataset"
+
+
+def dcat_description(store: GraphStore, root: str, media_type: str,
+                     sizes: dict[str, int] | None = None) -> bytes:
+    """The DCAT description (at /catalog): a dcat:Catalog with the dataset, a dcat:Distribution
+    per dump (media type, download URL, size when known) and the SPARQL endpoint as a
+    dcat:DataService."""
+    catalog = root + "catalog"
+    ds = dataset_iri(root)
+    endpoint = root + "sparql"
+    sizes = sizes or {}
+    lines = [_HEADER,
+             f"{_iri(catalog)} a dcat:Catalog ;",
+             '  dcterms:title "ctipgraph catalog"@en ;',
+             f"  dcterms:publisher [ a foaf:Organization ; foaf:name {_literal(DATASET_PUBLISHER)}"
+             f" ; foaf:homepage {_iri(root)} ] ;",
+             f"  foaf:homepage {_iri(root)} ;",
+             f"  dcat:dataset {_iri(ds)} ;",
+             f"  dcat:service {_iri(endpoint)} .",
+             "",
+             f"{_iri(ds)} a dcat:Dataset, void:Dataset ;",
+             *_dataset_metadata(store, root)]
+    parts = []
+    for name, fmt, inferences in dump_names():
+        dist = f"{catalog}#{name}"
+        lines.append(f"  dcat:distribution {_iri(dist)} ;")
+        media = MEDIA_TYPES[fmt]
+        title = (f"{_FORMAT_TITLES[fmt]} dump"
+                 + (" with the OWL RL inferences" if inferences else ""))
+        size = f" ; dcat:byteSize {sizes[name]}" if name in sizes else ""
+        parts.append(f"{_iri(dist)} a dcat:Distribution ; dcterms:title {_literal(title)}@en ; "
+                     f"dcat:downloadURL {_iri(root + 'download/' + name)} ; "
+                     f"dcat:accessURL {_iri(root + 'download')} ; "
+                     f"dcat:mediaType {_iri(_IANA + media)} ; "
+                     f"dcterms:format {_literal(media)}{size} .")
+    lines.append(f"  dcat:distribution {_iri(catalog + '#sparql')} .")
+    parts.append(f"{_iri(catalog + '#sparql')} a dcat:Distribution ; "
+                 '  dcterms:title "SPARQL endpoint"@en ; '
+                 f"dcat:accessURL {_iri(endpoint)} ; dcat:accessService {_iri(endpoint)} .")
+    parts.append(f"{_iri(endpoint)} a dcat:DataService, sd:Service ; "
+                 '  dcterms:title "ctipgraph SPARQL endpoint"@en ; '
+                 f"dcat:endpointURL {_iri(endpoint)} ; "
+                 f"dcat:endpointDescription {_iri(endpoint)} ; "
+                 f"dcat:servesDataset {_iri(ds)} ; "
+                 "dcterms:conformsTo <https://www.w3.org/TR/sparql11-protocol/> ; "
+                 f"dcterms:license {_iri(_license())} .")
+    return to_format("\n".join(lines + [""] + parts) + "\n", media_type)
