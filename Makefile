@@ -9,14 +9,18 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: install test lint run build clean chromium
 
+# pip shows what it collects and installs (a minute or so the first time), not a silent wait
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "==> [1/3] Python environment in $(VENV) and ctipgraph's packages (about a minute the first time)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --progress-bar on -e '.[test]'
+	@touch $(STAMP)
+	@echo "==> Python packages installed"
 
 # front-end packages (YASGUI for the query editor), served by Flask from node_modules/
 $(NODE_STAMP): package.json package-lock.json
+	@echo "==> [2/3] front-end packages (the query editor, YASGUI) with npm"
 	command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 	npm ci --no-audit --no-fund
@@ -41,7 +45,9 @@ build: install
 	$(BIN)/ctipgraph build
 
 run: install
-	@ls data/ttl/*.ttl >/dev/null 2>&1 || $(BIN)/ctipgraph build
+	@ls data/ttl/*.ttl >/dev/null 2>&1 || { echo "==> building the graph from data/sources/"; \
+	  $(BIN)/ctipgraph build; }
+	@echo "==> [3/3] loading the store and serving it on http://127.0.0.1:5000/ (Ctrl-C stops)"
 	$(BIN)/ctipgraph serve --host 127.0.0.1 --port 5000
 
 clean:

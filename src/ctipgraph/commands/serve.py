@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import signal
+import socket
 import sys
 import time
 from collections.abc import Iterable
@@ -38,9 +40,63 @@ def project_store_or_exit(ttl_dir: Path = TTL_DIR, store_dir: Path = STORE_DIR, 
     except StoreInputError as error:
         click.echo(f"error: {error}\nFix or rebuild that file (`ctipgraph build`).", err=True)
         sys.exit(2)
+    except OSError as error:  # a store folder that cannot be written, a store held by another
+        where = error.filename or store_dir
+        click.echo(f"error: cannot open the store in {where}: {error.strerror or error} "
+                   "(check its permissions, or give another --store-dir)", err=True)
+        sys.exit(2)
     click.echo(f"store {store_dir}: {len(store)} triples in {len(store.graphs())} graphs "
                f"({time.perf_counter() - started:.1f} s)", err=True)
     return store
+
+
+def listen_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (one line, with what to do), None if it
+    can. Checked with a socket as waitress opens it (SO_REUSEADDR), before the store loads."""
+    if port == 0:
+        return None
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        return f"cannot listen on host {host!r}: {reason} (try --host 127.0.0.1)"
+    family, kind, proto, _name, address = infos[0]
+    probe = socket.socket(family, kind, proto)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)
+    except OSError as error:
+        return bind_error_message(error, host, port)
+    finally:
+        probe.close()
+    return None
+
+
+def bind_error_message(error: OSError, host: str, port: int) -> str:
+    """One line saying why listening on host:port failed and what to try."""
+    if error.errno == errno.EADDRINUSE:
+        free = _free_port(host, port)
+        hint = f"try --port {free}" if free else "try another --port"
+        return f"port {port} is in use, {hint}"
+    if error.errno == errno.EACCES:
+        hint = " (ports below 1024 need extra privileges)" if port < 1024 else ""
+        return f"no permission to listen on port {port}{hint}, try --port 5000"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return (f"cannot listen on {host}: not an address of this machine "
+                "(try --host 127.0.0.1 or --host 0.0.0.0)")
+    return f"cannot listen on {host}:{port}: {error.strerror or error}"
+
+
+def _free_port(host: str, port: int) -> int | None:
+    """The next port after `port` that can be listened on, if one of the next 20 can."""
+    for candidate in range(port + 1, min(port + 21, 65536)):
+        try:
+            with socket.create_server((host, candidate), reuse_port=False) as probe:
+                probe.getsockname()
+            return candidate
+        except OSError:
+            continue
+    return None
 
 
 def parse_data_option(values: Iterable[str]) -> list[tuple[Path, str | None]]:
@@ -77,6 +133,12 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         return check_base_url(value)
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
+
+
+def _fail(message: str) -> None:
+    """A start-up error: one line on standard error, exit status 2."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
 
 
 class AccessLog:
@@ -226,6 +288,9 @@ def serve_command(host: str, port: int, timeout: float, threads: int, workers: i
     for url in allow_service:
         if not url.startswith(("http://", "https://")):
             raise click.BadParameter(f"not an http(s) URL: {url!r}", param_hint="--allow-service")
+    problem = listen_problem(host, port)  # before a minute of loading the store
+    if problem:
+        _fail(problem)
     if data:
         store = data_store_or_exit(data)
         click.echo(f"serving {len(data)} file(s): {len(store)} triples", err=True)
@@ -253,9 +318,15 @@ def serve_command(host: str, port: int, timeout: float, threads: int, workers: i
     signal.signal(signal.SIGINT, stop)
     wsgi = app.wsgi_app if quiet else AccessLog(app.wsgi_app)
     app.wsgi_app = wsgi
-    server = waitress.create_server(app, host=host, port=port,
-                                    threads=threads + 2 * sparql_slots + RESERVE_THREADS,
-                                    ident="ctipgraph", max_request_body_size=16 * 1024 * 1024)
+    try:
+        server = waitress.create_server(app, host=host, port=port,
+                                        threads=threads + 2 * sparql_slots + RESERVE_THREADS,
+                                        ident="ctipgraph", max_request_body_size=16 * 1024 * 1024)
+    except OSError as error:  # taken meanwhile: the same one line
+        pool = app.extensions.get("ctipgraph.pool")
+        if pool is not None:
+            pool.close()
+        _fail(bind_error_message(error, host, port))
     sandbox = app.extensions["ctipgraph.pool"].confinement["egress"] \
         if "ctipgraph.pool" in app.extensions else "allowed"
     click.echo(f"ctipgraph serving on http://{host}:{server.effective_port}/ "
