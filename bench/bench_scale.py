@@ -1,0 +1,541 @@
+"""The graph at scale (issue 13): a replicated real corpus, timed in-process, over HTTP and on
+Virtuoso, side by side in one run.
+
+**Corpus.** The built documents (data/ttl/: the Mali series and seeds; plus `--extra-ttl DIR`,
+e.g. the regional reports built with `ctipgraph build --sources …/regional/pdf --out DIR`) are
+copied until the corpus holds `--quads` quads. Copy 0 is the corpus itself; copy n renames, in
+every IRI, the document (and so its passages, claims, citations and references, which hang under
+the document's IRI) and the country-specific resources (activities, observations, laws,
+recommendations, assessments, programs, agreements, policies, fundings, signings, people, and
+organizations whose IRI names the country) with a suffix `-cN`, and Mali itself as
+`place/mali-cN` — one more country's reports. Concepts, other places and organizations (the
+international organizations, funders, agencies) are shared by every copy, as they are in a
+multi-country corpus. Literals are kept (a copy's text file is the original's: same offsets).
+
+**Timings**, in phases so that at most one copy of the store is in memory at a time:
+1. store build (`GraphStore.open_project`: load + merge + OWL RL rules + dumps + RocksDB);
+2. in-process: every competency query (queries/*.rq) run and serialized as SPARQL JSON, in a
+   forked child process that is killed past `--timeout` (Oxigraph cannot interrupt a query);
+3. over HTTP (`ctipgraph serve` started here, keep-alive): the same queries; the resource pages
+   of the 20 largest hubs (most triples pointing at them) and of `--pages` random resources;
+   `/trace` of a hub and of one fact; `/evidence`; `/charts`; `/search` (first and warm);
+4. Virtuoso (`--virtuoso`, Debian's virtuoso-opensource 7.2): a fresh database under --work,
+   the store's default graph (the merge of the named graphs plus the inferences: what our
+   queries read) bulk-loaded (ld_dir/rdf_loader_run) into one graph, the same queries over its
+   SPARQL endpoint with that graph as default-graph-uri.
+
+Prints medians, p95, rows (so answers can be compared) and the ratios HTTP/in-process and
+ctipgraph/Virtuoso.
+
+Usage: .venv/bin/python bench/bench_scale.py --quads 10000000 --work /tmp/ctip-scale
+       [--extra-ttl /tmp/reg-ttl] [--runs 5] [--pages 200] [--timeout 120] [--virtuoso]
+       [--skip-http] [--only 02 08 …]
+The work folder is reused: the replicated corpus and the built store are kept there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_sparql import Client, process_tree_hwm  # noqa: E402
+
+from _ctipserver import Server  # noqa: E402
+from ctipgraph.paths import QUERIES_DIR, TTL_DIR  # noqa: E402
+from ctipgraph.store import GraphStore  # noqa: E402
+
+ID = "https://w3id.org/ctipgraph/id/"
+RENAMED_KINDS = ("activity", "observation", "law", "recommendation", "assessment", "program",
+                 "agreement", "policy", "funding", "signing", "person")
+IRI = re.compile(r"<https://w3id\.org/ctipgraph/id/([a-z-]+)/([^>/]*)")
+BASE = re.compile(r"^@base <https://w3id\.org/ctipgraph/id/doc/([^/>]+)/>", re.M)
+COUNTRY = "mali"
+VIRTUOSO_GRAPH = "https://w3id.org/ctipgraph/graph/merged"
+JSON = ox.QueryResultsFormat.JSON
+
+
+# -- the corpus ---------------------------------------------------------------------------------
+
+
+def rename(text: str, n: int) -> str:
+    """Copy n of one document's Turtle: its own and country-specific IRIs suffixed -cN."""
+
+    def iri(m: re.Match) -> str:
+        kind, name = m.group(1), m.group(2)
+        if (kind == "doc" or kind in RENAMED_KINDS
+                or (kind == "org" and COUNTRY in name)
+                or (kind == "place" and name == COUNTRY)):
+            return f"<{ID}{kind}/{name}-c{n}"
+        return m.group(0)
+
+    text = BASE.sub(lambda m: f"@base <{ID}doc/{m.group(1)}-c{n}/>", text)
+    return IRI.sub(iri, text)
+
+
+def count_quads(paths: list[Path]) -> int:
+    return sum(sum(1 for _ in ox.parse(path=str(p), format=ox.RdfFormat.TURTLE,
+                                       base_iri="https://w3id.org/ctipgraph/id/doc/x/"))
+               for p in paths)
+
+
+def replicate(sources: list[Path], target: Path, quads: int) -> tuple[int, int]:
+    """Write copies of the source directories' documents into `target` until about `quads`
+    quads; returns (copies, quads per copy). Reuses a complete earlier copy."""
+    docs = [p for d in sources for p in sorted(d.glob("*.ttl"))]
+    per_copy = count_quads(docs)
+    copies = max(1, round(quads / per_copy))
+    stamp = target / ".complete"
+    if stamp.is_file() and stamp.read_text() == f"{copies} {per_copy}":
+        return copies, per_copy
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for d in sources:
+        for txt in d.glob("*.txt"):
+            shutil.copy(txt, target / txt.name)
+    texts = [(p.stem, p.read_text(encoding="utf-8")) for p in docs]
+    for n in range(copies):
+        for stem, text in texts:
+            name = stem if n == 0 else f"{stem}-c{n}"
+            (target / f"{name}.ttl").write_text(text if n == 0 else rename(text, n),
+                                                encoding="utf-8")
+    stamp.write_text(f"{copies} {per_copy}")
+    return copies, per_copy
+
+
+# -- measuring ----------------------------------------------------------------------------------
+
+
+def stats(times_ms: list[float]) -> tuple[float, float]:
+    """(median, p95) in ms."""
+    ordered = sorted(times_ms)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p95
+
+
+def repeat(fn, runs: int, budget_s: float = 30.0) -> list[float]:
+    """Wall times (ms) of calls to fn after one warm-up; a call over 5 s is measured once."""
+    started = time.perf_counter()
+    fn()
+    first = (time.perf_counter() - started) * 1000
+    if first > 5000:
+        return [first]
+    times: list[float] = []
+    while len(times) < runs and (len(times) < 3 or sum(times) < budget_s * 1000):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def competency_queries(only: list[str]) -> dict[str, str]:
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(QUERIES_DIR.glob("*.rq"))
+            if not only or any(part in p.stem for part in only)}
+
+
+def _child(store: GraphStore, query: str, runs: int, conn) -> None:
+    def once() -> None:
+        store.query(query).serialize(format=JSON)
+
+    times = repeat(once, runs)
+    rows = len(list(store.query(query)))
+    conn.send((times, rows))
+    conn.close()
+
+
+def in_process(store: GraphStore, query: str, runs: int, timeout: float):
+    """(times ms, rows) in a forked child, or None past `timeout` (the child is killed)."""
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(store, query, runs, child))
+    proc.start()
+    child.close()
+    got = parent.recv() if parent.poll(timeout) else None
+    if proc.is_alive():
+        proc.kill()
+    proc.join()
+    return got
+
+
+def sparql_rows(body: bytes) -> int:
+    data = json.loads(body)
+    return len(data["results"]["bindings"]) if "results" in data else 1
+
+
+class Timed:
+    """An HTTP client that also returns the body (for row counts)."""
+
+    def __init__(self, url: str) -> None:
+        self.client = Client(url)
+
+    def get(self, path: str, accept: str = "text/html") -> tuple[int, bytes]:
+        conn = self.client.conn
+        for attempt in (1, 2):
+            try:
+                conn.request("GET", path, headers={"Accept": accept})
+                response = conn.getresponse()
+                return response.status, response.read()
+            except (ConnectionError, OSError):
+                conn.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+# -- Virtuoso -----------------------------------------------------------------------------------
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{isql_port}
+CheckpointInterval = 0
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
+MaxQueryMem = 2G
+ServerThreads = 10
+DirsAllowed = ., {load}, /usr/share/virtuoso-opensource-7/vad
+ThreadCleanupInterval = 0
+ResourcesCleanupInterval = 0
+MaxStaticCursorRows = 5000
+AsyncQueueMaxThreads = 10
+MaxVectorSize = 1000000
+VectorSize = 1000
+AdjustVectorSize = 0
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = /var/lib/virtuoso-opensource-7/vsp
+MaxClientConnections = 4
+ServerThreads = 4
+MaxKeepAlives = 4
+KeepAliveTimeout = 10
+MaxCachedProxyConnections = 4
+ProxyConnectionCacheTimeout = 15
+HTTPThreadSize = 280000
+HttpPrintWarningsInOutput = 0
+Charset = UTF-8
+
+[SPARQL]
+ResultSetMaxRows = 10000000
+MaxQueryCostEstimationTime = 0
+MaxQueryExecutionTime = {timeout}
+DefaultQuery = select distinct ?Concept where {{[] a ?Concept}} LIMIT 100
+DeferInferenceRulesInit = 0
+MaxSortedTopRows = 10000000
+"""
+
+
+class Virtuoso:
+    """A virtuoso-t process on loopback with its own database folder."""
+
+    def __init__(self, work: Path, timeout: float, memory_gb: float = 4.0) -> None:
+        self.db = work / "db"
+        self.load = work / "load"
+        self.isql_port, self.http_port = 21111 + os.getpid() % 500, 28890 + os.getpid() % 500
+        buffers = int(memory_gb * 1024 ** 3 * 0.66 / 8192)
+        self.db.mkdir(parents=True, exist_ok=True)
+        (self.db / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
+            db=self.db, load=self.load, isql_port=self.isql_port, http_port=self.http_port,
+            buffers=buffers, dirty=buffers * 3 // 4, timeout=int(timeout)))
+        self.proc = subprocess.Popen(
+            ["virtuoso-t", "+foreground", "+configfile", str(self.db / "virtuoso.ini")],
+            cwd=self.db, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        self.url = f"http://127.0.0.1:{self.http_port}"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/sparql?query=ASK%7B%7D", timeout=5):
+                    return
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"virtuoso-t exited: see {self.db / 'virtuoso.log'}") \
+                        from None
+                time.sleep(0.5)
+        raise RuntimeError("virtuoso-t did not answer")
+
+    def isql(self, sql: str, timeout: float = 3600) -> str:
+        result = subprocess.run(
+            ["isql-vt", f"127.0.0.1:{self.isql_port}", "dba", "dba", f"exec={sql}"],
+            capture_output=True, text=True, timeout=timeout)
+        if result.returncode:
+            raise RuntimeError(f"isql {sql!r}: {result.stdout}{result.stderr}")
+        return result.stdout
+
+    def count(self) -> int:
+        status, body = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", 600)
+        if status != 200:
+            return 0
+        return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+    def bulk_load(self) -> None:
+        self.isql(f"ld_dir('{self.load}', '*.nt', '{VIRTUOSO_GRAPH}');")
+        self.isql("rdf_loader_run();")
+        self.isql("checkpoint;")
+
+    def query(self, sparql: str, timeout: float) -> tuple[int, bytes]:
+        data = urllib.parse.urlencode({"query": sparql, "default-graph-uri": VIRTUOSO_GRAPH,
+                                       "format": "application/sparql-results+json"}).encode()
+        request = urllib.request.Request(self.url + "/sparql", data=data, headers={
+            "Accept": "application/sparql-results+json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+        except OSError as error:
+            return 0, str(error).encode()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.isql("shutdown;", timeout=60)
+                self.proc.wait(60)
+            except (RuntimeError, subprocess.TimeoutExpired):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+def fmt_ms(value: float | None) -> str:
+    return "—" if value is None else (f"{value:.0f}" if value >= 100 else f"{value:.1f}")
+
+
+def main() -> int:  # noqa: C901 (one run, phase after phase)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quads", type=int, default=10_000_000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/ctip-scale"))
+    parser.add_argument("--ttl-dir", type=Path, default=TTL_DIR)
+    parser.add_argument("--extra-ttl", type=Path, action="append", default=[])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--virtuoso", action="store_true")
+    parser.add_argument("--virtuoso-memory-gb", type=float, default=4.0)
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--only", nargs="*", default=[])
+    args = parser.parse_args()
+    work = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    queries = competency_queries(args.only)
+    report: dict[str, dict] = {name: {} for name in queries}
+    other: list[tuple[str, str, float | None, float | None, str]] = []
+
+    sources = [args.ttl_dir, *[d for d in args.extra_ttl if d.is_dir()]]
+    started = time.perf_counter()
+    copies, per_copy = replicate(sources, work / "ttl", args.quads)
+    print(f"corpus: {', '.join(map(str, sources))}: {per_copy} quads a copy, {copies} copies "
+          f"(~{copies * per_copy} quads) in {work / 'ttl'} ({time.perf_counter() - started:.0f} s)",
+          flush=True)
+
+    # 1. store build
+    store_dir = work / "store"
+    started = time.perf_counter()
+    built = not (store_dir / "FINGERPRINT").is_file()
+    store = GraphStore.open_project(work / "ttl", store_dir,
+                                    progress=lambda s: print("  " + s, flush=True))
+    opened = time.perf_counter() - started
+    quads = len(store)
+    default_triples = len(store.store) - quads
+    print(f"store: {quads} quads, {default_triples} distinct triples in the default graph, "
+          f"{len(store.graphs())} graphs; {'built' if built else 'reused, loaded'} in "
+          f"{opened:.0f} s; VmHWM {process_tree_hwm(os.getpid())[0] / 1024 ** 2:.1f} GB",
+          flush=True)
+    other.append(("store build" if built else "store load (reused build)", "", opened * 1000,
+                  None, f"{quads} quads"))
+
+    # 2. in-process
+    for name, query in queries.items():
+        got = in_process(store, query, args.runs, args.timeout)
+        if got is None:
+            report[name]["local"] = None
+            print(f"  {name:38} in-process > {args.timeout:.0f} s", flush=True)
+            continue
+        times, rows = got
+        report[name]["local"] = stats(times)
+        report[name]["rows"] = rows
+        print(f"  {name:38} in-process median {stats(times)[0]:9.1f} ms  p95 "
+              f"{stats(times)[1]:9.1f} ms  rows {rows}  (runs {len(times)})", flush=True)
+
+    # resources for the pages, and the default graph for Virtuoso
+    hubs = [row["o"].value for row in store.query(
+        f"""SELECT ?o (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?o)
+            && STRSTARTS(STR(?o), "{ID}") && !STRSTARTS(STR(?o), "{ID}concept/")) }}
+            GROUP BY ?o ORDER BY DESC(?n) LIMIT 20""")]
+    typed = sorted({row["s"].value for row in store.query(
+        f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{ID}")) }}""")})
+    random.seed(13)
+    sample = random.sample(typed, min(args.pages, len(typed)))
+    fact = next(iter(store.query(
+        """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+           PREFIX ctip: <https://w3id.org/ctipgraph/ontology#>
+           SELECT ?s ?p ?o WHERE { ?c a ctip:Claim ; rdf:subject ?s ; rdf:predicate ?p ;
+           rdf:object ?o FILTER(isIRI(?o)) } LIMIT 1""")), None)
+    if args.virtuoso:
+        load = work / "virtuoso" / "load"
+        nt = load / "merged.nt"
+        if not nt.is_file():
+            load.mkdir(parents=True, exist_ok=True)
+            store.store.dump(str(nt) + ".tmp", format=ox.RdfFormat.N_TRIPLES,
+                             from_graph=ox.DefaultGraph())
+            os.replace(str(nt) + ".tmp", nt)
+    del store
+
+    # 3. HTTP
+    if not args.skip_http:
+        server = Server("--ttl-dir", str(work / "ttl"), "--store-dir", str(store_dir),
+                        "--workers", "2", "--timeout", str(int(args.timeout)),
+                        "--max-rows", "10000000", "--max-result-size", "0",
+                        "--worker-memory", "0", "--page-timeout", str(int(args.timeout)),
+                        "--client-limit", "0", "-q", timeout=1800)
+        try:
+            client = Timed(server.url)
+            for name, query in queries.items():
+                path = "/sparql?" + urllib.parse.urlencode({"query": query})
+                accept = "application/sparql-results+json"
+                status, body = client.get(path, accept)  # warm-up
+                if status != 200:
+                    report[name]["http"] = None
+                    print(f"  {name:38} HTTP {status}", flush=True)
+                    continue
+                times = repeat(lambda path=path, accept=accept: client.get(path, accept),
+                               args.runs)
+                report[name]["http"] = stats(times)
+                report[name]["http_rows"] = sparql_rows(body)
+                print(f"  {name:38} HTTP median {stats(times)[0]:9.1f} ms  p95 "
+                      f"{stats(times)[1]:9.1f} ms", flush=True)
+
+            def pages(label: str, paths: list[str]) -> None:
+                times, bad = [], 0
+                for path in paths:
+                    started = time.perf_counter()
+                    status, _ = client.get(path)
+                    times.append((time.perf_counter() - started) * 1000)
+                    if status != 200:
+                        bad += 1
+                        if bad <= 3:
+                            print(f"    {status} {path}", flush=True)
+                median, p95 = stats(times)
+                note = f"n={len(paths)}, max {max(times):.0f} ms" + (
+                    f", {bad} not 200" if bad else "")
+                other.append((label, "", median, p95, note))
+                print(f"  {label:38} median {median:9.1f} ms  p95 {p95:9.1f} ms  {note}",
+                      flush=True)
+
+            def page_path(iri: str) -> str:
+                return "/id/" + urllib.parse.quote(iri[len(ID):], safe="/")
+
+            pages("hub pages (20 largest)", [page_path(i) for i in hubs])
+            pages(f"random resource pages ({len(sample)})", [page_path(i) for i in sample])
+            pages("/trace?iri= (hub, page 1)", ["/trace?" + urllib.parse.urlencode(
+                {"iri": hubs[0]})] * 3)
+            if fact:
+                s, p, o = fact["s"].value, fact["p"].value, fact["o"].value
+                pages("/trace of one fact", ["/trace?" + urllib.parse.urlencode(
+                    {"s": s, "p": p, "o": o})] * 5)
+            pages("/evidence", ["/evidence"] * 3)
+            pages("/charts (Mali)", ["/charts?" + urllib.parse.urlencode(
+                {"country": ID + "place/mali"})] * 3)
+            pages("/search (first: builds the index)", ["/search?q=child+labor"])
+            pages("/search (warm)", ["/search?" + urllib.parse.urlencode({"q": q}) for q in
+                                     ("UNICEF", "forced labor", "Ministry of Labor",
+                                      "trafficking", "gold mining")] * 2)
+            main_kb, workers_kb, n = process_tree_hwm(server.pid)
+            other.append(("serve memory (VmHWM)", "", None, None,
+                          f"server {main_kb / 1024 ** 2:.1f} GB, {n} workers "
+                          f"{workers_kb / 1024 ** 2:.1f} GB summed"))
+        finally:
+            server.stop()
+
+    # 4. Virtuoso
+    if args.virtuoso:
+        vwork = work / "virtuoso"
+        fresh = not (vwork / "db" / "virtuoso.db").is_file()
+        virtuoso = Virtuoso(vwork, args.timeout, args.virtuoso_memory_gb)
+        try:
+            if fresh or virtuoso.count() == 0:
+                started = time.perf_counter()
+                virtuoso.bulk_load()
+                loaded = time.perf_counter() - started
+                other.append(("Virtuoso bulk load", "", loaded * 1000, None,
+                              f"{virtuoso.count()} triples"))
+                print(f"  Virtuoso bulk load {loaded:.0f} s", flush=True)
+            for name, query in queries.items():
+                status, body = virtuoso.query(query, args.timeout)
+                if status != 200:
+                    report[name]["virtuoso"] = None
+                    report[name]["virtuoso_error"] = body[:200].decode(errors="replace")
+                    print(f"  {name:38} Virtuoso {status}: {body[:200]!r}", flush=True)
+                    continue
+                times = repeat(lambda q=query: virtuoso.query(q, args.timeout), args.runs)
+                report[name]["virtuoso"] = stats(times)
+                report[name]["virtuoso_rows"] = sparql_rows(body)
+                print(f"  {name:38} Virtuoso median {stats(times)[0]:9.1f} ms  rows "
+                      f"{report[name]['virtuoso_rows']}", flush=True)
+        finally:
+            virtuoso.stop()
+
+    # the table
+    print(f"\n## {quads} quads ({copies} copies of {per_copy}); medians and p95 in ms\n")
+    print("| query | rows | in-process median | p95 | HTTP median | HTTP/in-process | "
+          "Virtuoso median | Virtuoso rows | ctipgraph/Virtuoso |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, r in report.items():
+        local, http, virt = r.get("local"), r.get("http"), r.get("virtuoso")
+        ratio = f"{http[0] / local[0]:.2f}" if local and http else "—"
+        vs = f"{local[0] / virt[0]:.2f}" if local and virt else (
+            "Virtuoso failed" if "virtuoso_error" in r else "—")
+        print(f"| {name} | {r.get('rows', '—')} | "
+              f"{fmt_ms(local[0]) if local else f'> {args.timeout:.0f} s'} | "
+              f"{fmt_ms(local[1]) if local else '—'} | {fmt_ms(http[0]) if http else '—'} | "
+              f"{ratio} | {fmt_ms(virt[0]) if virt else '—'} | {r.get('virtuoso_rows', '—')} | "
+              f"{vs} |")
+    print("\n| what | | median ms | p95 ms | note |\n|---|---|---|---|---|")
+    for label, _, median, p95, note in other:
+        print(f"| {label} | | {fmt_ms(median)} | {fmt_ms(p95)} | {note} |")
+    for name, r in report.items():
+        if "virtuoso_error" in r:
+            print(f"Virtuoso {name}: {r['virtuoso_error']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
