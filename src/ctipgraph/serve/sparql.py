@@ -19,6 +19,8 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from functools import lru_cache
 
 from flask import (
@@ -213,7 +215,33 @@ def endpoint():
         max_bytes=int(config["MAX_RESULT_BYTES"]),
         allow_service=tuple(config["ALLOW_SERVICE"] or ()),
     )
-    return _respond(_run(job))
+    reply = _run(job)
+    if reply.status == 400:
+        hint = slash_hint(query)
+        if hint:
+            reply = replace(reply, body=bytes(reply.body).rstrip(b"\n") + b"\n"
+                            + hint.encode("utf-8"))
+    return _respond(reply)
+
+
+#: a prefixed name whose local part holds a slash (outside <IRIs>, strings and comments)
+_SLASHED_NAME = re.compile(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*"""
+                           r"|(?<![\w:])([A-Za-z][\w.-]*)?:([\w.-]*/[\w./%-]*[\w%-])(?![\w/%:-]|\.[\w/%:-])")
+
+
+def slash_hint(query: str) -> str | None:
+    """What to write instead of `id:program/glo-act` (not SPARQL: a '/' may not stand in a
+    prefixed name unescaped), when the query holds such a name of a known prefix."""
+    for match in _SLASHED_NAME.finditer(query):
+        prefix, local = match.group(1), match.group(2)
+        if local is None or (prefix or "") not in QUERY_PREFIXES:
+            continue
+        name = f"{prefix or ''}:{local}"
+        iri = QUERY_PREFIXES[prefix or ""] + local
+        escaped = f"{prefix or ''}:{local.replace('/', chr(92) + '/')}"
+        return (f"{name} is not a SPARQL name: a prefixed name may not hold a '/' unescaped. "
+                f"Write the full IRI <{iri}> (or {escaped}).")
+    return None
 
 
 def _read_request() -> tuple[MultiDict, str | None]:
