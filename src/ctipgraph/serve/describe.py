@@ -47,6 +47,8 @@ ALL_LIMIT = 5000
 #: which ?all=1 asks for)
 MAX_PER_PAGE = 500
 EVIDENCE_LIMIT = 20  # claims shown beside one value
+CITED_LIMIT = 25  # references in a document's "most cited" list
+TIMELINE_LIMIT = 12  # facts per document in an entity's timeline
 
 PREFIX = f"""PREFIX rdf: <{RDF}>
 PREFIX rdfs: <{RDFS}>
@@ -289,10 +291,99 @@ class ResourceView:
             "show_all": self.out_limit == MAX_PER_PAGE,
             "pager": self.pager(),
         }
+        type_iris = {t.value for t in types}
+        if CTIP + "SourceDocument" in type_iris:
+            page["cited"] = self._most_cited()
+        elif page["passage"] is None and page["statement"] is None and CLAIM not in type_iris:
+            page["timeline"] = self._timeline()
         page["title"] = page["label"]
         if page["passage"] is not None and page["label"].startswith("“"):
             page["title"] = passage_title(self.iri, page["types"])
         return page
+
+    def _most_cited(self, limit: int = CITED_LIMIT) -> dict:
+        """The document's references ranked by how often its text cites them (citation markers),
+        then by the claims they back: 'which sources does this report cite most?'."""
+        r = _iri(self.iri)
+        rows = list(self._q(f"""
+            SELECT ?ref (COUNT(DISTINCT ?c) AS ?markers) (COUNT(DISTINCT ?pa) AS ?passages)
+                   (SAMPLE(?k) AS ?key) (SAMPLE(?t) AS ?text) WHERE {{
+              ?c a ctip:InTextCitation ; ctip:inDocument {r} ; ctip:denotes ?ref .
+              ?ref a ctip:Reference .
+              OPTIONAL {{ ?c ctip:inPassage ?pa }}
+              OPTIONAL {{ ?ref ctip:referenceKey ?k }}
+              OPTIONAL {{ ?ref ctip:referenceText ?t }}
+            }} GROUP BY ?ref"""))
+        claims = {row["ref"].value: int(row["n"].value) for row in self._q(f"""
+            SELECT ?ref (COUNT(DISTINCT ?claim) AS ?n) WHERE {{
+              ?ref a ctip:Reference ; ctip:inDocument {r} .
+              ?claim <http://purl.org/spar/cito/citesAsEvidence> ?ref }} GROUP BY ?ref""")}
+        total_refs = int(next(iter(self._q(f"""SELECT (COUNT(DISTINCT ?ref) AS ?n) WHERE {{
+            ?ref a ctip:Reference ; ctip:inDocument {r} }}""")))["n"].value)
+        from .reader import reader_href
+
+        ranked = []
+        for row in rows:
+            ref = row["ref"].value
+            ranked.append({
+                "iri": ref, "href": href(ref), "read": reader_href(ref),
+                "key": row["key"].value if row["key"] is not None else "",
+                "text": row["text"].value if row["text"] is not None else fallback_label(ref),
+                "markers": int(row["markers"].value), "passages": int(row["passages"].value),
+                "claims": claims.get(ref, 0)})
+        ranked.sort(key=lambda x: (-x["markers"], -x["claims"], x["key"].lower(), x["iri"]))
+        return {"rows": ranked[:limit], "cited": len(ranked), "references": total_refs}
+
+    def _timeline(self, limit: int = TIMELINE_LIMIT) -> list[dict]:
+        """What each document says of the resource, in the order of the documents' years: the
+        facts about it quoted from the document (each with one quote) and how many of the
+        document's passages mention it."""
+        r = _iri(self.iri)
+        rows = list(self._q(f"""
+            SELECT ?doc ?p ?o (MIN(?x) AS ?exact) (SAMPLE(?pa) AS ?passage) WHERE {{
+              {{ ?c rdf:subject {r} ; rdf:predicate ?p ; rdf:object ?o }}
+              UNION {{ ?c rdf:object {r} ; rdf:predicate ?p ; rdf:subject ?o }}
+              ?c prov:wasQuotedFrom ?pa . ?pa ctip:inDocument ?doc ;
+                 oa:hasSelector ?sel . ?sel oa:exact ?x .
+            }} GROUP BY ?doc ?p ?o LIMIT {ALL_LIMIT}"""))
+        mentions = {row["doc"].value: int(row["n"].value) for row in self._q(f"""
+            SELECT ?doc (COUNT(DISTINCT ?pa) AS ?n) WHERE {{
+              {r} ctip:mentionedIn ?pa . ?pa ctip:inDocument ?doc }} GROUP BY ?doc""")}
+        docs = set(mentions) | {row["doc"].value for row in rows}
+        if not docs:
+            return []
+        values = " ".join(_iri(d) for d in sorted(docs) if safe_iri(d))
+        when: dict[str, str] = {}
+        for row in self._q(f"""SELECT ?doc (SAMPLE(?y) AS ?year) (SAMPLE(?i) AS ?issued) WHERE {{
+                VALUES ?doc {{ {values} }}
+                OPTIONAL {{ ?doc ctip:reportingYear ?y }} OPTIONAL {{ ?doc dcterms:issued ?i }}
+              }} GROUP BY ?doc"""):
+            year = row["year"] or row["issued"]
+            when[row["doc"].value] = year.value[:4] if year is not None else ""
+        self.labeller.want(*docs, *(t.value for row in rows for t in (row["p"], row["o"])
+                                    if isinstance(t, ox.NamedNode)))
+        self.labeller.resolve()
+        from .reader import reader_href
+
+        by_doc: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            if row["p"].value in (MENTIONED_IN, RDF_TYPE):
+                continue
+            by_doc[row["doc"].value].append({
+                "property": term(row["p"], self.labeller), "value": term(row["o"], self.labeller),
+                "exact": row["exact"].value,
+                "read": reader_href(row["passage"].value) if row["passage"] is not None
+                else None})
+        out = []
+        for doc in sorted(docs, key=lambda d: (when.get(d, ""), self.labeller.label(d))):
+            facts = sorted(by_doc.get(doc, []), key=lambda f: (f["property"]["label"],
+                                                              f["value"].get("label") or
+                                                              f["value"].get("value") or ""))
+            out.append({"year": when.get(doc, ""), "document": term(ox.NamedNode(doc),
+                                                                    self.labeller),
+                        "read": reader_href(doc), "facts": facts[:limit],
+                        "more": max(0, len(facts) - limit), "mentions": mentions.get(doc, 0)})
+        return out
 
     def _fragments(self, outgoing) -> dict[str, list[tuple[ox.NamedNode, ox.Term]]]:
         """Fragment resources (…#position, …#quote) described on this page."""
