@@ -78,6 +78,40 @@ USAID_CNCLTPA_EXACT = (
     " (CNCLTPA, National Coordination Committee against Trafficking in Persons and Assimilated"
     " Practices) under the supervision of the Ministry of Justice of Mali in 2011."
 )
+ABF_FOOTNOTE_EXACT = (
+    "²⁴ The project “A Better Future for Mali’s Children: Combating Child Trafficking through "
+    "Education in Mali” (2003–2007) was funded by USDOL at USD 3,000,000 and implemented by CARE "
+    "Mali, which contributed USD 802,455 in matching funds."
+)
+GAP_ROW_EXACT = (
+    "Global Action Program on Child Labor Issues (2011–2017)\tUSDOL-funded project implemented by "
+    "the ILO in approximately 40 countries to support the priorities of the Roadmap for Achieving "
+    "the Elimination of the Worst Forms of Child Labor by 2016 established by the Hague Global "
+    "Child Labor Conference in 2010. (86) During 2017, conducted a study on the effectiveness of "
+    "the School Speed Program on reducing child labor and supported activities under the Roadmap "
+    "to Combat Child Labor in Agriculture. (75) Additional information is available on the USDOL "
+    "website."
+)
+# the quotes queries 01, 04 and 05 give beside each answer (issue 12: sources beside the rows)
+CHILD_SOLDIERS_EXACT = (
+    "Although the incidence of child soldiers decreased during the reporting period, children "
+    "continued to be forcibly recruited and trained by non-state armed groups, including the "
+    "Coordination of Azawad Movements (CMA), the National Movement for the Liberation of Azawad "
+    "(MNLA), the High Council for the Unity of Azawad (HCUA), the Arab Movement of Azawad (MAA), "
+    "and Tuareg Imghad and Allies Self-Defense Group (GATIA), all signatories of the 2015 Peace "
+    "Accord. (33; 3; 34; 4)"
+)
+TIER_2015_EXACT = (
+    "Despite these efforts, the government did not demonstrate evidence of overall increasing "
+    "anti-trafficking efforts compared to the previous reporting period; therefore, Mali is "
+    "placed on Tier 2 Watch List for the third consecutive year."
+)
+TIER_2017_EXACT = "The U.S. Department of State placed Mali on the Tier 2 Watch List in 2017. (2)"
+TIER_USAID_EXACT = (
+    "The U.S. State Department listed Mali in the Tier 3 list in 2017 and upgraded it to the "
+    "Tier 2 Watch List in 2018 and to Tier 2 in 2019 but downgraded it back to the Tier 2 Watch "
+    "List in 2020, where the country remained in 2021 as well."
+)
 GLOACT_ROW_EXACT = (
     "Global Action Against Trafficking in Persons and the Smuggling of Migrants (GLO ACT)*\t$13"
     " million EU-funded global project implemented by the UNODC, UNICEF, and the IOM to combat"
@@ -120,20 +154,21 @@ REF_TEXT = {
 EXPECTED = {
     "01-programs-funders-implementers.rq": (
         ["program", "programLabel", "funder", "funderLabel", "fundingKind", "amount", "currency",
-         "startYear", "endYear", "implementers"],
+         "startYear", "endYear", "implementers", "quote", "document"],
         {"implementers": " | "},
         [
             (ABF, ABF_LABEL, "id:org/care-mali", "CARE Mali", "matching", Decimal("802455"),
-             "USD", None, None, names("CARE Mali")),
+             "USD", None, None, names("CARE Mali"), ABF_FOOTNOTE_EXACT, USAID),
             (ABF, ABF_LABEL, "id:org/usdol", "U.S. Department of Labor", "funding",
-             Decimal("3000000"), "USD", "2003", "2007", names("CARE Mali")),
+             Decimal("3000000"), "USD", "2003", "2007", names("CARE Mali"), ABF_FOOTNOTE_EXACT,
+             USAID),
             ("id:program/glo-act", GLOACT_LABEL, "id:org/european-union", "European Union",
              "funding", Decimal("13000000"), "USD", None, None,
              names("International Organization for Migration", "United Nations Children's Fund",
-                   "United Nations Office on Drugs and Crime")),
+                   "United Nations Office on Drugs and Crime"), GLOACT_ROW_EXACT, FINDINGS),
             (GAP, "Global Action Program on Child Labor Issues", "id:org/usdol",
              "U.S. Department of Labor", None, None, None, "2011", "2017",
-             names("International Labour Organization")),
+             names("International Labour Organization"), GAP_ROW_EXACT, FINDINGS),
         ],
     ),
     "02-funders-totals.rq": (
@@ -162,23 +197,26 @@ EXPECTED = {
         ],
     ),
     "04-armed-groups-children.rq": (
-        ["group", "groupLabel", "acronyms", "form", "document", "reportingYear", "passages"],
+        ["group", "groupLabel", "acronyms", "form", "document", "reportingYear", "passages",
+         "quote"],
         {"acronyms": " | "},
         [
             ("id:org/mnla", "National Movement for the Liberation of Azawad", names("MNLA"),
-             CHILD_SOLDIERING, FINDINGS, "2017", 1),
+             CHILD_SOLDIERING, FINDINGS, "2017", 1, CHILD_SOLDIERS_EXACT),
             ("id:org/gatia", "Tuareg Imghad and Allies Self-Defense Group", names("GATIA"),
-             CHILD_SOLDIERING, FINDINGS, "2017", 1),
+             CHILD_SOLDIERING, FINDINGS, "2017", 1, CHILD_SOLDIERS_EXACT),
         ],
     ),
     "05-tier-by-year.rq": (
-        ["year", "tier", "tierLabel", "document", "documentTitle", "reportingYear"],
+        ["year", "tier", "tierLabel", "document", "documentTitle", "reportingYear", "quote"],
         {},
         [
-            ("2015", T2WL, "Tier 2 Watch List", TIP2015, TIP2015_TITLE, "2015"),
-            ("2017", T2WL, "Tier 2 Watch List", FINDINGS, FINDINGS_TITLE, "2017"),
-            ("2017", T3, "Tier 3", USAID, USAID_TITLE, "2021"),
-            ("2018", T2WL, "Tier 2 Watch List", USAID, USAID_TITLE, "2021"),
+            ("2015", T2WL, "Tier 2 Watch List", TIP2015, TIP2015_TITLE, "2015",
+             TIER_2015_EXACT),
+            ("2017", T2WL, "Tier 2 Watch List", FINDINGS, FINDINGS_TITLE, "2017",
+             TIER_2017_EXACT),
+            ("2017", T3, "Tier 3", USAID, USAID_TITLE, "2021", TIER_USAID_EXACT),
+            ("2018", T2WL, "Tier 2 Watch List", USAID, USAID_TITLE, "2021", TIER_USAID_EXACT),
         ],
     ),
     "06-coordinating-bodies.rq": (
