@@ -96,9 +96,11 @@
     if (!wanted.length) return Promise.resolve(false);
     var query = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" +
       "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n" +
-      "SELECT ?s (SAMPLE(?l) AS ?label) WHERE { VALUES ?s { " +
+      "PREFIX dcterms: <http://purl.org/dc/terms/>\n" +
+      "SELECT ?s (MIN(?l) AS ?label) WHERE { VALUES ?s { " +
       wanted.map(function (iri) { return "<" + iri + ">"; }).join(" ") +
-      " } { ?s rdfs:label ?l } UNION { ?s skos:prefLabel ?l } } GROUP BY ?s";
+      " } { ?s rdfs:label ?l } UNION { ?s skos:prefLabel ?l } UNION " +
+      "{ ?s dcterms:title ?l FILTER NOT EXISTS { ?s rdfs:label ?other } } } GROUP BY ?s";
     wanted.forEach(function (iri) { labels[iri] = null; });
     return fetch(endpoint, {
       method: "POST",
