@@ -92,7 +92,18 @@ GAP_ROW_EXACT = (
     "to Combat Child Labor in Agriculture. (75) Additional information is available on the USDOL "
     "website."
 )
-# the quotes queries 01, 04 and 05 give beside each answer (issue 12: sources beside the rows)
+CNS_ESTABLISHED_EXACT = (
+    "In 2006, Order No. 06-1940/MPFEF-SG established the Comité national de suivi des programmes "
+    "de lutte contre la traite des enfants au Mali (CNS, National Committee to Monitor Programs "
+    "to Combat Trafficking in Children in Mali)."
+)
+CNCLTPA_BUDGET_EXACT = (
+    "Coordinate government efforts to combat human trafficking. Chaired by the Ministry of "
+    "Justice and includes various government agencies and civil society groups. (66; 67; 1; 2) "
+    "In 2017, received its first ever budget of $381,000 to conduct training on human "
+    "trafficking, fund victim services, and purchase transportation equipment. (33)"
+)
+# the quotes queries 01, 04, 05 and 06 give beside each answer (issue 12: sources beside the rows)
 CHILD_SOLDIERS_EXACT = (
     "Although the incidence of child soldiers decreased during the reporting period, children "
     "continued to be forcibly recruited and trained by non-state armed groups, including the "
@@ -221,13 +232,14 @@ EXPECTED = {
     ),
     "06-coordinating-bodies.rq": (
         ["body", "bodyLabel", "acronyms", "leader", "leaderLabel", "budget", "amount",
-         "currency", "year"],
+         "currency", "year", "quote", "document"],
         {"acronyms": " | "},
         [
-            ("id:org/cns", CNS_LABEL, names("CNS"), None, None, None, None, None, None),
+            ("id:org/cns", CNS_LABEL, names("CNS"), None, None, None, None, None, None,
+             CNS_ESTABLISHED_EXACT, USAID),
             ("id:org/cncltpa", CNCLTPA_LABEL, names("CNCLTPA"), "id:org/ministry-of-justice",
              "Ministry of Justice", "id:funding/cncltpa-2017", Decimal("381000"), "USD",
-             "2017"),
+             "2017", CNCLTPA_BUDGET_EXACT, FINDINGS),
         ],
     ),
     "07-fact-evidence.rq": (
