@@ -197,14 +197,17 @@ EXPECTED = {
     ),
     "03-legal-standards-not-met.rq": (
         ["assessment", "standard", "age", "instrument", "instrumentLabel", "partOf",
-         "partOfLabel", "documents"],
+         "partOfLabel", "documents", "quote", "quoteDocument"],
         {"documents": " | "},
         [
             (LSA_MIL, "Prohibition of Military Recruitment: Non-state", 15, "id:law/penal-code",
-             "Penal Code", None, None, names(FINDINGS_IRI)),
+             "Penal Code", None, None, names(FINDINGS_IRI),
+             "Non-state\tNo\t15\tArticles 31.23, 31.31, and 32 of the Penal Code (49)", FINDINGS),
             (LSA_ILL, "Prohibition of Using Children in Illicit Activities", None,
              "id:law/penal-code-article-193", "Article 193 of the Penal Code",
-             "id:law/penal-code", "Penal Code", names(FINDINGS_IRI)),
+             "id:law/penal-code", "Penal Code", names(FINDINGS_IRI),
+             "Prohibition of Using Children in Illicit Activities\tNo\t\tArticle 193 of the Penal "
+             "Code (49)", FINDINGS),
         ],
     ),
     "04-armed-groups-children.rq": (
