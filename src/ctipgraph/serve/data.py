@@ -132,9 +132,11 @@ def download_page():
 <h1>Download the ctipgraph dataset</h1>
 <p>The whole graph in one file. TriG, N-Quads and JSON-LD keep one named graph per source
 document (plus the ontology, the lexicon and the inferences); Turtle and N-Triples merge them.
-The JSON-LD files use the context <a href="{escape(root)}context.jsonld">context.jsonld</a>.
-The dataset is described in <a href="{escape(root)}.well-known/void">VoID</a> and can be
-queried at the <a href="{escape(root)}sparql">SPARQL endpoint</a>.</p>
+The JSON-LD files embed the context <a href="{escape(root)}context.jsonld">context.jsonld</a>
+(the ontology's terms), so they read offline. The dataset is described in
+<a href="{escape(root)}.well-known/void">VoID</a> and <a href="{escape(root)}catalog">DCAT</a>
+(licence, publisher, dates) and can be queried at the
+<a href="{escape(root)}sparql">SPARQL endpoint</a>.</p>
 <table>
 <thead><tr><th>file</th><th>format</th><th>content</th><th>size</th></tr></thead>
 <tbody>
