@@ -73,3 +73,15 @@ def test_answers_have_labels_local_links_and_readable_numbers(page):  # noqa: F8
     assert claim.inner_text().startswith("<https://w3id.org/ctipgraph/id/doc/")
     assert claim.get_attribute("href").startswith("/id/doc/")
     watch.check()
+
+
+def test_answers_fit_a_phone_screen(page):  # noqa: F811
+    if not YASGUI.is_file():
+        pytest.skip("node_modules not installed (make install runs npm ci)")
+    page, watch = page
+    page.set_viewport_size({"width": 390, "height": 844})
+    run(page, "SELECT ?claim ?passage ?quote WHERE { ?claim prov:wasQuotedFrom ?passage . "
+              "?passage oa:hasSelector/oa:exact ?quote } LIMIT 5", "5 answers")
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways: {width} px"
+    watch.check()
