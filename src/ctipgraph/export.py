@@ -162,6 +162,8 @@ def _curie(iri: str) -> str:
 
 
 _NAMESPACES = sorted(_PREFIXES.items(), key=lambda item: -len(item[1]))
+_PREFIX_OF = {ns: prefix for prefix, ns in _PREFIXES.items()}
+assert all(ns.endswith(("/", "#")) for ns in _PREFIX_OF), "JsonLdWriter._find needs this"
 
 
 @lru_cache(maxsize=1)
@@ -241,13 +243,28 @@ class JsonLdWriter:
                             and t.name[:1].isupper()}
         self.used_terms: set[str] = set()
         self.used_prefixes: set[str] = set()
+        self._compact: dict[str, str] = {}
 
     def iri(self, iri: str) -> str:
-        for prefix, ns in _NAMESPACES:
-            if iri.startswith(ns) and not iri[len(ns):].startswith("//"):
-                self.used_prefixes.add(prefix)
-                return f"{prefix}:{iri[len(ns):]}"
-        return iri
+        """The prefixed name of an IRI (the longest namespace that fits), else the IRI."""
+        compact = self._compact.get(iri)
+        if compact is None:
+            compact = self._compact[iri] = self._find(iri)
+        if compact is not iri:
+            self.used_prefixes.add(compact[:compact.index(":")])
+        return compact
+
+    @staticmethod
+    def _find(iri: str) -> str:
+        end = len(iri)
+        while True:  # namespaces end in '/' or '#': try each such cut, longest first
+            cut = max(iri.rfind("/", 0, end), iri.rfind("#", 0, end))
+            if cut < 0:
+                return iri
+            prefix = _PREFIX_OF.get(iri[:cut + 1])
+            if prefix is not None and not iri[cut + 1:].startswith("//"):
+                return f"{prefix}:{iri[cut + 1:]}"
+            end = cut
 
     def node_id(self, node) -> str:
         if isinstance(node, ox.BlankNode):
