@@ -7,7 +7,8 @@ copied until the corpus holds `--quads` quads. Copy 0 is the corpus itself; copy
 every IRI, the document (and so its passages, claims, citations and references, which hang under
 the document's IRI) and the country-specific resources (activities, observations, laws,
 recommendations, assessments, programs, agreements, policies, fundings, signings, people, and
-organizations whose IRI names the country) with a suffix `-cN`, and Mali itself as
+the country's organizations: those whose ctip:country it is or whose IRI names it) with a
+suffix `-cN`, and Mali itself as
 `place/mali-cN` — one more country's reports. Concepts, other places and organizations (the
 international organizations, funders, agencies) are shared by every copy, as they are in a
 multi-country corpus. Literals are kept (a copy's text file is the original's: same offsets).
@@ -61,7 +62,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_sparql import Client, process_tree_hwm  # noqa: E402
 
 from _ctipserver import Server  # noqa: E402
-from ctipgraph.paths import QUERIES_DIR, TTL_DIR  # noqa: E402
+from ctipgraph.paths import LEXICON_DIR, QUERIES_DIR, TTL_DIR  # noqa: E402
 from ctipgraph.store import GraphStore  # noqa: E402
 
 ID = "https://w3id.org/ctipgraph/id/"
@@ -70,6 +71,7 @@ RENAMED_KINDS = ("activity", "observation", "law", "recommendation", "assessment
 IRI = re.compile(r"<https://w3id\.org/ctipgraph/id/([a-z-]+)/([^>/]*)")
 BASE = re.compile(r"^@base <https://w3id\.org/ctipgraph/id/doc/([^/>]+)/>", re.M)
 COUNTRY = "mali"
+GENERATOR = "2"  # bump when the copies change
 VIRTUOSO_GRAPH = "https://w3id.org/ctipgraph/graph/merged"
 JSON = ox.QueryResultsFormat.JSON
 
@@ -77,13 +79,25 @@ JSON = ox.QueryResultsFormat.JSON
 # -- the corpus ---------------------------------------------------------------------------------
 
 
-def rename(text: str, n: int) -> str:
-    """Copy n of one document's Turtle: its own and country-specific IRIs suffixed -cN."""
+def country_orgs(paths: list[Path]) -> set[str]:
+    """The names (after org/) of the organizations whose ctip:country is the country."""
+    store = ox.Store()
+    for path in paths:
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=f"{ID}doc/x/")
+    rows = store.query(f"""SELECT DISTINCT ?o WHERE {{
+        ?o <https://w3id.org/ctipgraph/ontology#country> <{ID}place/{COUNTRY}>
+        FILTER(STRSTARTS(STR(?o), "{ID}org/")) }}""")
+    return {row["o"].value[len(ID) + 4:] for row in rows}
+
+
+def rename(text: str, n: int, orgs: set[str] = frozenset()) -> str:
+    """Copy n of one document's Turtle: its own and country-specific IRIs suffixed -cN (`orgs`:
+    the country's organizations, as country_orgs gives them)."""
 
     def iri(m: re.Match) -> str:
         kind, name = m.group(1), m.group(2)
         if (kind == "doc" or kind in RENAMED_KINDS
-                or (kind == "org" and COUNTRY in name)
+                or (kind == "org" and (COUNTRY in name or name in orgs))
                 or (kind == "place" and name == COUNTRY)):
             return f"<{ID}{kind}/{name}-c{n}"
         return m.group(0)
@@ -105,20 +119,21 @@ def replicate(sources: list[Path], target: Path, quads: int) -> tuple[int, int]:
     per_copy = count_quads(docs)
     copies = max(1, round(quads / per_copy))
     stamp = target / ".complete"
-    if stamp.is_file() and stamp.read_text() == f"{copies} {per_copy}":
+    if stamp.is_file() and stamp.read_text() == f"{copies} {per_copy} {GENERATOR}":
         return copies, per_copy
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     for d in sources:
         for txt in d.glob("*.txt"):
             shutil.copy(txt, target / txt.name)
+    orgs = country_orgs([*docs, *sorted(LEXICON_DIR.glob("*.ttl"))])
     texts = [(p.stem, p.read_text(encoding="utf-8")) for p in docs]
     for n in range(copies):
         for stem, text in texts:
             name = stem if n == 0 else f"{stem}-c{n}"
-            (target / f"{name}.ttl").write_text(text if n == 0 else rename(text, n),
+            (target / f"{name}.ttl").write_text(text if n == 0 else rename(text, n, orgs),
                                                 encoding="utf-8")
-    stamp.write_text(f"{copies} {per_copy}")
+    stamp.write_text(f"{copies} {per_copy} {GENERATOR}")
     return copies, per_copy
 
 
