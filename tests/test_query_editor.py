@@ -85,3 +85,24 @@ def test_answers_fit_a_phone_screen(page):  # noqa: F811
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways: {width} px"
     watch.check()
+
+
+def test_an_example_answers_with_its_sources(page):  # noqa: F811
+    """Example 01 run from its link: each answer row has its quote and the document, the
+    document shown by its title and linked to its page."""
+    if not YASGUI.is_file():
+        pytest.skip("node_modules not installed (make install runs npm ci)")
+    page, watch = page
+    page.goto("/query?example=01-programs-funders-implementers")
+    page.wait_for_function("() => window.ctipYasgui !== undefined && window.ctipReady")
+    page.evaluate("window.ctipReady")
+    page.evaluate("window.ctipYasgui.getTab().getYasqe().query()")
+    page.locator(".ctip-results.labelled .ctip-count", has_text="4 answers").wait_for()
+    headers = page.locator(".ctip-table thead th").all_inner_texts()
+    assert headers[-2:] == ["quote", "document"]
+    quote = page.locator(".ctip-table tbody tr").nth(2).locator("td").nth(len(headers) - 2)
+    assert "$13 million EU-funded global project" in quote.inner_text()
+    document = page.locator(".ctip-table tbody tr").nth(2).locator("td").last.locator("a")
+    assert document.get_attribute("href") == "/id/doc/usdol-findings-2017-mali"
+    assert document.inner_text() == "2017 Findings on the Worst Forms of Child Labor: Mali"
+    watch.check()
