@@ -38,6 +38,10 @@ FACET_LIMIT = 6000
 FACET_VALUES = 40
 SORTS = ("label", "year", "documents", "iri")
 YEAR_PATTERN = "ctip:year|ctip:yearsSuggested|ctip:fiscalYear|ctip:startYear|ctip:endYear"
+#: the claims whose quotes a listing shows first: those stating what the instance is about
+KEY_PREDICATES = ", ".join(f"ctip:{p}" for p in (
+    "amount", "tier", "advancementLevel", "value", "booleanValue", "meetsInternationalStandards",
+    "text", "engagesIn", "standard", "valueUnknown"))
 DOC_PATTERN = """{{ {s} ctip:mentionedIn/ctip:inDocument {d} }} UNION
                  {{ ?fc rdf:subject {s} ; prov:wasQuotedFrom/ctip:inDocument {d} }}"""
 
@@ -178,16 +182,17 @@ def _row_details(store: GraphStore, iris: list[str], filters: dict[str, str] | N
     for row in _q(store, f"""SELECT DISTINCT ?s ?d WHERE {{ VALUES ?s {{ {values} }}
             {DOC_PATTERN.format(s="?s", d="?d").replace("{{", "{").replace("}}", "}")} }}"""):
         info[row["s"].value]["docs"].add(row["d"].value)
-    # one quote per instance: a claim about it (its first passage in document order), else a
-    # passage mentioning it
+    # one quote per instance: from a claim stating what it is about (the longest quote), else
+    # another claim about it, else a passage mentioning it
     for row in _q(store, f"""SELECT ?s (MIN(?key) AS ?k) WHERE {{ VALUES ?s {{ {values} }}
-            {{ ?c rdf:subject ?s ; prov:wasQuotedFrom ?p . BIND(0 AS ?rank) }}
-            UNION {{ ?s ctip:mentionedIn ?p . BIND(1 AS ?rank) }}
-            ?p ctip:inDocument ?d .
+            {{ ?c rdf:subject ?s ; rdf:predicate ?cp ; prov:wasQuotedFrom ?p .
+               BIND(IF(?cp IN ({KEY_PREDICATES}), 0, IF(?cp = rdf:type, 2, 1)) AS ?rank) }}
+            UNION {{ ?s ctip:mentionedIn ?p . BIND(3 AS ?rank) }}
+            ?p ctip:inDocument ?d ; oa:hasSelector/oa:exact ?ex .
             OPTIONAL {{ ?d ctip:reportingYear ?ry }}
             BIND(IF({preferred}, 0, 1) AS ?pref)
-            BIND(CONCAT(STR(?pref), STR(?rank), STR(COALESCE(?ry, "0000")), " ", STR(?p))
-                 AS ?key)
+            BIND(CONCAT(STR(?pref), STR(?rank), STR(2000000 - STRLEN(?ex)),
+                        STR(COALESCE(?ry, "0000")), " ", STR(?p)) AS ?key)
           }} GROUP BY ?s"""):
         if row["k"] is not None:
             info[row["s"].value]["passage"] = row["k"].value.split(" ", 1)[1]
