@@ -226,7 +226,8 @@ def service_description(store: GraphStore, request_root: str | None, request_end
     if features:
         lines.append("  sd:feature " + ", ".join(features) + " ;")
     lines += [f"  rdfs:comment {_literal(limits)} ;",
-              f"  rdfs:seeAlso {_iri(root + '.well-known/void')} ;",
+              f"  rdfs:seeAlso {_iri(root + '.well-known/void')}, {_iri(root + 'catalog')} ;",
+              f"  dcterms:license {_iri(_license())} ;",
               "  sd:defaultDataset [",
               "    a sd:Dataset ;",
               f"    sd:defaultGraph [ a sd:Graph ; void:triples {default_size} ]"]
