@@ -171,6 +171,8 @@ def download(name: str):
 def context():
     response = jsonify(jsonld_context())
     response.mimetype = "application/ld+json"
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600  # changes only with the ontology
     return response
 
 
