@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from flask import current_app
 from werkzeug.datastructures import MIMEAccept
 
-from ..export import MEDIA_TYPES, dump_names
+from ..export import MEDIA_TYPES, dump_names, jsonld_document
 from ..namespaces import PREFIXES
 from ..store import DOC_BASE, INFERRED_GRAPH, GraphStore
 from .security import public_root, public_url
@@ -45,6 +45,8 @@ def to_format(turtle: str, media_type: str) -> bytes:
         return turtle.encode("utf-8")
     fmt = ox.RdfFormat.from_media_type(media_type)
     triples = ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    if fmt == ox.RdfFormat.JSON_LD:  # compacted, with the terms and prefixes it uses
+        return jsonld_document(triples)
     prefixes = _OUTPUT_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
 
