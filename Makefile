@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install test lint run build clean chromium
+.PHONY: install test lint run build clean chromium virtuoso bench-scale
 
 # pip shows what it collects and installs (a minute or so the first time), not a silent wait
 $(STAMP): pyproject.toml
@@ -33,6 +33,13 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "apt-get is not available: browser tests need $(CHROMIUM) and will be skipped"; fi
 
+# Debian's Virtuoso 7.2, the peer the scale benchmark compares with (not needed by the tests)
+virtuoso:
+	@if command -v virtuoso-t >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource; \
+	else echo "apt-get is not available: install virtuoso-opensource 7.2 by hand"; exit 1; fi
+
 install: $(STAMP) $(NODE_STAMP) chromium
 
 lint: install
@@ -40,6 +47,12 @@ lint: install
 
 test: install lint
 	$(BIN)/pytest -q
+
+# issue 13's benchmark: the corpus replicated to QUADS quads, ctipgraph in-process, over HTTP and
+# Virtuoso side by side (bench/bench_scale.py; about half an hour at 5 M quads)
+QUADS ?= 5000000
+bench-scale: install virtuoso
+	$(BIN)/python bench/bench_scale.py --quads $(QUADS) --virtuoso
 
 build: install
 	$(BIN)/ctipgraph build
