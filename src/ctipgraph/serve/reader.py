@@ -349,6 +349,12 @@ class DocumentReader:
             attrs["role"] = "row"
         elif passage["kind"] == "item":
             attrs["role"] = "listitem"
+        if passage["kind"] == "row" and _table_key(passage["iri"]):
+            # a table row's marks go into its first cell (structure_spans): a mark in the row
+            # itself would make a column of its own
+            passage["cell_inner"] = inner.replace(figures and
+                                                  f'<span class="pdf-pages">{figures}</span>', "")
+            inner = f'<span class="pdf-pages">{figures}</span>' if figures else ""
         return Span(place[0], place[1], attrs=attrs, rank=passage["iri"].count("/"),
                     inner=inner)
 
@@ -511,12 +517,19 @@ def structure_spans(text: str, passages) -> list[Span]:
                 spans.append(Span(previous, a, attrs={"class": "sep", "aria-hidden": "true"},
                                   rank=rank))
             previous = b
-            cell_start = a
+            # cells left empty before the row's text (tabs the passage does not hold): empty
+            # cells closed and opened inside the first one, so the columns line up
+            indent = 0
+            while a - indent - 1 >= 0 and text[a - indent - 1] == "\t":
+                indent += 1
+            empty = "</span>" + _open(Span(a, a, attrs={"class": "td", "role": "cell"}), True)
+            cell_start, lead = a, row.get("cell_inner", "") + empty * indent
             for i in range(a, b + 1):
                 if i == b or text[i] == "\t":
                     spans.append(Span(cell_start, i, attrs={
                         "class": "td" + (" th" if n == 0 else ""), "role":
-                        "columnheader" if n == 0 else "cell"}, rank=rank + 1))
+                        "columnheader" if n == 0 else "cell"}, rank=rank + 1, inner=lead))
+                    lead = ""
                     if i < b:
                         spans.append(Span(i, i + 1, attrs={"class": "sep", "aria-hidden":
                                                            "true"}, rank=rank + 1))
