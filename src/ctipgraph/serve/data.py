@@ -7,10 +7,19 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
-from html import escape
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, send_file
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+)
 
 from ..export import MEDIA_TYPES, DumpCache, dump_names, jsonld_context, jsonld_wrapped
 from .app import get_store
@@ -118,33 +127,10 @@ def download_page():
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == \
             "application/json":
         return jsonify(dumps=rows, context=root + "context.jsonld")
-    items = []
     for row in rows:
-        size = f"{row['bytes'] / 1e6:.1f} MB" if row["bytes"] else "generated on first download"
-        label = _FORMAT_NAMES[row["format"]]
-        with_inf = "with OWL RL inferences" if row["inferences"] else "asserted triples only"
-        items.append(f'<tr><td><a href="{escape(row["url"])}">{escape(row["name"])}</a></td>'
-                     f"<td>{escape(label)}</td><td>{with_inf}</td><td>{size}</td></tr>")
-    html = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Download ctipgraph</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body>
-<h1>Download the ctipgraph dataset</h1>
-<p>The whole graph in one file. TriG, N-Quads and JSON-LD keep one named graph per source
-document (plus the ontology, the lexicon and the inferences); Turtle and N-Triples merge them.
-The JSON-LD files embed the context <a href="{escape(root)}context.jsonld">context.jsonld</a>
-(the ontology's terms), so they read offline. The dataset is described in
-<a href="{escape(root)}.well-known/void">VoID</a> and <a href="{escape(root)}catalog">DCAT</a>
-(licence, publisher, dates) and can be queried at the
-<a href="{escape(root)}sparql">SPARQL endpoint</a>.</p>
-<table>
-<thead><tr><th>file</th><th>format</th><th>content</th><th>size</th></tr></thead>
-<tbody>
-{chr(10).join(items)}
-</tbody></table>
-</body></html>
-"""
-    return Response(html, mimetype="text/html")
+        row["label"] = _FORMAT_NAMES[row["format"]]
+    return Response(render_template("download.html", rows=rows, root=root, alternates=[]),
+                    mimetype="text/html")
 
 
 @bp.get("/download/<name>")
