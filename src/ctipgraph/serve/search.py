@@ -6,7 +6,13 @@ passage, its quote (oa:exact). It lives in memory (stores made from --data files
 `SEARCH_INDEX` (a path) when the app is given one, else `search.sqlite` inside the on-disk store's
 folder (data/store/, rebuilt with it); a file whose fingerprint (the store's FINGERPRINT and size)
 differs from the store's is rebuilt. Ranking is BM25 with labels and
-acronyms weighted above passage text.
+acronyms weighted above passage text. Words are matched by their stem (Porter: "enforcement"
+finds "enforce", "enforced"); the last word typed may be the start of a word.
+
+    /search?q=&page=&limit=<per page>&cls=<class IRI>&doc=<document IRI>
+
+pages through every match (up to MAX_MATCHES), with facets by class and by document (a passage's
+document), counted over all the matches.
 """
 
 from __future__ import annotations
@@ -19,11 +25,13 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, request, url_for
 
 from ..store import GraphStore
 from .app import get_store
+from .inputs import int_arg
 from .labels import (
     CTIP,
     DCTERMS,
@@ -35,18 +43,21 @@ from .labels import (
     display_iri,
     href,
 )
+from .markup import plain
 from .render import JSON_TWIN, alternates_for, html_response, json_response, negotiate
 
 bp = Blueprint("search", __name__, template_folder="templates")
 blueprint = bp
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: Porter stemming ("enforcement" finds "enforce")
 LABEL_PROPS = (SKOS + "prefLabel", RDFS + "label", SKOS + "altLabel", DCTERMS + "title")
 ACRONYM = CTIP + "acronym"
 #: BM25 column weights: iri, label, labels, acronyms, text, types
 WEIGHTS = (0.0, 10.0, 6.0, 8.0, 1.0, 0.0)
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
+#: matches a search pages and facets through
+MAX_MATCHES = 5000
 OPEN, CLOSE = "\x02", "\x03"  # snippet highlight markers, turned into <mark> by the template
 
 
@@ -161,7 +172,7 @@ class SearchIndex:
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
             CREATE VIRTUAL TABLE docs USING fts5(
                 iri UNINDEXED, label, labels, acronyms, text, types UNINDEXED,
-                tokenize = 'unicode61 remove_diacritics 2'
+                tokenize = 'porter unicode61 remove_diacritics 2'
             );""")
         conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", self._rows())
         conn.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
@@ -208,7 +219,41 @@ class SearchIndex:
             hits = self._search(fts_query(text, any_word=True), limit)
         return hits
 
-    def _search(self, query: str | None, limit: int) -> list[Hit]:
+    def matches(self, text: str) -> tuple[str | None, list[tuple[str, list[str]]]]:
+        """The FTS query used and every match (iri, types), best first (at most MAX_MATCHES;
+        words that never occur together fall back to any of them)."""
+        query = fts_query(text)
+        found = self._matches(query)
+        if not found and len(re.findall(r"\w+", text)) > 1:
+            query = fts_query(text, any_word=True)
+            found = self._matches(query)
+        return query, found
+
+    def _matches(self, query: str | None) -> list[tuple[str, list[str]]]:
+        if query is None:
+            return []
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        with self._lock:
+            conn = self.connection()
+            try:
+                rows = conn.execute(
+                    f"SELECT iri, types FROM docs WHERE docs MATCH ? "
+                    f"ORDER BY bm25(docs, {weights}) LIMIT ?", (query, MAX_MATCHES)).fetchall()
+            except sqlite3.OperationalError:
+                return []
+        return [(iri, types.split() if types else []) for iri, types in rows]
+
+    def details(self, query: str, iris: list[str]) -> list[Hit]:
+        """The hits of `iris` (one page of matches) with their snippets, in the given order."""
+        if not iris:
+            return []
+        marks = ", ".join("?" for _ in iris)
+        hits = {h.iri: h for h in self._search(query, len(iris), f"AND iri IN ({marks})",
+                                               tuple(iris))}
+        return [hits[i] for i in iris if i in hits]
+
+    def _search(self, query: str | None, limit: int, where: str = "",
+                params: tuple = ()) -> list[Hit]:
         if query is None:
             return []
         weights = ", ".join(str(w) for w in WEIGHTS)
@@ -218,11 +263,11 @@ class SearchIndex:
                    highlight(docs, 1, '{OPEN}', '{CLOSE}') AS label_hl,
                    highlight(docs, 2, '{OPEN}', '{CLOSE}') AS labels_hl,
                    highlight(docs, 3, '{OPEN}', '{CLOSE}') AS acronyms_hl
-            FROM docs WHERE docs MATCH ? ORDER BY score LIMIT ?"""
+            FROM docs WHERE docs MATCH ? {where} ORDER BY score LIMIT ?"""
         with self._lock:
             conn = self.connection()
             try:
-                rows = conn.execute(sql, (query, limit)).fetchall()
+                rows = conn.execute(sql, (query, *params, limit)).fetchall()
             except sqlite3.OperationalError:
                 return []
         hits = []
@@ -278,25 +323,79 @@ def group_hits(hits: list[Hit], labeller: Labeller) -> list[Group]:
     return list(groups.values())  # in the order of each group's best hit
 
 
+def _doc_of(iri: str) -> str | None:
+    from .reader import DOC_BASE, doc_id_of
+
+    doc = doc_id_of(iri)
+    return DOC_BASE + doc if doc else None
+
+
+def _query(**changes) -> str:
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = str(value)
+    return "?" + urlencode(args)
+
+
 @bp.get("/search")
 @bp.get("/search.<suffix>")
 def search(suffix: str | None = None):
     if suffix not in (None, "json"):
         abort(404)
     q = request.args.get("q", "").strip()
-    try:
-        limit = min(MAX_LIMIT, max(1, int(request.args.get("limit", DEFAULT_LIMIT))))
-    except ValueError:
-        limit = DEFAULT_LIMIT
-    hits = get_index().search(q, limit) if q else []
+    limit = int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    page = int_arg("page", 1, 1, MAX_MATCHES)
+    cls_filter = request.args.get("cls", "").strip() or None
+    doc_filter = request.args.get("doc", "").strip() or None
+    fts, matches = get_index().matches(q) if q else (None, [])
     labeller = Labeller(get_store())
+    # facets over every match; the filters narrow the list
+    by_class: dict[str, int] = defaultdict(int)
+    by_doc: dict[str, int] = defaultdict(int)
+    kept = []
+    for iri, types in matches:
+        main, doc = _main_type(types), _doc_of(iri)
+        in_class = cls_filter is None or cls_filter in types
+        in_doc = doc_filter is None or doc == doc_filter
+        if in_class and in_doc:
+            kept.append(iri)
+        if in_doc and main:
+            by_class[main] += 1
+        if in_class and doc:
+            by_doc[doc] += 1
+    total = len(kept)
+    pages = max(1, -(-total // limit))
+    page = min(page, pages)
+    shown = kept[(page - 1) * limit:page * limit]
+    hits = get_index().details(fts, shown) if fts else []
     groups = group_hits(hits, labeller)
+    labeller.want(*by_class, *by_doc)
+    labeller.resolve()
+    facets = [
+        {"name": "cls", "title": "Class", "active": cls_filter,
+         "clear": _query(cls=None, page=None) if cls_filter else None,
+         "values": [{"value": c, "label": labeller.label(c), "count": n,
+                     "href": _query(cls=c, page=None), "active": c == cls_filter}
+                    for c, n in sorted(by_class.items(), key=lambda x: (-x[1], x[0]))]},
+        {"name": "doc", "title": "Document", "active": doc_filter,
+         "clear": _query(doc=None, page=None) if doc_filter else None,
+         "values": [{"value": d, "label": labeller.label(d), "count": n,
+                     "href": _query(doc=d, page=None), "active": d == doc_filter}
+                    for d, n in sorted(by_doc.items(), key=lambda x: labeller.label(x[0]))]},
+    ]
     query = request.query_string.decode()
     alternates = alternates_for(url_for("search.search"), [JSON_TWIN], query)
     fmt = suffix or negotiate([JSON_TWIN])
     if fmt == "json":
         return json_response({
-            "q": q, "count": len(hits),
+            "q": q, "count": len(hits), "total": total, "page": page, "pages": pages,
+            "perPage": limit, "truncated": len(matches) >= MAX_MATCHES,
+            "facets": {f["name"]: [{"value": v["value"], "label": v["label"],
+                                    "count": v["count"]} for v in f["values"]]
+                       for f in facets},
             "groups": [{"class": g.cls, "label": g.label,
                         "results": [h.as_json() for h in g.hits]} for g in groups],
         }, alternates)
@@ -305,10 +404,15 @@ def search(suffix: str | None = None):
         "class_href": class_href(g.cls) if g.cls else None,
         "hits": [{"iri": h.iri, "href": href(h.iri), "compact": display_iri(h.iri),
                   "label": h.label or labeller.label(h.iri), "field": h.field,
-                  "snippet": h.snippet} for h in g.hits],
+                  "snippet": [(plain(text), hl) for text, hl in h.snippet]} for h in g.hits],
     } for g in groups]
+    pager = {"page": page, "pages": pages,
+             "prev": _query(page=page - 1) if page > 1 else None,
+             "next": _query(page=page + 1) if page < pages else None}
     return html_response("search.html", alternates, q=q, groups=view, count=len(hits),
-                         limit=limit)
+                         limit=limit, total=total, pager=pager, facets=facets,
+                         first=(page - 1) * limit + 1 if hits else 0,
+                         truncated=len(matches) >= MAX_MATCHES)
 
 
 def warm(app) -> None:  # pragma: no cover - used by long-running servers
