@@ -413,10 +413,12 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
     # resources for the pages, and the default graph for Virtuoso
     hubs = [row["o"].value for row in store.query(
         f"""SELECT ?o (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?o)
-            && STRSTARTS(STR(?o), "{ID}") && !STRSTARTS(STR(?o), "{ID}concept/")) }}
+            && STRSTARTS(STR(?o), "{ID}") && !STRSTARTS(STR(?o), "{ID}concept/")
+            && !CONTAINS(STR(?o), "#")) }}
             GROUP BY ?o ORDER BY DESC(?n) LIMIT 20""")]
     typed = sorted({row["s"].value for row in store.query(
-        f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{ID}")) }}""")})
+        f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{ID}")
+            && !CONTAINS(STR(?s), "#")) }}""")})  # a hash IRI's page is its document's
     random.seed(13)
     sample = random.sample(typed, min(args.pages, len(typed)))
     fact = next(iter(store.query(
