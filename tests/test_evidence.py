@@ -179,7 +179,7 @@ def test_evidence_page(client):
     html = response.get_data(as_text=True)
     for anchor in ("corroborated", "disagreements", "single-reference", "unreferenced"):
         assert f'id="{anchor}"' in html
-    assert "5 facts</a> asserted by two or more documents" in html
+    assert "Asserted by two or more documents</a>: 5" in html
     assert "Tier 3" in html and "Tier 2 Watch List" in html
     assert 'href="/trace?s=https%3A%2F%2Fw3id.org%2Fctipgraph%2Fid%2Fassessment%2Fmali-tier-' \
            'placement-2017&amp;p=https%3A%2F%2Fw3id.org%2Fctipgraph%2Fontology%23tier&amp;' \
@@ -198,7 +198,9 @@ def test_evidence_page_links_resolve(client):
 
 
 def test_evidence_page_escapes_markup(client):
-    html = client.get("/evidence?limit=500").get_data(as_text=True)
+    html = "".join(client.get(f"/evidence?list={name}&per_page=500").get_data(as_text=True)
+                   for name in ("corroborated", "disagreements", "single_reference",
+                                "unreferenced"))
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Watch &amp; Co." in html
 

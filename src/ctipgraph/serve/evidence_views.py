@@ -4,11 +4,14 @@ citing none; every fact links to its trace."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, current_app, request, url_for
 
 from ..evidence import EvidenceReport, FactRow, evidence_report
 from .app import get_store
-from .labels import href
+from .inputs import BadInput, int_arg
+from .labels import Labeller, href
 from .reader import error_response, reader_href
 from .render import JSON_TWIN, alternates_for, html_response, json_response, negotiate
 from .trace_views import fact_url, term_view
@@ -17,6 +20,10 @@ bp = Blueprint("evidence", __name__, template_folder="templates")
 
 DEFAULT_LIMIT = 200
 MAX_LIMIT = 5000
+LISTS = ("corroborated", "disagreements", "single_reference", "unreferenced")
+OVERVIEW = 10  # rows of each list on the overview
+PER_PAGE = 50
+SORTS = ("claims", "documents", "subject")
 
 
 def _report() -> EvidenceReport:
@@ -39,16 +46,57 @@ def _docs(iris: list[str], titles: dict[str, str]) -> list[dict]:
              "read": reader_href(d)} for d in iris]
 
 
-def _fact(row: FactRow, titles: dict[str, str]) -> dict:
+def _fact(row: FactRow, titles: dict[str, str], labeller: Labeller | None = None) -> dict:
+    def name(iri: str, given: str) -> str:
+        return labeller.label(iri) if labeller is not None else given
+
     return {
-        "subject": term_view(f"<{row.subject}>", row.subject_label),
+        "subject": term_view(f"<{row.subject}>", name(row.subject, row.subject_label)),
         "predicate": term_view(f"<{row.predicate}>", row.predicate_label),
-        "object": term_view(row.object, row.object_label),
+        "object": term_view(row.object, name(row.object[1:-1], row.object_label)
+                            if row.object.startswith("<") else row.object_label),
         "documents": _docs(row.documents, titles), "claims": row.claims,
         "trace": fact_url(row.subject, row.predicate, row.object),
         "references": [{"r": r, "href": href(r.iri), "read": reader_href(r.iri)}
                        for r in row.references],
     }
+
+
+def _query(**changes) -> str:
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = str(value)
+    return "?" + urlencode(args)
+
+
+def _documents_of(item) -> set[str]:
+    if isinstance(item, FactRow):
+        return set(item.documents)
+    return {d for v in item.values for d in v.documents}
+
+
+def _text_of(item) -> str:
+    if isinstance(item, FactRow):
+        return (f"{item.subject} {item.subject_label} {item.predicate_label} {item.object} "
+                f"{item.object_label}").lower()
+    return (f"{item.subject} {item.subject_label} {item.predicate_label} "
+            + " ".join(f"{v.object} {v.object_label}" for v in item.values)).lower()
+
+
+def _filtered(report: EvidenceReport, name: str, doc: str | None, q: str, sort: str) -> list:
+    items = [i for i in getattr(report, name)
+             if (doc is None or doc in _documents_of(i))
+             and all(w in _text_of(i) for w in q.lower().split())]
+    if sort == "documents":
+        items.sort(key=lambda i: (-len(_documents_of(i)), i.subject_label.lower()))
+    elif sort == "subject":
+        items.sort(key=lambda i: (i.subject_label.lower(), i.predicate_label.lower()))
+    elif name != "disagreements":
+        items.sort(key=lambda i: (-i.claims, i.subject_label.lower()))
+    return items
 
 
 @bp.get("/evidence")
@@ -61,26 +109,65 @@ def evidence(suffix: str | None = None):
     query = request.query_string.decode()
     alternates = alternates_for(url_for("evidence.evidence"), [JSON_TWIN], query)
     fmt = suffix or negotiate([JSON_TWIN])
-    lists = ("corroborated", "disagreements", "single_reference", "unreferenced")
     if fmt == "json":
         data = report.to_dict()
-        for name in lists:
+        for name in LISTS:
             data[name] = data[name][:limit]
         data["limit"] = limit
         return json_response(data, alternates)
+    one = request.args.get("list")
+    one = one if one in LISTS else None
+    doc = request.args.get("doc", "").strip() or None
+    if doc is not None and doc not in report.documents:
+        raise BadInput("doc is not a document of the report")
+    q = " ".join(request.args.get("q", "").split())[:200]
+    sort = request.args.get("sort", "claims")
+    sort = sort if sort in SORTS else "claims"
+    per_page = int_arg("per_page", PER_PAGE, 1, 500)
+    page = int_arg("page", 1, 1, 1_000_000)
     titles = report.documents
-    disagreements = []
-    for item in report.disagreements[:limit]:
-        disagreements.append({
-            "subject": term_view(f"<{item.subject}>", item.subject_label),
-            "predicate": term_view(f"<{item.predicate}>", item.predicate_label),
-            "values": [{"value": term_view(v.object, v.object_label),
-                        "documents": _docs(v.documents, titles),
-                        "trace": fact_url(item.subject, item.predicate, v.object)}
-                       for v in item.values]})
+    labeller = Labeller(get_store())
+    lists: dict[str, dict] = {}
+    counts: dict[str, int] = {d: 0 for d in titles}
+    for name in LISTS:
+        items = _filtered(report, name, doc, q, sort)
+        for i in _filtered(report, name, None, q, sort) if one in (None, name) else ():
+            for d in _documents_of(i):
+                counts[d] = counts.get(d, 0) + 1
+        if one is not None and name != one:
+            lists[name] = {"total": len(items), "rows": [], "href": _query(list=name,
+                                                                             page=None)}
+            continue
+        size = per_page if one else OVERVIEW
+        pages = max(1, -(-len(items) // size))
+        current = min(page, pages) if one else 1
+        shown = items[(current - 1) * size:current * size]
+        labeller.want(*(x.subject for x in shown),
+                      *(x.object[1:-1] for x in shown if isinstance(x, FactRow)
+                        and x.object.startswith("<")))
+        lists[name] = {"total": len(items), "items": shown, "page": current, "pages": pages,
+                       "href": _query(list=name, page=None),
+                       "prev": _query(page=current - 1) if one and current > 1 else None,
+                       "next": _query(page=current + 1) if one and current < pages else None}
+    labeller.resolve()
+    for name, entry in lists.items():
+        shown = entry.pop("items", [])
+        if name == "disagreements":
+            entry["rows"] = [{
+                "subject": term_view(f"<{item.subject}>", labeller.label(item.subject)),
+                "predicate": term_view(f"<{item.predicate}>", item.predicate_label),
+                "values": [{"value": term_view(v.object, v.object_label),
+                            "documents": _docs(v.documents, titles),
+                            "trace": fact_url(item.subject, item.predicate, v.object)}
+                           for v in item.values]} for item in shown]
+        else:
+            entry["rows"] = [_fact(r, titles, labeller) for r in shown]
+    facet = [{"iri": d, "title": titles.get(d) or d, "count": n,
+              "href": _query(doc=d, page=None), "active": d == doc}
+             for d, n in sorted(counts.items(), key=lambda x: titles.get(x[0]) or x[0])]
     return html_response(
-        "evidence.html", alternates, totals=report.totals, limit=limit,
-        corroborated=[_fact(r, titles) for r in report.corroborated[:limit]],
-        disagreements=disagreements,
-        single_reference=[_fact(r, titles) for r in report.single_reference[:limit]],
-        unreferenced=[_fact(r, titles) for r in report.unreferenced[:limit]])
+        "evidence.html", alternates, totals=report.totals, lists=lists, one=one, doc=doc,
+        doc_title=titles.get(doc) if doc else None, q=q, sort=sort, per_page=per_page,
+        facet=facet, clear_doc=_query(doc=None, page=None), overview=_query(list=None,
+                                                                              page=None),
+        sort_links={s: _query(sort=s, page=None) for s in SORTS})

@@ -22,6 +22,7 @@ from ..trace import FactTrace, TraceError, Tracer, parse_term
 from ..trace_render import render_turtle
 from .app import get_store
 from .charts import Node, layered_svg
+from .humanize import display_literal
 from .labels import Labeller, fallback_label, href, shorten
 from .pages import passage_pages
 from .reader import error_response, passage_name, read_text, reader_href, text_dir
@@ -53,7 +54,7 @@ def term_view(nt: str, label: str) -> dict:
         datatype = literal.datatype.value if literal.datatype is not None else ""
         return {"kind": "literal", "value": literal.value, "lang": literal.language,
                 "datatype": datatype.rsplit("#", 1)[-1] if "XMLSchema#" in datatype else datatype,
-                "label": literal.value}
+                "label": literal.value, "display": display_literal(literal.value, datatype)}
     iri = _bare(nt)
     return {"kind": "iri", "iri": iri, "label": label or fallback_label(iri), "href": href(iri)}
 
