@@ -224,6 +224,14 @@ def test_two_invented_countries_ministries_of_labor_stay_apart(tmp_path, lexicon
     assert "org/ministry-of-labor" not in lake and "law/penal-code" not in river
 
 
+def test_a_list_item_ending_with_a_head_noun_is_a_name_of_its_own(tmp_path, lexicon):
+    found = by_label(run(tmp_path, lexicon, (
+        "Children were recruited by the Platform, the Coordination of Lake Movements, Delta "
+        "Liberation Front, and other armed groups.\n")))
+    assert found.get("delta liberation front") == "ArmedGroup", found
+    assert not any("coordination" in name and "front" in name for name in found), found
+
+
 def test_a_lower_case_alternative_name_is_as_generic_as_the_label(tmp_path, lexicon):
     # the lexicon's Mali list has the altLabel "hazardous occupation list": a report on another
     # country printing "Hazardous Occupation List" names its own list (found in a Benin report)

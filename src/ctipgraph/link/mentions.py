@@ -19,7 +19,7 @@ match first). Citation markers are not searched ("(IOM, 2005)" cites, it does no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -198,11 +198,24 @@ class Cues:
             tokens.pop()
         return Run(tuple(tokens)) if tokens else None
 
-    def split(self, run: Run) -> list[Run]:
-        """Split a run before a second cue-headed name joined by "and" or a comma."""
+    def _item_with_head(self, tokens: Sequence[tuple[str, int, int]], text: str) -> bool:
+        """Whether the list item these tokens open (up to the next comma) ends with a cue word:
+        "…, Macina Liberation Front" after "Coordination of Movements for Azawad" is a name of
+        its own."""
+        item = [tokens[0][0]]
+        for before, tok in zip(tokens, tokens[1:]):
+            if "," in text[before[2]:tok[1]]:
+                break
+            item.append(tok[0])
+        return len(item) > 1 and (item[-1] in self.heads or item[-1] in self.classes)
+
+    def split(self, run: Run, text: str | None = None) -> list[Run]:
+        """Split a run before a second cue-headed name joined by "and" or a comma (and, given
+        the passage's text, before a list item ending with a cue word)."""
         parts: list[list[tuple[str, int, int]]] = [[]]
         for i, tok in enumerate(run.tokens):
             prev = run.tokens[i - 1][0].lower() if i else ""
+            comma = text is not None and i > 0 and "," in text[run.tokens[i - 1][2]:tok[1]]
             words = [t[0] for t in parts[-1]]
             while words and words[-1].lower() in self.connectors:
                 words.pop()
@@ -217,7 +230,8 @@ class Cues:
                                              or words[-1] in self.classes))
                      or (conj and self.first_cue(words) is not None and self.first_cue(
                          [t[0] for t in run.tokens[i:]]) is not None))
-            ):
+            ) or (comma and text is not None and len(words) > 1
+                  and self._item_with_head(run.tokens[i:], text)):
                 while parts[-1] and parts[-1][-1][0].lower() in self.connectors:
                     parts[-1].pop()
                 parts.append([])
@@ -499,7 +513,7 @@ class MentionFinder:
                 run = self.cues.trim(raw)
                 if run is None:
                     continue
-                for part in self.cues.split(run):
+                for part in self.cues.split(run, text):
                     part = self.cues.trim(part) or part
                     part = _cut_at_known(part, text, covered)
                     fragment = re.search(r"['’]s\s+$", text[: part.start]) is not None
