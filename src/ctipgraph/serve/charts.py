@@ -11,7 +11,7 @@ every point, bar and box links to the page behind it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
@@ -898,6 +898,18 @@ def charts(suffix: str | None = None):
     known = countries(store)
     country = request.args.get("country", "").strip()
     fmt = suffix or negotiate([JSON_TWIN])
+    if country and re.fullmatch(r"[^\W_][\w .'’-]{0,79}", country):
+        # a country by its name ("Mali", "mali") as well as by its IRI
+        named = {c["label"].lower(): c["iri"] for c in known}
+        slug = re.sub(r"[^a-z0-9]+", "-", country.lower()).strip("-")
+        found = named.get(country.lower()) or next(
+            (c["iri"] for c in known if c["iri"].rstrip("/").rsplit("/", 1)[-1] == slug), None)
+        if found is None:
+            return error_response(404, "Nothing to chart",
+                                  f"No country called {country[:80]!r} has data here; "
+                                  f"choose one of: {', '.join(c['label'] for c in known)}.",
+                                  fmt == "json")
+        country = found
     if country and not safe_iri(country):
         return error_response(400, "Bad request", f"Not an IRI: {country[:80]!r}",
                               fmt == "json")
@@ -916,6 +928,14 @@ def charts(suffix: str | None = None):
     panels = timeline(store, country)
     money = fundings(store, country)
     table = series(store, country)
+    indicators = _indicators(table)
+    indicator = request.args.get("indicator", "").strip()
+    if indicator:
+        if indicator not in {i["iri"] for i in indicators}:
+            return error_response(404, "Nothing to chart",
+                                  f"{country_label} has no series for {indicator[:120]!r}.",
+                                  fmt == "json")
+        table = _only(table, indicator)
     query = request.query_string.decode()
     alternates = alternates_for(url_for("charts.charts"), [JSON_TWIN], query)
     if fmt == "json":
@@ -931,7 +951,8 @@ def charts(suffix: str | None = None):
     return html_response(
         "charts.html", alternates, country={"iri": country, "label": country_label,
                                             "href": href(country)},
-        countries=known, panels=panels, timeline_svg=timeline_svg(panels, country_label),
+        countries=known, indicators=indicators, indicator=indicator, panels=panels,
+        timeline_svg=timeline_svg(panels, country_label),
         funding=[{"currency": c, "bars": bars, "svg": funding_svg(c, bars),
                   "rows": [dict(b.to_dict(), amount_text=_money(b.amount), trace=b.trace(),
                                 funder_href=href(b.funder) if b.funder else None,
@@ -939,6 +960,32 @@ def charts(suffix: str | None = None):
                            for b in bars]}
                  for c, bars in money.items()],
         series=series_view(table))
+
+
+def _indicators(table: Series) -> list[dict]:
+    """The indicators and groups of a series table, for the picker (groups first)."""
+    seen: dict[str, dict] = {}
+    for group in table.groups:
+        if group.concept and group.concept not in seen:
+            seen[group.concept] = {"iri": group.concept, "label": group.concept_label or
+                                   group.label, "group": True}
+        for row in group.rows:
+            if row.indicator not in seen:
+                seen[row.indicator] = {"iri": row.indicator, "label": row.indicator_label,
+                                       "group": False}
+    return sorted(seen.values(), key=lambda i: (not i["group"], i["label"].lower()))
+
+
+def _only(table: Series, indicator: str) -> Series:
+    """The series table with the rows of one indicator (or of one group's concept) only: years
+    with a report and no value stay as such, years with neither stay gaps."""
+    groups = []
+    for group in table.groups:
+        rows = group.rows if group.concept == indicator else \
+            [r for r in group.rows if r.indicator == indicator]
+        if rows:
+            groups.append(replace(group, rows=rows))
+    return replace(table, groups=groups)
 
 
 def series_view(table: Series) -> dict:
