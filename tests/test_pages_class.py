@@ -1,0 +1,71 @@
+"""Class listings: titles for people, filters and facets, sorting and paging on the server, a
+quote per instance (the mini graph)."""
+
+from __future__ import annotations
+
+ID = "https://w3id.org/ctipgraph/id/"
+CTIP = "https://w3id.org/ctipgraph/ontology#"
+MALI = ID + "place/mali"
+
+
+def listing(client, name: str, **params) -> dict:
+    r = client.get(f"/class/{name}.json", query_string=params)
+    assert r.status_code == 200, r.data[:300]
+    return r.get_json()
+
+
+def test_titles_are_never_slugs(browse_client):
+    for name in ("Funding", "TierPlacement", "LegalStandardAssessment", "Observation"):
+        data = listing(browse_client, name)
+        assert data["instances"]
+        for i in data["instances"]:
+            assert not i["label"].startswith(("funding/", "assessment/", "observation/")), i
+    fundings = [i["label"] for i in listing(browse_client, "Funding")["instances"]]
+    assert any("→" in t and "USD " in t for t in fundings), fundings
+
+
+def test_quote_and_years_beside_each_instance(browse_client):
+    data = listing(browse_client, "TierPlacement", sort="year")
+    years = [i["years"] for i in data["instances"]]
+    assert years == sorted(years)
+    assert all(i["quote"] and i["quote"]["exact"] for i in data["instances"])
+    assert all(i["quote"]["document"].startswith(ID + "doc/") for i in data["instances"])
+
+
+def test_facets_and_filters(browse_client):
+    data = listing(browse_client, "Organization")
+    facets = {f["name"]: f["values"] for f in data["facets"]}
+    assert "doc" in facets and "type" in facets
+    doc = facets["doc"][0]
+    only = listing(browse_client, "Organization", doc=doc["value"])
+    assert only["total"] == doc["count"] and only["filters"] == {"doc": doc["value"]}
+    kind = facets["type"][0]
+    typed = listing(browse_client, "Organization", type=kind["value"])
+    assert typed["total"] == kind["count"]
+    assert all(kind["value"] in i["types"] for i in typed["instances"])
+
+
+def test_title_filter_sort_and_pages(browse_client):
+    every = listing(browse_client, "Organization", per_page=500)
+    labels = [i["label"] for i in every["instances"]]
+    assert labels == sorted(labels, key=str.lower) or every["total"] > len(labels)
+    word = labels[0].split()[0]
+    some = listing(browse_client, "Organization", q=word.lower())
+    assert 0 < some["total"] <= every["total"]
+    assert all(word.lower() in i["label"].lower() for i in some["instances"])
+    page2 = listing(browse_client, "Organization", per_page=2, page=2)
+    assert [i["iri"] for i in page2["instances"]] == [i["iri"] for i in every["instances"][2:4]]
+    down = listing(browse_client, "Organization", per_page=500, order="desc")
+    assert [i["iri"] for i in down["instances"]] == [i["iri"] for i in every["instances"]][::-1]
+
+
+def test_bad_filters_are_400s(browse_client):
+    assert browse_client.get("/class/Organization?doc=not%20an%20iri").status_code == 400
+    assert browse_client.get("/class/Organization?year=20x").status_code == 400
+    assert browse_client.get("/class/Organization?sort=nonsense").status_code == 200
+
+
+def test_html_listing_has_facets_and_sort_links(browse_client):
+    html = browse_client.get("/class/Organization").get_data(as_text=True)
+    assert 'aside class="facets"' in html
+    assert "sort=year" in html and "<blockquote" in html
