@@ -232,6 +232,20 @@ def test_a_list_item_ending_with_a_head_noun_is_a_name_of_its_own(tmp_path, lexi
     assert not any("coordination" in name and "front" in name for name in found), found
 
 
+def test_and_the_before_a_cue_word_or_an_acronym_starts_a_second_name(tmp_path, lexicon):
+    found = by_label(run(tmp_path, lexicon, (
+        "The campaign was led by the Ministry of Coastal Affairs and the Ministry of Lake "
+        "Fisheries, with the Office of Riverine Welfare, the LKPU, and the Ministry for the "
+        "Promotion of Women, Children, and the Family. Includes Blue Harbor Project staff.\n")))
+    assert found.get("ministry of coastal affairs") == "GovernmentBody", found
+    assert found.get("ministry of lake fisheries") == "GovernmentBody", found
+    assert "office of riverine welfare" in found, found
+    assert not any(" the lkpu" in name or "and the ministry" in name for name in found), found
+    # "…, and the Family" is the end of a name, not a second one
+    assert "ministry for the promotion of women children and the family" in found, found
+    assert "blue harbor project" in found and "includes blue harbor project" not in found
+
+
 def test_a_lower_case_alternative_name_is_as_generic_as_the_label(tmp_path, lexicon):
     # the lexicon's Mali list has the altLabel "hazardous occupation list": a report on another
     # country printing "Hazardous Occupation List" names its own list (found in a Benin report)

@@ -203,11 +203,25 @@ class Cues:
         "…, Macina Liberation Front" after "Coordination of Movements for Azawad" is a name of
         its own."""
         item = [tokens[0][0]]
-        for before, tok in zip(tokens, tokens[1:]):
+        for before, tok in zip(tokens, tokens[1:], strict=False):
             if "," in text[before[2]:tok[1]]:
                 break
             item.append(tok[0])
         return len(item) > 1 and (item[-1] in self.heads or item[-1] in self.classes)
+
+    def _listed_the(self, tokens: Sequence[tuple[str, int, int]], i: int,
+                    text: str | None) -> bool:
+        """ "MASPFA and the Ministry of …", "Ministry of Health and Social Welfare, the WACPS",
+        "UPC and the Front …": after "and the" or ", the", a cue word or an acronym starts a
+        name of its own."""
+        if i < 2:
+            return False
+        before = tokens[i - 2]
+        listed = before[0].lower() in ("and", "&") or (
+            text is not None and "," in text[before[2]:tokens[i - 1][1]])
+        word = tokens[i][0]
+        return listed and (word in self.classes or (
+            len(word) > 1 and word.isupper() and word.isalpha()))
 
     def split(self, run: Run, text: str | None = None) -> list[Run]:
         """Split a run before a second cue-headed name joined by "and" or a comma (and, given
@@ -231,7 +245,8 @@ class Cues:
                      or (conj and self.first_cue(words) is not None and self.first_cue(
                          [t[0] for t in run.tokens[i:]]) is not None))
             ) or (comma and text is not None and len(words) > 1
-                  and self._item_with_head(run.tokens[i:], text)):
+                  and self._item_with_head(run.tokens[i:], text)) or (
+                    prev == "the" and words and self._listed_the(run.tokens, i, text)):
                 while parts[-1] and parts[-1][-1][0].lower() in self.connectors:
                     parts[-1].pop()
                 parts.append([])
