@@ -106,12 +106,13 @@ TITLED = {
     CTIP + "Funding", CTIP + "MatchingFunding", CTIP + "TierPlacement",
     CTIP + "AdvancementAssessment", CTIP + "LegalStandardAssessment", CTIP + "Observation",
     CTIP + "EnforcementFigure", CTIP + "AgreementSigning", CTIP + "Recommendation",
+    CTIP + "Reference",
 }
 _PROPS = ("funder", "fundedItem", "amount", "currency", "fiscalYear", "startYear", "endYear",
           "year", "country", "tier", "advancementLevel", "standard",
           "meetsInternationalStandards", "indicator", "value", "unit", "booleanValue",
           "valueUnknown", "valueNotApplicable", "resultOf", "form", "signedAgreement", "date",
-          "text", "yearsSuggested")
+          "text", "yearsSuggested", "referenceText", "referenceKey", "referenceNumber")
 
 
 def _one(values: dict[str, list[str]], name: str) -> str:
@@ -182,6 +183,14 @@ def compose_title(types: set[str], values: dict[str, list[str]],
         agreement = named("signedAgreement") or "an agreement"
         when = format_date(_one(values, "date")) if _one(values, "date") else year
         return f"Signing of {agreement}" + (f" ({when})" if when else "")
+    if CTIP + "Reference" in types:
+        text = " ".join(_one(values, "referenceText").split())
+        key = _one(values, "referenceKey") or _one(values, "referenceNumber")
+        if len(text) > 160:
+            text = text[:160].rsplit(" ", 1)[0] + "…"
+        if text:
+            return f"[{key}] {text}" if key and key not in text else text
+        return f"Reference {key}" if key else None
     if CTIP + "Recommendation" in types:
         text = _one(values, "text")
         if not text:

@@ -43,7 +43,8 @@ KEY_PREDICATES = ", ".join(f"ctip:{p}" for p in (
     "amount", "tier", "advancementLevel", "value", "booleanValue", "meetsInternationalStandards",
     "text", "engagesIn", "standard", "valueUnknown"))
 DOC_PATTERN = """{{ {s} ctip:mentionedIn/ctip:inDocument {d} }} UNION
-                 {{ ?fc rdf:subject {s} ; prov:wasQuotedFrom/ctip:inDocument {d} }}"""
+                 {{ ?fc rdf:subject {s} ; prov:wasQuotedFrom/ctip:inDocument {d} }} UNION
+                 {{ {s} ctip:inDocument {d} }}"""
 
 
 def _args() -> dict:
