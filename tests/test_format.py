@@ -61,3 +61,15 @@ def test_composed_titles() -> None:
         "country": ["mali"], "indicator": ["ind"], "year": ["2005"], "value": ["1700782"],
         "unit": ["children"]}, names) == "Mali: Working children, 2005: 1,700,782 children"
     assert compose_title({CTIP + "Person"}, {}, names) is None
+
+
+def test_claims_and_citations_titled() -> None:
+    names = {"http://x/mali": "Mali", "http://x/country": "country", "http://x/ref": "IOM 2005",
+             "http://x/doc": "Report"}.get
+    assert compose_title({CTIP + "Claim"}, {"subject": ["http://x/mali"],
+                                            "predicate": ["http://x/country"],
+                                            "object": ["13000000"]}, names) \
+        == "Claim: Mali — country → 13,000,000"
+    assert compose_title({CTIP + "InTextCitation"}, {
+        "markerText": ["(IOM, 2005)"], "denotes": ["http://x/ref"], "inDocument": ["http://x/doc"]},
+        names) == "Citation (IOM, 2005) of IOM 2005 in Report"

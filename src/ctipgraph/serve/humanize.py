@@ -106,13 +106,18 @@ TITLED = {
     CTIP + "Funding", CTIP + "MatchingFunding", CTIP + "TierPlacement",
     CTIP + "AdvancementAssessment", CTIP + "LegalStandardAssessment", CTIP + "Observation",
     CTIP + "EnforcementFigure", CTIP + "AgreementSigning", CTIP + "Recommendation",
-    CTIP + "Reference",
+    CTIP + "Reference", CTIP + "Claim", CTIP + "InTextCitation",
 }
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _PROPS = ("funder", "fundedItem", "amount", "currency", "fiscalYear", "startYear", "endYear",
           "year", "country", "tier", "advancementLevel", "standard",
           "meetsInternationalStandards", "indicator", "value", "unit", "booleanValue",
           "valueUnknown", "valueNotApplicable", "resultOf", "form", "signedAgreement", "date",
-          "text", "yearsSuggested", "referenceText", "referenceKey", "referenceNumber")
+          "text", "yearsSuggested", "referenceText", "referenceKey", "referenceNumber",
+          "markerText", "denotes", "inDocument")
+#: properties outside ctip: the title reads (local name → IRI)
+_OTHER_PROPS = {"subject": RDF + "subject", "predicate": RDF + "predicate",
+                "object": RDF + "object"}
 
 
 def _one(values: dict[str, list[str]], name: str) -> str:
@@ -183,6 +188,23 @@ def compose_title(types: set[str], values: dict[str, list[str]],
         agreement = named("signedAgreement") or "an agreement"
         when = format_date(_one(values, "date")) if _one(values, "date") else year
         return f"Signing of {agreement}" + (f" ({when})" if when else "")
+    if CTIP + "Claim" in types:
+        if not (values.get("subject") and values.get("predicate") and values.get("object")):
+            return None
+        obj = _one(values, "object")
+        shown = name(obj) if obj.startswith("http") else (format_number(obj)
+                                                           if re.fullmatch(r"-?\d+(\.\d+)?", obj)
+                                                           else obj)
+        return (f"Claim: {named('subject')} — {named('predicate')} → "
+                f"{shown if len(shown) <= 80 else shown[:80] + '…'}")
+    if CTIP + "InTextCitation" in types:
+        marker = _one(values, "markerText")
+        target = named("denotes")
+        doc = named("inDocument")
+        title = f"Citation {marker}" if marker else "Citation"
+        if target:
+            title += f" of {target[:100] + '…' if len(target) > 100 else target}"
+        return title + (f" in {doc}" if doc else "")
     if CTIP + "Reference" in types:
         text = " ".join(_one(values, "referenceText").split())
         key = _one(values, "referenceKey") or _one(values, "referenceNumber")
@@ -213,7 +235,9 @@ def compose_titles(store, iris: Iterable[str], labels: Callable[[Iterable[str]],
     types: dict[str, set[str]] = defaultdict(set)
     values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     classes = " ".join(f"<{c}>" for c in sorted(TITLED))
-    props = " ".join(f"<{CTIP}{p}>" for p in _PROPS)
+    props = " ".join([*(f"<{CTIP}{p}>" for p in _PROPS),
+                      *(f"<{iri}>" for iri in _OTHER_PROPS.values())])
+    local_of = {iri: local for local, iri in _OTHER_PROPS.items()}
     for start in range(0, len(wanted), 300):
         chunk = " ".join(f"<{i}>" for i in wanted[start:start + 300])
         for row in store.query(f"""
@@ -226,17 +250,23 @@ def compose_titles(store, iris: Iterable[str], labels: Callable[[Iterable[str]],
             x = row["x"].value
             types[x].add(row["t"].value)
             if row["p"] is not None:
-                local = row["p"].value[len(CTIP):]
+                local = local_of.get(row["p"].value) or row["p"].value[len(CTIP):]
                 if row["v"].value not in values[x][local]:
                     values[x][local].append(row["v"].value)
     named = {v for x in types for p, vs in values[x].items() for v in vs
              if p in ("funder", "fundedItem", "country", "tier", "advancementLevel",
-                      "indicator", "resultOf", "form", "signedAgreement")}
+                      "indicator", "resultOf", "form", "signedAgreement", "subject",
+                      "predicate", "denotes", "inDocument")
+             or (p == "object" and v.startswith("http"))}
     names = labels(named) if named else {}
 
     def name(iri: str) -> str:
         if iri in names:
             return names[iri]
+        if "/id/doc/" in iri:  # a part of a document: 'sentence 4', 'table 2 · row 3'
+            parts = iri.split("/id/doc/", 1)[1].split("#", 1)[0].split("/")[1:]
+            if parts:
+                return " · ".join(" ".join(parts[i:i + 2]) for i in range(0, len(parts), 2))
         return iri.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
 
     out = {}
