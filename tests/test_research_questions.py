@@ -164,7 +164,8 @@ def test_a_eu_and_usdol_funded_programs(researcher):
     # one more click: the funding's page, the amount with its evidence and the raw value
     researcher.click(eu.get_by_role("link", name=re.compile("European Union →")), "the EU row")
     assert page.locator("h1").inner_text().startswith("European Union → Global Action")
-    amount = page.locator("table.facts tr", has_text="amount")
+    amount = page.locator("table.facts").first.locator(
+        "tr", has=page.get_by_role("link", name="amount", exact=True))
     assert "13,000,000" in amount.inner_text()
     assert amount.locator(".literal.human").get_attribute("data-raw") == "13000000"
     assert "$13 million" in amount.locator("details.evidence").text_content()

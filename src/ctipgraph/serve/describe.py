@@ -379,9 +379,14 @@ class ResourceView:
             facts = sorted(by_doc.get(doc, []), key=lambda f: (f["property"]["label"],
                                                               f["value"].get("label") or
                                                               f["value"].get("value") or ""))
+            # facts read from one quote are shown together, above it
+            quotes: dict[str, dict] = {}
+            for f in facts[:limit]:
+                quotes.setdefault(f["exact"], {"exact": f["exact"], "read": f["read"],
+                                               "facts": []})["facts"].append(f)
             out.append({"year": when.get(doc, ""), "document": term(ox.NamedNode(doc),
                                                                     self.labeller),
-                        "read": reader_href(doc), "facts": facts[:limit],
+                        "read": reader_href(doc), "quotes": list(quotes.values()),
                         "more": max(0, len(facts) - limit), "mentions": mentions.get(doc, 0)})
         return out
 

@@ -113,10 +113,10 @@ def _chunks(items: list[str], size: int = 300) -> Iterable[list[str]]:
 
 
 def lookup_labels(store: GraphStore, iris: Iterable[str], *, quotes: bool = True,
-                  compose: bool = True) -> dict[str, str]:
+                  compose: int = 2) -> dict[str, str]:
     """The best label of each IRI that has one (a funding, an assessment, an observation without
     a label: a title composed from its parts, humanize.compose_titles; passages: the start of
-    their quote)."""
+    their quote; `compose`: how deep titles may be composed of composed titles)."""
     wanted = sorted({i for i in iris if i and "<" not in i and ">" not in i and " " not in i})
     best: dict[str, tuple[int, int, str]] = {}
     props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
@@ -134,12 +134,12 @@ def lookup_labels(store: GraphStore, iris: Iterable[str], *, quotes: bool = True
             if x not in best or key < best[x]:
                 best[x] = key
     labels = {x: key[2] for x, key in best.items()}
-    if compose:
+    if compose > 0:
         from .humanize import compose_titles
 
         labels.update(compose_titles(
             store, (i for i in wanted if i not in labels),
-            lambda named: lookup_labels(store, named, quotes=False, compose=False)))
+            lambda named: lookup_labels(store, named, quotes=False, compose=compose - 1)))
     if quotes:
         missing = [i for i in wanted if i not in labels]
         for chunk in _chunks(missing):
