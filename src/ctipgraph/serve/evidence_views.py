@@ -23,6 +23,7 @@ MAX_LIMIT = 5000
 LISTS = ("corroborated", "disagreements", "single_reference", "unreferenced")
 OVERVIEW = 10  # rows of each list on the overview
 PER_PAGE = 50
+MAX_PER_PAGE = 200  # a page of 500 rows takes seconds (labels, titles)
 SORTS = ("claims", "documents", "subject")
 
 
@@ -123,7 +124,7 @@ def evidence(suffix: str | None = None):
     q = " ".join(request.args.get("q", "").split())[:200]
     sort = request.args.get("sort", "claims")
     sort = sort if sort in SORTS else "claims"
-    per_page = int_arg("per_page", PER_PAGE, 1, 500)
+    per_page = int_arg("per_page", PER_PAGE, 1, MAX_PER_PAGE)
     page = int_arg("page", 1, 1, 1_000_000)
     titles = report.documents
     labeller = Labeller(get_store())
