@@ -69,3 +69,20 @@ def test_html_listing_has_facets_and_sort_links(browse_client):
     html = browse_client.get("/class/Organization").get_data(as_text=True)
     assert 'aside class="facets"' in html
     assert "sort=year" in html and "<blockquote" in html
+
+
+def test_references_by_times_cited(browse_client):
+    data = listing(browse_client, "Reference", sort="cited", order="desc", per_page=500)
+    assert data["total"] > 1 and data["sort"] == "cited"
+    html = browse_client.get("/class/Reference?sort=cited").get_data(as_text=True)
+    assert '<option value="cited" selected>' in html
+
+
+def test_words_in_a_large_class_are_looked_for_in_the_store(browse_client, monkeypatch):
+    from ctipgraph.serve import listing as module
+
+    monkeypatch.setattr(module, "FULL_SORT", 1)  # every class is "large"
+    data = listing(browse_client, "Sentence", q="peace accord")
+    assert data["total"] >= 1
+    assert all("peace accord" in i["quote"]["exact"].lower() for i in data["instances"]
+               if i["quote"])

@@ -36,7 +36,7 @@ FULL_SORT = 3000
 #: facets are counted when the filtered list has at most this many instances
 FACET_LIMIT = 6000
 FACET_VALUES = 40
-SORTS = ("label", "year", "documents", "iri")
+SORTS = ("label", "year", "documents", "cited", "iri")
 YEAR_PATTERN = "ctip:year|ctip:yearsSuggested|ctip:fiscalYear|ctip:startYear|ctip:endYear"
 #: the claims whose quotes a listing shows first: those stating what the instance is about
 KEY_PREDICATES = ", ".join(f"ctip:{p}" for p in (
@@ -220,13 +220,27 @@ def class_listing(store: GraphStore, class_iri: str) -> dict:
     total = int(total_rows[0]["n"].value) if total_rows else 0
     labeller = Labeller(store)
     direction = "ASC" if order == "asc" else "DESC"
-    in_python = total <= FULL_SORT or q
+    in_python = total <= FULL_SORT
+    if q and not in_python:
+        # a large class: the words are looked for in the stored labels and quotes, in the store
+        words = re.findall(r"\w+", q.lower())[:8]
+        members = members.rstrip().removesuffix("}") + "".join(
+            f"""FILTER EXISTS {{
+                ?s skos:prefLabel|rdfs:label|dcterms:title|oa:hasSelector/oa:exact ?ql
+                FILTER(CONTAINS(LCASE(STR(?ql)), "{w}")) }}\n""" for w in words) + "}"
+        total_rows = list(_q(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ {members} }} }}"))
+        total = int(total_rows[0]["n"].value) if total_rows else 0
+        q_done = True
+    else:
+        q_done = False
     if in_python:
         rows = list(_q(store, f"""SELECT ?s (MIN(STR(?y)) AS ?year)
-                (COUNT(DISTINCT ?d) AS ?docs) WHERE {{
+                (COUNT(DISTINCT ?d) AS ?docs) (COUNT(DISTINCT ?cit) AS ?cited) WHERE {{
               {{ {members} }}
               OPTIONAL {{ ?s {YEAR_PATTERN} ?y }}
               OPTIONAL {{ ?s ctip:mentionedIn/ctip:inDocument ?d }}
+              OPTIONAL {{ {{ ?cit ctip:denotes ?s }} UNION
+                         {{ ?cit <http://purl.org/spar/cito/citesAsEvidence> ?s }} }}
             }} GROUP BY ?s LIMIT {FULL_SORT * 4}"""))
         subjects = [r["s"] for r in rows]
         labeller.want(*(s.value for s in subjects if isinstance(s, ox.NamedNode)))
@@ -235,14 +249,16 @@ def class_listing(store: GraphStore, class_iri: str) -> dict:
         for r in rows:
             s = r["s"]
             label = labeller.label(s.value) if isinstance(s, ox.NamedNode) else s.value
-            if q and not all(w in label.lower() for w in q.lower().split()):
+            if q and not q_done and not all(w in label.lower() for w in q.lower().split()):
                 continue
             year = r["year"].value if r["year"] is not None else "9999"
             docs = int(r["docs"].value) if r["docs"] is not None else 0
+            cited = int(r["cited"].value) if r["cited"] is not None else 0
             name = (not labeller.has_label(s.value) if isinstance(s, ox.NamedNode) else True,
                     label.lower())
             key = {"label": (name, s.value), "year": (year, name, s.value),
-                   "documents": (docs, name, s.value), "iri": (s.value,)}[sort]
+                   "documents": (docs, name, s.value), "cited": (cited, name, s.value),
+                   "iri": (s.value,)}[sort]
             keyed.append((key, s))
         keyed.sort(key=lambda k: k[0], reverse=order == "desc")
         total = len(keyed)
