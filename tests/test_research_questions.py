@@ -11,11 +11,13 @@ the test run's tmp dir (`screenshots/`), and no page scrolls sideways at 390 px.
     (e) the most-cited sources of the USAID report           → the report's page
     (f) implementers of "A Better Future"                     → Program → A Better Future
 
-Each test records its clicks and the answer as shown in `answers.txt` beside the screenshots.
+Each test records its clicks and the answer as shown in `answers.txt` beside the screenshots
+(`CTIPGRAPH_SCREENSHOTS=folder` keeps them there instead of the tmp dir).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -99,7 +101,12 @@ def browser():
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("screenshots")
+    """The test run's folder for screenshots and answers (CTIPGRAPH_SCREENSHOTS names one to
+    keep: pytest keeps only its last three tmp folders)."""
+    kept = os.environ.get("CTIPGRAPH_SCREENSHOTS")
+    folder = Path(kept) if kept else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "answers.txt").unlink(missing_ok=True)
     print(f"\nscreenshots and answers: {folder}")
     return folder
 
