@@ -25,8 +25,9 @@ multi-country corpus. Literals are kept (a copy's text file is the original's: s
    queries read) bulk-loaded (ld_dir/rdf_loader_run) into one graph, the same queries over its
    SPARQL endpoint with that graph as default-graph-uri.
 
-Prints medians, p95, rows (so answers can be compared) and the ratios HTTP/in-process and
-ctipgraph/Virtuoso.
+Prints medians, p95, the in-process CPU time (the machine is shared: wall time includes waiting
+for a core), rows (so answers can be compared) and the ratios HTTP/in-process and
+ctipgraph/Virtuoso (wall times, measured alike).
 
 Usage: .venv/bin/python bench/bench_scale.py --quads 10000000 --work /tmp/ctip-scale
        [--extra-ttl /tmp/reg-ttl] [--runs 5] [--pages 200] [--timeout 120] [--virtuoso]
@@ -168,12 +169,16 @@ def competency_queries(only: list[str]) -> dict[str, str]:
 
 
 def _child(store: GraphStore, query: str, runs: int, conn) -> None:
+    cpu: list[float] = []
+
     def once() -> None:
+        started = time.process_time()
         store.query(query).serialize(format=JSON)
+        cpu.append((time.process_time() - started) * 1000)
 
     times = repeat(once, runs)
     rows = len(list(store.query(query)))
-    conn.send((times, rows))
+    conn.send((times, rows, statistics.median(cpu[1:] or cpu)))
     conn.close()
 
 
@@ -404,11 +409,13 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
             report[name]["local"] = None
             print(f"  {name:38} in-process > {args.timeout:.0f} s", flush=True)
             continue
-        times, rows = got
+        times, rows, cpu = got
         report[name]["local"] = stats(times)
+        report[name]["cpu"] = cpu
         report[name]["rows"] = rows
         print(f"  {name:38} in-process median {stats(times)[0]:9.1f} ms  p95 "
-              f"{stats(times)[1]:9.1f} ms  rows {rows}  (runs {len(times)})", flush=True)
+              f"{stats(times)[1]:9.1f} ms  CPU {cpu:9.1f} ms  rows {rows}  (runs {len(times)})",
+              flush=True)
 
     # resources for the pages, and the default graph for Virtuoso
     hubs = [row["o"].value for row in store.query(
@@ -532,9 +539,9 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
 
     # the table
     print(f"\n## {quads} quads ({copies} copies of {per_copy}); medians and p95 in ms\n")
-    print("| query | rows | in-process median | p95 | HTTP median | HTTP/in-process | "
+    print("| query | rows | in-process median | p95 | CPU | HTTP median | HTTP/in-process | "
           "Virtuoso median | Virtuoso rows | ctipgraph/Virtuoso |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in report.items():
         local, http, virt = r.get("local"), r.get("http"), r.get("virtuoso")
         ratio = f"{http[0] / local[0]:.2f}" if local and http else "—"
@@ -542,7 +549,8 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
             "Virtuoso failed" if "virtuoso_error" in r else "—")
         print(f"| {name} | {r.get('rows', '—')} | "
               f"{fmt_ms(local[0]) if local else f'> {args.timeout:.0f} s'} | "
-              f"{fmt_ms(local[1]) if local else '—'} | {fmt_ms(http[0]) if http else '—'} | "
+              f"{fmt_ms(local[1]) if local else '—'} | {fmt_ms(r.get('cpu'))} | "
+              f"{fmt_ms(http[0]) if http else '—'} | "
               f"{ratio} | {fmt_ms(virt[0]) if virt else '—'} | {r.get('virtuoso_rows', '—')} | "
               f"{vs} |")
     print("\n| what | | median ms | p95 ms | note |\n|---|---|---|---|---|")
