@@ -6,6 +6,7 @@ terms into small dictionaries (`term()`) that the templates render with one macr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -48,16 +49,23 @@ LABEL_PROPERTIES = (
 QUOTE_LABEL_LENGTH = 90
 
 
+# a local name SPARQL and Turtle take as written (PN_LOCAL without escapes: no slash, no colon)
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+
+
 def compact(iri: str) -> str | None:
-    """`prefix:local` for an IRI in a known namespace (the local part may hold slashes)."""
+    """`prefix:local` for an IRI in a known namespace whose local part is a valid SPARQL name
+    as written (`ctip:Program`; not `id:program/glo-act`, which SPARQL cannot parse)."""
     for prefix, ns in _BY_LENGTH:
-        if iri.startswith(ns) and len(iri) > len(ns):
+        if iri.startswith(ns) and _PLAIN_LOCAL.fullmatch(iri[len(ns):]):
             return f"{prefix}:{iri[len(ns):]}"
     return None
 
 
 def display_iri(iri: str) -> str:
-    return compact(iri) or iri
+    """How an IRI is shown: a prefixed name when one is valid SPARQL, else `<IRI>` — either
+    can be pasted into a query."""
+    return compact(iri) or f"<{iri}>"
 
 
 def is_internal(iri: str) -> bool:
