@@ -412,10 +412,13 @@ class ResourceView:
                           if _term(a) and _term(b)})
         rows = []
         for start in range(0, len(written), 300):
+            # the claims about this resource first (a sub-query: the engine would otherwise
+            # start from the VALUES and scan every claim of each predicate; 1.6 s → 8 ms for
+            # the page of Mali on the project data), then the facts shown
             rows.extend(self._q(f"""
                 SELECT ?claim ?s ?p ?o ?passage WHERE {{
+                  {{ SELECT ?claim {variables} WHERE {{ {pattern} }} }}
                   VALUES ({variables}) {{ {" ".join(written[start:start + 300])} }}
-                  {pattern}
                   OPTIONAL {{ ?claim prov:wasQuotedFrom ?passage }}
                 }} ORDER BY ?claim ?passage LIMIT {ALL_LIMIT}"""))
         for row in rows:

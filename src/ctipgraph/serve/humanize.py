@@ -234,19 +234,20 @@ def compose_titles(store, iris: Iterable[str], labels: Callable[[Iterable[str]],
         return {}
     types: dict[str, set[str]] = defaultdict(set)
     values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    classes = " ".join(f"<{c}>" for c in sorted(TITLED))
-    props = " ".join([*(f"<{CTIP}{p}>" for p in _PROPS),
-                      *(f"<{iri}>" for iri in _OTHER_PROPS.values())])
+    classes = ", ".join(f"<{c}>" for c in sorted(TITLED))
+    props = ", ".join([*(f"<{CTIP}{p}>" for p in _PROPS),
+                       *(f"<{iri}>" for iri in _OTHER_PROPS.values())])
     local_of = {iri: local for local, iri in _OTHER_PROPS.items()}
     for start in range(0, len(wanted), 300):
         chunk = " ".join(f"<{i}>" for i in wanted[start:start + 300])
         for row in store.query(f"""
                 SELECT ?x ?t ?p ?v WHERE {{
                   VALUES ?x {{ {chunk} }}
-                  VALUES ?t {{ {classes} }}
-                  ?x <{RDF_TYPE}> ?t .
-                  OPTIONAL {{ VALUES ?p {{ {props} }} ?x ?p ?v }}
+                  ?x <{RDF_TYPE}> ?t FILTER(?t IN ({classes}))
+                  OPTIONAL {{ ?x ?p ?v FILTER(?p IN ({props})) }}
                 }}"""):
+            # (classes and properties as FILTERs: a VALUES of them lets the engine start from
+            # them and scan every typed resource of the store per chunk)
             x = row["x"].value
             types[x].add(row["t"].value)
             if row["p"] is not None:

@@ -127,14 +127,15 @@ def lookup_labels(store: GraphStore, iris: Iterable[str], *, quotes: bool = True
     their quote; `compose`: how deep titles may be composed of composed titles)."""
     wanted = sorted({i for i in iris if i and "<" not in i and ">" not in i and " " not in i})
     best: dict[str, tuple[int, int, str]] = {}
-    props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    props = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
     rank = {p: n for n, p in enumerate(LABEL_PROPERTIES)}
     for chunk in _chunks(wanted):
+        # the properties as a FILTER, not a second VALUES: with VALUES ?p Oxigraph may start
+        # from ?p and scan every labelled subject of the store
         query = f"""
             SELECT ?x ?p ?l WHERE {{
               VALUES ?x {{ {_values(chunk)} }}
-              VALUES ?p {{ {props} }}
-              ?x ?p ?l FILTER(isLiteral(?l))
+              ?x ?p ?l FILTER(?p IN ({props}) && isLiteral(?l))
             }}"""
         for row in store.query(query):
             x, p, literal = row["x"].value, row["p"].value, row["l"]
