@@ -4,6 +4,7 @@ time limit, the access log, --data semantics, and the message when nothing is bu
 from __future__ import annotations
 
 import json
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -115,14 +116,22 @@ def test_health_and_access_log(server):
     assert '"GET /health HTTP/1.1" 200' in log
 
 
+def _free_port() -> str:
+    """A port nothing listens on (so these tests do not depend on port 5000 being free)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
+
+
 def test_serve_without_built_data_says_what_to_do(tmp_path):
-    result = CliRunner().invoke(main, ["serve", "--ttl-dir", str(tmp_path),
-                                       "--store-dir", str(tmp_path / "store")])
+    result = CliRunner().invoke(main, ["serve", "--port", _free_port(), "--ttl-dir",
+                                       str(tmp_path), "--store-dir", str(tmp_path / "store")])
     assert result.exit_code == 1
     assert "ctipgraph build" in result.output and "make run" in result.output
 
 
 def test_serve_rejects_missing_data_file(tmp_path):
-    result = CliRunner().invoke(main, ["serve", "--data", str(tmp_path / "nope.ttl=urn:g")])
+    result = CliRunner().invoke(main, ["serve", "--port", _free_port(),
+                                       "--data", str(tmp_path / "nope.ttl=urn:g")])
     assert result.exit_code == 2
     assert "no such file" in result.output
