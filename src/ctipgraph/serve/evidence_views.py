@@ -4,8 +4,6 @@ citing none; every fact links to its trace."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import Blueprint, current_app, request, url_for
 
 from ..evidence import EvidenceReport, FactRow, evidence_report
@@ -13,7 +11,14 @@ from .app import get_store
 from .inputs import BadInput, int_arg
 from .labels import Labeller, href
 from .reader import error_response, reader_href
-from .render import JSON_TWIN, alternates_for, html_response, json_response, negotiate
+from .render import (
+    JSON_TWIN,
+    alternates_for,
+    html_response,
+    json_response,
+    negotiate,
+    query_with,
+)
 from .trace_views import fact_url, term_view
 
 bp = Blueprint("evidence", __name__, template_folder="templates")
@@ -64,13 +69,7 @@ def _fact(row: FactRow, titles: dict[str, str], labeller: Labeller | None = None
 
 
 def _query(**changes) -> str:
-    args = request.args.to_dict()
-    for key, value in changes.items():
-        if value is None:
-            args.pop(key, None)
-        else:
-            args[key] = str(value)
-    return "?" + urlencode(args)
+    return "?" + query_with(**changes)
 
 
 def _documents_of(item) -> set[str]:

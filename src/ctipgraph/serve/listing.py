@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import request
@@ -28,6 +27,7 @@ from .humanize import years
 from .inputs import BadInput, int_arg
 from .labels import Labeller, class_href, display_iri, href, shorten, term
 from .reader import reader_href
+from .render import query_with
 
 PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -69,16 +69,6 @@ def _args() -> dict:
     q = " ".join(request.args.get("q", "").split())[:200]
     return {"page": page, "per_page": per_page, "sort": sort, "order": order,
             "filters": filters, "q": q}
-
-
-def _query_string(**changes) -> str:
-    args = request.args.to_dict()
-    for key, value in changes.items():
-        if value is None:
-            args.pop(key, None)
-        else:
-            args[key] = str(value)
-    return urlencode(args)
 
 
 def _filter_patterns(filters: dict[str, str]) -> str:
@@ -151,12 +141,12 @@ def _facets(store: GraphStore, members: str, labeller: Labeller, filters: dict[s
         facet["values"] = [
             {"value": v, "count": n,
              "label": labeller.label(v) if named else v,
-             "href": "?" + _query_string(**{facet["name"]: v, "page": None}),
+             "href": "?" + query_with(**{facet["name"]: v, "page": None}),
              "active": facet["active"] == v}
             for v, n, named in facet["values"]]
         if facet["name"] == "doc":
             facet["values"].sort(key=lambda x: x["label"])
-        facet["clear"] = "?" + _query_string(**{facet["name"]: None, "page": None}) \
+        facet["clear"] = "?" + query_with(**{facet["name"]: None, "page": None}) \
             if facet["active"] else None
     return out
 
@@ -310,7 +300,7 @@ def class_listing(store: GraphStore, class_iri: str) -> dict:
     facets = _facets(store, members, labeller, filters, class_iri) \
         if total <= FACET_LIMIT else []
     active = [{"name": f, "value": v, "label": labeller.label(v) if f not in ("year",) else v,
-               "clear": "?" + _query_string(**{f: None, "page": None})}
+               "clear": "?" + query_with(**{f: None, "page": None})}
               for f, v in filters.items()]
     comment = None
     for row in _q(store, f"SELECT ?c WHERE {{ <{class_iri}> rdfs:comment ?c }} LIMIT 1"):
@@ -322,8 +312,8 @@ def class_listing(store: GraphStore, class_iri: str) -> dict:
         "q": q, "filters": filters, "facets": facets, "active": active,
         "first": (page - 1) * per_page + 1 if items else 0,
         "last": (page - 1) * per_page + len(items),
-        "prev": _query_string(page=page - 1) if page > 1 else None,
-        "next": _query_string(page=page + 1) if page < pages else None,
-        "sort_links": {name: "?" + _query_string(sort=name, order=(
+        "prev": query_with(page=page - 1) if page > 1 else None,
+        "next": query_with(page=page + 1) if page < pages else None,
+        "sort_links": {name: "?" + query_with(sort=name, order=(
             "desc" if sort == name and order == "asc" else "asc"), page=None) for name in SORTS},
     }

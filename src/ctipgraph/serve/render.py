@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Response, render_template, request
@@ -71,6 +72,18 @@ def negotiate(twins: Iterable[Twin]) -> str:
         return "html"
     best = accept.best_match(list(by_mimetype), default=None)
     return by_mimetype[best] if best else "html"
+
+
+def query_with(**changes) -> str:
+    """This request's query string with some parameters changed (None removes one), for the
+    links of a listing's pages, facets and sorts."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = str(value)
+    return urlencode(args)
 
 
 def link_header(alternates: list[dict]) -> str:

@@ -25,7 +25,6 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, request, url_for
 
@@ -44,7 +43,14 @@ from .labels import (
     href,
 )
 from .markup import plain
-from .render import JSON_TWIN, alternates_for, html_response, json_response, negotiate
+from .render import (
+    JSON_TWIN,
+    alternates_for,
+    html_response,
+    json_response,
+    negotiate,
+    query_with,
+)
 
 bp = Blueprint("search", __name__, template_folder="templates")
 blueprint = bp
@@ -331,13 +337,7 @@ def _doc_of(iri: str) -> str | None:
 
 
 def _query(**changes) -> str:
-    args = request.args.to_dict()
-    for key, value in changes.items():
-        if value is None:
-            args.pop(key, None)
-        else:
-            args[key] = str(value)
-    return "?" + urlencode(args)
+    return "?" + query_with(**changes)
 
 
 @bp.get("/search")
