@@ -133,8 +133,8 @@ class Client:
         return self.get("/sparql?" + urllib.parse.urlencode({"query": query}))
 
 
-def process_tree_hwm(pid: int) -> tuple[int, int, int]:
-    """(VmHWM of pid, summed VmHWM of its descendants, number of descendants), in kB."""
+def process_family(root: int) -> list[int]:
+    """`root` and all its descendants (from /proc)."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -142,6 +142,16 @@ def process_tree_hwm(pid: int) -> tuple[int, int, int]:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    family, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        family.append(pid)
+        todo.extend(children.get(pid, []))
+    return family
+
+
+def process_tree_hwm(pid: int) -> tuple[int, int, int]:
+    """(VmHWM of pid, summed VmHWM of its descendants, number of descendants), in kB."""
 
     def hwm(p: int) -> int:
         try:
@@ -152,11 +162,7 @@ def process_tree_hwm(pid: int) -> tuple[int, int, int]:
             pass
         return 0
 
-    descendants, todo = [], list(children.get(pid, []))
-    while todo:
-        p = todo.pop()
-        descendants.append(p)
-        todo.extend(children.get(p, []))
+    descendants = process_family(pid)[1:]
     return hwm(pid), sum(hwm(p) for p in descendants), len(descendants)
 
 

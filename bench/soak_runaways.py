@@ -36,6 +36,8 @@ from urllib.parse import quote, urlencode, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from bench_sparql import process_family  # noqa: E402
+
 from _ctipserver import Server  # noqa: E402
 
 RUNAWAYS = [
@@ -124,23 +126,6 @@ def light_client(base: str, source: str, stop: float, results: Results, seed: in
         time.sleep(rng.uniform(*PAUSE))
 
 
-def _family(root: int) -> list[int]:
-    """`root` and all its descendants (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    family, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        family.append(pid)
-        todo.extend(children.get(pid, []))
-    return family
-
-
 def _memory(pid: int) -> tuple[int, int]:
     """(RSS, PSS) of one process in bytes."""
     rss = pss = 0
@@ -158,7 +143,7 @@ def _memory(pid: int) -> tuple[int, int]:
 def sampler(root: int, stop: float, results: Results) -> None:
     while time.monotonic() < stop:
         total_rss = total_pss = 0
-        for pid in _family(root):
+        for pid in process_family(root):
             rss, pss = _memory(pid)
             total_rss += rss
             total_pss += pss
