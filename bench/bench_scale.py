@@ -44,9 +44,7 @@ import os
 import random
 import re
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -63,6 +61,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_sparql import Client, process_tree_hwm  # noqa: E402
 
 from _ctipserver import Server  # noqa: E402
+from _virtuoso import Virtuoso  # noqa: E402
 from ctipgraph.paths import LEXICON_DIR, QUERIES_DIR, TTL_DIR  # noqa: E402
 from ctipgraph.store import GraphStore  # noqa: E402
 
@@ -219,137 +218,6 @@ class Timed:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
-
-
-# -- Virtuoso -----------------------------------------------------------------------------------
-
-
-VIRTUOSO_INI = """[Database]
-DatabaseFile = {db}/virtuoso.db
-ErrorLogFile = {db}/virtuoso.log
-LockFile = {db}/virtuoso.lck
-TransactionFile = {db}/virtuoso.trx
-xa_persistent_file = {db}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-MaxCheckpointRemap = 2000
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {db}/virtuoso-temp.db
-TransactionFile = {db}/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{isql_port}
-CheckpointInterval = 0
-NumberOfBuffers = {buffers}
-MaxDirtyBuffers = {dirty}
-MaxQueryMem = 2G
-ServerThreads = 10
-DirsAllowed = ., {load}, /usr/share/virtuoso-opensource-7/vad
-ThreadCleanupInterval = 0
-ResourcesCleanupInterval = 0
-MaxStaticCursorRows = 5000
-AsyncQueueMaxThreads = 10
-MaxVectorSize = 1000000
-VectorSize = 1000
-AdjustVectorSize = 0
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = /var/lib/virtuoso-opensource-7/vsp
-MaxClientConnections = 4
-ServerThreads = 4
-MaxKeepAlives = 4
-KeepAliveTimeout = 10
-MaxCachedProxyConnections = 4
-ProxyConnectionCacheTimeout = 15
-HTTPThreadSize = 280000
-HttpPrintWarningsInOutput = 0
-Charset = UTF-8
-
-[SPARQL]
-ResultSetMaxRows = 10000000
-MaxQueryCostEstimationTime = 0
-MaxQueryExecutionTime = {timeout}
-DefaultQuery = select distinct ?Concept where {{[] a ?Concept}} LIMIT 100
-DeferInferenceRulesInit = 0
-MaxSortedTopRows = 10000000
-"""
-
-
-class Virtuoso:
-    """A virtuoso-t process on loopback with its own database folder."""
-
-    def __init__(self, work: Path, timeout: float, memory_gb: float = 4.0) -> None:
-        self.db = work / "db"
-        self.load = work / "load"
-        self.isql_port, self.http_port = 21111 + os.getpid() % 500, 28890 + os.getpid() % 500
-        buffers = int(memory_gb * 1024 ** 3 * 0.66 / 8192)
-        self.db.mkdir(parents=True, exist_ok=True)
-        (self.db / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
-            db=self.db, load=self.load, isql_port=self.isql_port, http_port=self.http_port,
-            buffers=buffers, dirty=buffers * 3 // 4, timeout=int(timeout)))
-        self.proc = subprocess.Popen(
-            ["virtuoso-t", "+foreground", "+configfile", str(self.db / "virtuoso.ini")],
-            cwd=self.db, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
-        self.url = f"http://127.0.0.1:{self.http_port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/sparql?query=ASK%7B%7D", timeout=5):
-                    return
-            except OSError:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"virtuoso-t exited: see {self.db / 'virtuoso.log'}") \
-                        from None
-                time.sleep(0.5)
-        raise RuntimeError("virtuoso-t did not answer")
-
-    def isql(self, sql: str, timeout: float = 3600) -> str:
-        result = subprocess.run(
-            ["isql-vt", f"127.0.0.1:{self.isql_port}", "dba", "dba", f"exec={sql}"],
-            capture_output=True, text=True, timeout=timeout)
-        if result.returncode:
-            raise RuntimeError(f"isql {sql!r}: {result.stdout}{result.stderr}")
-        return result.stdout
-
-    def count(self) -> int:
-        status, body = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", 600)
-        if status != 200:
-            return 0
-        return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
-
-    def bulk_load(self) -> None:
-        self.isql(f"ld_dir('{self.load}', '*.nt', '{VIRTUOSO_GRAPH}');")
-        self.isql("rdf_loader_run();")
-        self.isql("checkpoint;")
-
-    def query(self, sparql: str, timeout: float) -> tuple[int, bytes]:
-        data = urllib.parse.urlencode({"query": sparql, "default-graph-uri": VIRTUOSO_GRAPH,
-                                       "format": "application/sparql-results+json"}).encode()
-        request = urllib.request.Request(self.url + "/sparql", data=data, headers={
-            "Accept": "application/sparql-results+json"})
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read()
-        except OSError as error:
-            return 0, str(error).encode()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                self.isql("shutdown;", timeout=60)
-                self.proc.wait(60)
-            except (RuntimeError, subprocess.TimeoutExpired):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -519,19 +387,20 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
         try:
             if fresh or virtuoso.count() == 0:
                 started = time.perf_counter()
-                virtuoso.bulk_load()
+                virtuoso.bulk_load(VIRTUOSO_GRAPH)
                 loaded = time.perf_counter() - started
                 other.append(("Virtuoso bulk load", "", loaded * 1000, None,
                               f"{virtuoso.count()} triples"))
                 print(f"  Virtuoso bulk load {loaded:.0f} s", flush=True)
             for name, query in queries.items():
-                status, body = virtuoso.query(query, args.timeout)
+                status, body = virtuoso.query(query, args.timeout, VIRTUOSO_GRAPH)
                 if status != 200:
                     report[name]["virtuoso"] = None
                     report[name]["virtuoso_error"] = body[:200].decode(errors="replace")
                     print(f"  {name:38} Virtuoso {status}: {body[:200]!r}", flush=True)
                     continue
-                times = repeat(lambda q=query: virtuoso.query(q, args.timeout), args.runs)
+                times = repeat(lambda q=query: virtuoso.query(q, args.timeout, VIRTUOSO_GRAPH),
+                               args.runs)
                 report[name]["virtuoso"] = stats(times)
                 report[name]["virtuoso_rows"] = sparql_rows(body)
                 print(f"  {name:38} Virtuoso median {stats(times)[0]:9.1f} ms  rows "

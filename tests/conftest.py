@@ -55,3 +55,20 @@ def texts(tmp_path_factory):
     shutil.copy(SOURCES_DIR / "seeds" / "usdol-findings-2017-mali.txt", folder)
     shutil.copy(FIXTURES / f"{EXTRA_DOC}.txt", folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """One Debian virtuoso-t for the session (tests/_virtuoso.py), anonymous GSP writes granted;
+    skipped only when virtuoso-t is not installed (`make install` installs it with apt)."""
+    from _virtuoso import Virtuoso, installed
+
+    if not installed():
+        pytest.skip("virtuoso-t is missing: `make install` installs Debian's "
+                    "virtuoso-opensource with apt")
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"), timeout=120, memory_gb=0.5)
+    try:
+        server.grant_updates()
+        yield server
+    finally:
+        server.stop(remove=True)
