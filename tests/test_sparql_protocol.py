@@ -540,3 +540,31 @@ def test_head_is_like_get(client):
     assert client.head("/sparql", query_string={"query": "ASK {}"}).status_code == 200
     response = client.head("/sparql", headers={"Accept": "text/turtle"})
     assert response.status_code == 200 and response.mimetype == "text/turtle"
+
+
+def test_pool_remembers_verdicts_of_passed_queries_only():
+    """A query the policy passed runs again without a second parse, with the same dataset
+    rules (its FROM still counts); a refused one is refused again, never remembered."""
+    store = ox.Store()
+    graph = ox.NamedNode("http://example.org/g")
+    store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"),
+                      ox.Literal("in g"), graph))
+    store.add(ox.Quad(ox.NamedNode("http://example.org/b"), ox.NamedNode("http://example.org/p"),
+                      ox.Literal("default"), ox.DefaultGraph()))
+    pool = QueryPool(GraphStore(store, union_default=False), 1)
+    from_g = "SELECT ?o FROM <http://example.org/g> WHERE { ?s ?p ?o }"
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    try:
+        answers = [pool.run(Job(from_g, tabular="text/csv"), 5.0).body for _ in range(2)]
+        assert answers[0] == answers[1] == b"o\r\nin g\r\n"
+        assert len(pool._verdicts) == 1
+        # passed with a SERVICE allowance, the text is remembered with that allowance only:
+        # without it, it is still refused, every time
+        allowed = Job(service, tabular="text/csv", allow_service=("http://127.0.0.1:9/sparql",))
+        assert pool.run(allowed, 5.0).status != 403
+        assert len(pool._verdicts) == 2
+        for _ in range(2):
+            assert pool.run(Job(service, tabular="text/csv"), 5.0).status == 403
+        assert len(pool._verdicts) == 2
+    finally:
+        pool.close()

@@ -19,6 +19,11 @@ exits when its socket closes, and so does the zygote, so nothing outlives the se
 Requests get workers through a fair scheduler (scheduler.py): regular workers, plus *express*
 workers that only run queries for a short time, used when every regular worker is busy.
 
+The policy's verdict on a query text (rdflib's parse: 30–300 ms for a competency query) is
+remembered by the pool, in the server process, in a small LRU keyed by a digest of the text and
+of everything the verdict depends on: a query seen before is only made canonical in the worker,
+not parsed again (a refused query is not remembered).
+
 Wire format, both ways: an 8-byte big-endian length, then a pickled header; a reply's header
 says how many raw body bytes follow.
 """
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import itertools
 import os
 import pickle
@@ -37,11 +43,12 @@ import struct
 import threading
 import time
 import weakref
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
-from ..sparqlpolicy import Refusal
+from ..sparqlpolicy import Refusal, canonical
 from ..sparqlpolicy import check as check_query
 from ..store import OXIGRAPH_DIR, GraphStore, dataset_options
 from .sandbox import Confinement, confine
@@ -53,6 +60,8 @@ MIB = 1 << 20
 WATCH_INTERVAL = 0.01
 #: niceness of worker processes (the web server keeps priority over runaway queries)
 NICE = {REGULAR: 10, EXPRESS: 3}
+#: how many policy verdicts the pool remembers (a digest and a flag each)
+VERDICTS = 4096
 
 __all__ = ["Dataset", "Job", "PoolBusy", "QueryPool", "QueryTimeout", "Reply", "WorkerDied",
            "execute"]
@@ -86,6 +95,9 @@ class Job:
     max_bytes: int = 64 * MIB  # most bytes of a result body (then truncated)
     allow_service: tuple[str, ...] = ()  # SERVICE endpoints the policy lets through
     check: bool = True  # apply the query policy (sparqlpolicy.check) first
+    #: the policy passed this very text before, and said whether it names its dataset (FROM):
+    #: the worker only makes the text canonical (None: check it)
+    known_dataset: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,7 @@ class Reply:
     truncated: bool = False
     rows: int | None = None  # solutions or triples in the body
     retire: bool = False  # the worker exits after this reply (memory) and must be replaced
+    passed: bool | None = None  # the policy passed the query; its has_dataset (None: not checked)
 
 
 class QueryTimeout(Exception):
@@ -159,7 +172,11 @@ def _error(status: int, message: str) -> Reply:
 def execute(store: ox.Store, job: Job) -> Reply:
     """Check and run one job on `store` (in a worker process, or in-process for tests)."""
     text, options = job.query, job.options
-    if job.check:
+    passed: bool | None = None
+    if job.check and job.known_dataset is not None:
+        text = canonical(job.query)  # (it passed before: no escape it holds is refused)
+        has_dataset = passed = job.known_dataset
+    elif job.check:
         try:
             verdict = check_query(job.query, allow_service=job.allow_service,
                                   prefixes=job.prefixes)
@@ -168,7 +185,7 @@ def execute(store: ox.Store, job: Job) -> Reply:
         except MemoryError:
             return _error(507, "The query is too large to be checked within the memory limit.")
         text = verdict.text
-        has_dataset = verdict.has_dataset
+        has_dataset = passed = verdict.has_dataset
     else:
         has_dataset = False
     if options is None:
@@ -184,6 +201,12 @@ def execute(store: ox.Store, job: Job) -> Reply:
         return _error(400, f"SPARQL syntax error: {error}")
     except (OSError, ValueError, TypeError) as error:
         return _error(400, f"query rejected: {error}")
+    reply = _answer(results, job)
+    return replace(reply, passed=passed) if passed is not None else reply
+
+
+def _answer(results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, job: Job) -> Reply:
+    """The serialized results of a query (or the error that stopped their evaluation)."""
     try:
         if isinstance(results, ox.QueryBoolean):
             if job.tabular is None:
@@ -415,7 +438,7 @@ def _worker_main(sock: socket.socket, store: ox.Store | None, path: str | None,
                 retire = guard.should_retire()
             body = reply.body
             header = Reply(reply.status, reply.media_type, b"", reply.kind, reply.truncated,
-                           reply.rows, retire)
+                           reply.rows, retire, reply.passed)
             del reply
             try:
                 _send(sock, (header, len(body)), body)
@@ -502,6 +525,7 @@ class QueryPool:
         self.killed = 0  # workers killed for overrunning the time limit
         self.memory_stops = 0  # queries stopped for going over the memory limit
         self.died = 0  # workers that ended without answering
+        self._verdicts: OrderedDict[bytes, bool] = OrderedDict()  # see the module doc
         in_memory = None if store.on_disk else store.store
         path = str(store.location / OXIGRAPH_DIR) if store.on_disk else None
         control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -554,6 +578,10 @@ class QueryPool:
         one (a quarter of it for a client not known yet: many new clients at once may all be
         runaways). Waits up to `wait` seconds (default: `timeout`) for a worker, else PoolBusy.
         """
+        key = _verdict_key(job) if job.check else None
+        known = self._known(key)
+        if known is not None:
+            job = replace(job, known_dataset=known)
         lease = self.scheduler.acquire(client, timeout if wait is None else wait)
         worker = lease.worker
         limit = timeout if lease.lane == REGULAR else min(
@@ -576,8 +604,27 @@ class QueryPool:
             self._give_back(lease, self._replace(worker), stopped=header.status == 507)
         else:
             self.scheduler.release(lease)
+        if key is not None and header.passed is not None:
+            self._remember(key, header.passed)
         return Reply(header.status, header.media_type, body, header.kind, header.truncated,
                      header.rows)
+
+    def _known(self, key: bytes | None) -> bool | None:
+        """The remembered verdict for a query key (None: not seen, or not checked)."""
+        if key is None:
+            return None
+        with self._lock:
+            known = self._verdicts.get(key)
+            if known is not None:
+                self._verdicts.move_to_end(key)
+            return known
+
+    def _remember(self, key: bytes, has_dataset: bool) -> None:
+        with self._lock:
+            self._verdicts[key] = has_dataset
+            self._verdicts.move_to_end(key)
+            while len(self._verdicts) > VERDICTS:
+                self._verdicts.popitem(last=False)
 
     def _exchange(self, worker: _Worker, job: Job, limit: float) -> tuple[Reply, bytearray]:
         deadline = time.monotonic() + limit
@@ -609,6 +656,14 @@ class QueryPool:
         self._closed = True
         self.scheduler.close()
         self._finalizer()
+
+
+def _verdict_key(job: Job) -> bytes:
+    """A digest of what the policy's verdict on a job depends on: the text, the SERVICE
+    endpoints allowed and the prefixes the query may use without declaring them."""
+    digest = hashlib.sha256(job.query.encode("utf-8", "surrogatepass"))
+    digest.update(repr((job.allow_service, sorted((job.prefixes or {}).items()))).encode())
+    return digest.digest()
 
 
 def _shutdown(control: socket.socket, zygote_pid: int, workers: dict[int, _Worker]) -> None:
