@@ -235,8 +235,7 @@ class EvidenceReporter:
     def _references(self, iris: set[str]) -> dict[str, ReferenceRow]:
         if not iris:
             return {}
-        values = " ".join(f"<{i}>" for i in sorted(iris))
-        rows = self._rows(f"""
+        rows = [row for values in _values_chunks(iris) for row in self._rows(f"""
             SELECT ?ref ?key ?text ?url ?onFile ?doc WHERE {{
               VALUES ?ref {{ {values} }}
               OPTIONAL {{ ?ref ctip:referenceKey ?key }}
@@ -244,7 +243,7 @@ class EvidenceReporter:
               OPTIONAL {{ ?ref ctip:url ?url }}
               OPTIONAL {{ ?ref ctip:sourceOnFile ?onFile }}
               OPTIONAL {{ ?ref ctip:inDocument ?doc }}
-            }} ORDER BY ?ref ?url""")
+            }} ORDER BY ?ref ?url""")]
         found: dict[str, ReferenceRow] = {}
         for row in rows:
             iri = _value(row["ref"])
@@ -263,13 +262,12 @@ class EvidenceReporter:
                 if isinstance(t, ox.NamedNode) and t.value not in self._labels}
         if not iris:
             return
-        values = " ".join(f"<{i}>" for i in sorted(iris))
-        rows = self._rows(f"""
+        rows = [row for values in _values_chunks(iris) for row in self._rows(f"""
             SELECT ?x ?l WHERE {{
               VALUES ?x {{ {values} }}
               ?x skos:prefLabel|rdfs:label|dcterms:title ?l
               FILTER(LANG(?l) = "" || LANGMATCHES(LANG(?l), "en"))
-            }} ORDER BY ?x STRLEN(STR(?l)) STR(?l)""")
+            }} ORDER BY ?x STRLEN(STR(?l)) STR(?l)""")]
         for row in rows:
             self._labels.setdefault(_value(row["x"]), _value(row["l"]))
         for iri in iris:
@@ -282,6 +280,19 @@ class EvidenceReporter:
         if isinstance(term, ox.NamedNode):
             return self._labels.get(term.value, "")
         return _value(term)
+
+
+#: IRIs per VALUES list: a query stays well under the length SPARQL servers accept (ctipgraph's
+#: own endpoint takes 100,000 characters), whatever the size of the report
+VALUES_CHUNK = 500
+
+
+def _values_chunks(iris: set[str]) -> list[str]:
+    """VALUES lists of the IRIs, in sorted order, at most VALUES_CHUNK each (queries ordered by
+    the IRI give the same rows in the same order, chunk after chunk)."""
+    ordered = sorted(iris)
+    return [" ".join(f"<{i}>" for i in ordered[start:start + VALUES_CHUNK])
+            for start in range(0, len(ordered), VALUES_CHUNK)]
 
 
 def evidence_report(store: GraphStore, limit: int | None = None) -> EvidenceReport:

@@ -123,6 +123,25 @@ def data_store_or_exit(values: Iterable[str]) -> GraphStore:
         raise click.BadParameter(str(error), param_hint="--data") from None
 
 
+def backend_store_or_exit(url: str, graph: str | None, timeout: float) -> GraphStore:
+    """The store of a SPARQL server (`--backend`), or one line saying why not and exit 2."""
+    from ..remote.sparql import BackendError
+    from ..remote.store import RemoteGraphStore
+
+    started = time.perf_counter()
+    try:
+        store = RemoteGraphStore.connect(url, graph=graph, timeout=timeout)
+    except ValueError as error:  # a URL that is not one, a server without the graphs
+        _fail(f"--backend: {error}")
+    except BackendError as error:
+        _fail(f"--backend: {error.description}")
+    backend = store.backend
+    click.echo(f"backend {url}: {len(store)} triples in {len(store.graphs())} graphs, default "
+               f"graph {backend['default_graph']} ({time.perf_counter() - started:.1f} s)",
+               err=True)
+    return store
+
+
 def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--base-url checked (an absolute http(s) URL) and ending in '/'."""
     from ..serve.security import check_base_url
@@ -270,6 +289,13 @@ RESERVE_THREADS = 4  # server threads beyond the page and SPARQL slots: /health,
 @click.option("--on-disk", is_flag=True,
               help="Query the RocksDB store in --store-dir instead of a copy in memory (less "
                    "memory, slower queries).")
+@click.option("--backend", default=None, metavar="URL",
+              help="Serve from this SPARQL 1.1 Protocol query endpoint instead of a local "
+                   "store (credentials from CTIPGRAPH_REMOTE_USER/CTIPGRAPH_REMOTE_PASSWORD).")
+@click.option("--backend-graph", default=None, metavar="IRI",
+              help="With --backend: the graph holding the merge of all graphs, sent as the "
+                   "default graph [default: the one `ctipgraph publish` writes]; '' when the "
+                   "server's own default graph is the merge (a ctipgraph server).")
 @click.option("--base-url", default=None, callback=_base_url, metavar="URL",
               help="The site's public base URL, for absolute links (default: "
                    "http://localhost/).")
@@ -279,7 +305,8 @@ def serve_command(host: str, port: int, timeout: float, threads: int, workers: i
                   worker_memory: int, max_rows: int, max_result_size: int, client_limit: int,
                   page_timeout: float, allow_service: tuple[str, ...], no_sandbox: bool,
                   data: tuple[str, ...], ttl_dir: Path, store_dir: Path, on_disk: bool,
-                  base_url: str | None, quiet: bool) -> None:
+                  backend: str | None, backend_graph: str | None, base_url: str | None,
+                  quiet: bool) -> None:
     """Serve the graph: SPARQL endpoint, downloads and browse pages, with waitress."""
     import waitress
 
@@ -291,7 +318,13 @@ def serve_command(host: str, port: int, timeout: float, threads: int, workers: i
     problem = listen_problem(host, port)  # before a minute of loading the store
     if problem:
         _fail(problem)
-    if data:
+    if backend is not None and data:
+        raise click.UsageError("--backend and --data cannot be used together")
+    if backend is None and backend_graph is not None:
+        raise click.UsageError("--backend-graph needs --backend")
+    if backend is not None:
+        store = backend_store_or_exit(backend, backend_graph, timeout)
+    elif data:
         store = data_store_or_exit(data)
         click.echo(f"serving {len(data)} file(s): {len(store)} triples", err=True)
     else:
@@ -304,7 +337,9 @@ def serve_command(host: str, port: int, timeout: float, threads: int, workers: i
         "WORKER_MEMORY": worker_memory or None, "MAX_RESULT_BYTES": max_result_size or 1 << 62,
         "ALLOW_SERVICE": allow_service, "SANDBOX": not no_sandbox,
         "CLIENT_LIMIT": client_limit, "SPARQL_SLOTS": sparql_slots, "PAGE_SLOTS": threads,
-        "PAGE_TIMEOUT": page_timeout or None, "BASE_URL": base_url})
+        "PAGE_TIMEOUT": page_timeout or None, "BASE_URL": base_url,
+        **({"SANDBOX": False, "SANDBOX_REASON": "--backend: the query workers send the checked "
+            "queries to the SPARQL server"} if backend is not None else {})})
 
     def stop(*_) -> None:
         """Stop the query workers first: requests waiting on them end at once, so the server's

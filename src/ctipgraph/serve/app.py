@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 
-from flask import Flask, current_app, jsonify
+from flask import Flask, Response, current_app, jsonify
 
+from ..remote.sparql import BackendError
 from ..store import GraphStore
 
 #: blueprint modules of ctipgraph.serve, registered in this order. Each module defines `bp` (a
@@ -30,17 +31,26 @@ def create_app(store: GraphStore, config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.extensions["ctipgraph.store"] = store
     _register(app)
+    app.register_error_handler(BackendError, _backend_error)
 
     @app.get("/health")
     def health():
         """200 once the store is open (it is, before the app exists): its size, and what
         modules report (app.extensions["ctipgraph.health"]: query workers, sandbox, limits)."""
         info = {"status": "ok", "triples": len(store), "graphs": len(store.graphs())}
+        backend = getattr(store, "backend", None)  # serve --backend: which SPARQL server
+        if backend is not None:
+            info["backend"] = backend
         for report in app.extensions.get("ctipgraph.health", ()):
             info.update(report())
         return jsonify(info)
 
     return app
+
+
+def _backend_error(error: BackendError) -> Response:
+    """A page whose SPARQL server (serve --backend) failed: its status and message, as text."""
+    return Response(f"{error.description}\n", status=error.code, mimetype="text/plain")
 
 
 def _register(app: Flask) -> None:

@@ -138,8 +138,9 @@ def init_app(app: Flask) -> None:
         return
     allowed = tuple(app.config["ALLOW_SERVICE"] or ())
     sandbox = bool(app.config["SANDBOX"]) and not allowed
-    reason = ("--allow-service: workers may reach the allowed endpoints" if allowed
-              else "disabled (--no-sandbox)")
+    reason = app.config.get("SANDBOX_REASON") or (
+        "--allow-service: workers may reach the allowed endpoints" if allowed
+        else "disabled (--no-sandbox)")
     memory = app.config["WORKER_MEMORY"]
     pool = QueryPool(app.extensions["ctipgraph.store"], size,
                      express=int(app.config["EXPRESS_WORKERS"] or 0),

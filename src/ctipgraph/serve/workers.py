@@ -48,6 +48,8 @@ from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
+from ..remote.sparql import BackendError, RemoteSolutions
+from ..remote.store import RemoteDataset
 from ..sparqlpolicy import Refusal, canonical
 from ..sparqlpolicy import check as check_query
 from ..store import OXIGRAPH_DIR, GraphStore, dataset_options
@@ -196,7 +198,14 @@ def execute(store: ox.Store, job: Job) -> Reply:
         except ValueError as error:
             return _error(400, f"default-graph-uri / named-graph-uri: {error}")
     try:
-        results = store.query(text, base_iri=job.base_iri, prefixes=job.prefixes, **options)
+        if isinstance(store, RemoteDataset):  # serve --backend: the SPARQL server runs it
+            results = store.query(text, base_iri=job.base_iri, prefixes=job.prefixes,
+                                  has_dataset=has_dataset, strict=False,
+                                  max_bytes=4 * job.max_bytes, **options)
+        else:
+            results = store.query(text, base_iri=job.base_iri, prefixes=job.prefixes, **options)
+    except BackendError as error:
+        return _error(error.code, error.description)
     except SyntaxError as error:
         return _error(400, f"SPARQL syntax error: {error}")
     except (OSError, ValueError, TypeError) as error:
@@ -213,13 +222,15 @@ def _answer(results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, job:
                 return _error(406, "no acceptable format for ASK results")
             fmt = ox.QueryResultsFormat.from_media_type(job.tabular)
             return Reply(200, job.tabular, results.serialize(format=fmt), kind="boolean")
-        if isinstance(results, ox.QuerySolutions):
+        if isinstance(results, ox.QuerySolutions | RemoteSolutions):
             if job.tabular is None:
                 return _error(406, "no acceptable format for SELECT results")
             return _solutions(results, job)
         if job.graph is None:
             return _error(406, "no acceptable format for CONSTRUCT/DESCRIBE results")
         return _triples(results, job)
+    except BackendError as error:  # serve --backend: the server's answer broke off
+        return _error(error.code, error.description)
     except SyntaxError as error:  # raised lazily by some evaluation paths
         return _error(400, f"SPARQL error: {error}")
     except MemoryError:
@@ -296,7 +307,7 @@ def _solutions(results: ox.QuerySolutions, job: Job) -> Reply:
     writer = _Capped(job.max_bytes, max_lines=job.max_rows + 1)
     _serialize_capped(lambda out: results.serialize(out, format=ox.QueryResultsFormat.TSV),
                       writer)
-    truncated = writer.full
+    truncated = writer.full or getattr(results, "truncated", False)  # (cut by the server)
     tsv = _first_lines(writer.data, job.max_rows + 1, job.max_bytes) if truncated \
         else bytes(writer.data)
     rows = max(0, tsv.count(b"\n") - 1)
@@ -317,7 +328,7 @@ def _solutions(results: ox.QuerySolutions, job: Job) -> Reply:
 def _triples(results: ox.QueryTriples, job: Job) -> Reply:
     """CONSTRUCT/DESCRIBE results: at most job.max_rows triples and job.max_bytes bytes."""
     triples = list(itertools.islice(results, job.max_rows + 1))
-    truncated = len(triples) > job.max_rows
+    truncated = len(triples) > job.max_rows or getattr(results, "truncated", False)
     del triples[job.max_rows:]
     fmt = ox.RdfFormat.from_media_type(job.graph)
     prefixes = job.output_prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
