@@ -6,6 +6,7 @@ from . import __version__
 from .commands.build import build_command
 from .commands.evidence import evidence_command
 from .commands.export import export_command
+from .commands.publish import publish_command
 from .commands.serve import serve_command
 from .commands.trace import trace_command
 from .commands.validate import validate_command
@@ -23,6 +24,7 @@ main.add_command(serve_command)
 main.add_command(export_command)
 main.add_command(trace_command)
 main.add_command(evidence_command)
+main.add_command(publish_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
