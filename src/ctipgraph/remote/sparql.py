@@ -310,10 +310,13 @@ class SparqlClient:
         cut_rows = next((f"{name}: {answer.headers[name]}" for name in CUT_HEADERS
                          if answer.headers.get(name)), None)
         try:
-            return self._parse(body, media, strict, cut_rows)
+            results = self._parse(body, media, strict, cut_rows)
         except BaseException:
             body.close()
             raise
+        if form == "ASK" and isinstance(results, RemoteSolutions):
+            return _as_boolean(results)
+        return results
 
     def _open(self, request: urllib.request.Request, limit: float):
         try:
@@ -353,6 +356,15 @@ class SparqlClient:
                 raise body.error from None
             raise BackendError(502, f"The SPARQL server {self.url} sent an answer that cannot "
                                     f"be read: {_short(str(error))}") from None
+
+
+def _as_boolean(solutions: RemoteSolutions) -> ox.QueryBoolean:
+    """The answer to an ASK query that a server gave as solutions (Virtuoso 7.2: one variable,
+    `__ASK_RETVAL`, bound to 1 in a single row when true, no row when false)."""
+    true = any(term is not None and term.value.lower() in ("1", "true")
+               for row in solutions for term in (row[v] for v in solutions.variables))
+    return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if true else b"false"),
+                                  format=ox.QueryResultsFormat.JSON)
 
 
 def _timeout(url: str, limit: float) -> BackendError:

@@ -632,12 +632,15 @@ def _claims_query(subjects: list[str]) -> str:
 
 
 def _broader(store, concepts: set[str]) -> dict[str, frozenset[str]]:
-    """Every broader concept (skos:broader, transitively) of each of `concepts`."""
+    """Every broader concept (skos:broader, transitively) of each of `concepts`. (The path
+    starts from a triple, not from VALUES: Virtuoso 7.2 refuses a transitive path whose start
+    only VALUES binds, "transitive start not given".)"""
     found: dict[str, set[str]] = {}
     for chunk in _chunked(sorted(c for c in concepts if safe_iri(c))):
         for row in _rows(store, f"""
                 SELECT DISTINCT ?x ?b WHERE {{
-                  VALUES ?x {{ {' '.join(f'<{c}>' for c in chunk)} }} ?x skos:broader+ ?b }}"""):
+                  VALUES ?x {{ {' '.join(f'<{c}>' for c in chunk)} }}
+                  ?x skos:broader ?up . ?up skos:broader* ?b }}"""):
             found.setdefault(_v(row["x"]), set()).add(_v(row["b"]))
     return {c: frozenset(b) for c, b in found.items()}
 
