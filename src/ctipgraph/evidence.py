@@ -154,32 +154,20 @@ class EvidenceReporter:
         compared. A concept and a narrower one (minimal advancement, and minimal advancement
         "efforts made but continued practice …") say the same at two levels of detail."""
         functional = " ".join(f"<{p}>" for p in FUNCTIONAL)
-        rows = self._rows(f"""
-            SELECT ?s ?p ?o (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?docs) WHERE {{
-              {{
-                SELECT DISTINCT ?s ?p WHERE {{
-                  {{ VALUES ?p {{ {functional} }} }} UNION {{ ?p a owl:FunctionalProperty }}
-                  ?c1 a ctip:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o1 ;
-                      ctip:inDocument ?d1 .
-                  ?c2 a ctip:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o2 ;
-                      ctip:inDocument ?d2 .
-                  # different terms whose values differ (15 and 15.0 agree)
-                  FILTER(?d1 != ?d2 && !sameTerm(?o1, ?o2) && COALESCE(?o1 != ?o2, true))
-                  FILTER NOT EXISTS {{ ?o1 skos:broader+ ?o2 }}
-                  FILTER NOT EXISTS {{ ?o2 skos:broader+ ?o1 }}
-                  # one subject dated to two years by the two documents: not one value
-                  FILTER(?p = ctip:year || NOT EXISTS {{
-                    ?y1 a ctip:Claim ; rdf:subject ?s ; rdf:predicate ctip:year ;
-                        rdf:object ?year1 ; ctip:inDocument ?d1 .
-                    ?y2 a ctip:Claim ; rdf:subject ?s ; rdf:predicate ctip:year ;
-                        rdf:object ?year2 ; ctip:inDocument ?d2 .
-                    FILTER(?year1 != ?year2)
-                  }})
-                }}
-              }}
-              {_CLAIM}
+        # first, in one pass over the claims of functional properties, the subjects given two
+        # values by two documents: only those are compared pairwise (joining every claim on a
+        # hub subject with every other took minutes at a few million quads)
+        candidates = self._rows(f"""
+            SELECT ?s ?p WHERE {{
+              {{ VALUES ?p {{ {functional} }} }} UNION {{ ?p a owl:FunctionalProperty }}
+              ?c a ctip:Claim ; rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ;
+                 ctip:inDocument ?d .
             }}
-            GROUP BY ?s ?p ?o ORDER BY STR(?s) STR(?p) STR(?o)""")
+            GROUP BY ?s ?p HAVING (COUNT(DISTINCT ?o) >= 2 && COUNT(DISTINCT ?d) >= 2)""")
+        pairs = sorted((_value(row["s"]), _value(row["p"])) for row in candidates)
+        rows = [row for start in range(0, len(pairs), VALUES_CHUNK)
+                for row in self._rows(self._disagreeing_values(pairs[start:start + VALUES_CHUNK]))]
+        rows.sort(key=lambda row: (_value(row["s"]), _value(row["p"]), _value(row["o"])))
         self._want(rows)
         found: dict[tuple[str, str], Disagreement] = {}
         for row in rows:
@@ -189,6 +177,46 @@ class EvidenceReporter:
             item.values.append(ValueRow(_nt(row["o"]), self._term_label(row["o"]),
                                         sorted(_value(row["docs"]).split())))
         return list(found.values())
+
+    @staticmethod
+    def _disagreeing_values(pairs: list[tuple[str, str]]) -> str:
+        """The values (with their documents) of those (subject, predicate) pairs that two
+        documents really disagree on (see `disagreements`)."""
+        values = " ".join(f"(<{s}> <{p}>)" for s, p in pairs)
+        subjects = " ".join(sorted({f"<{s}>" for s, _ in pairs}))
+        return f"""
+            SELECT ?s ?p ?o (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?docs) WHERE {{
+              {{
+                SELECT DISTINCT ?s ?p WHERE {{
+                  VALUES (?s ?p) {{ {values} }}
+                  ?c1 a ctip:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o1 ;
+                      ctip:inDocument ?d1 .
+                  ?c2 a ctip:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o2 ;
+                      ctip:inDocument ?d2 .
+                  # different terms whose values differ (15 and 15.0 agree)
+                  FILTER(?d1 != ?d2 && !sameTerm(?o1, ?o2) && COALESCE(?o1 != ?o2, true))
+                  FILTER NOT EXISTS {{ ?o1 skos:broader+ ?o2 }}
+                  FILTER NOT EXISTS {{ ?o2 skos:broader+ ?o1 }}
+                  # one subject dated to two years by the two documents: not one value (the
+                  # pairs of such documents, for these subjects only: a NOT EXISTS here was
+                  # evaluated over every dated claim of the store, row after row)
+                  OPTIONAL {{
+                    SELECT DISTINCT ?s ?d1 ?d2 ?dated WHERE {{
+                      VALUES ?s {{ {subjects} }}
+                      ?y1 a ctip:Claim ; rdf:subject ?s ; rdf:predicate ctip:year ;
+                          rdf:object ?year1 ; ctip:inDocument ?d1 .
+                      ?y2 a ctip:Claim ; rdf:subject ?s ; rdf:predicate ctip:year ;
+                          rdf:object ?year2 ; ctip:inDocument ?d2 .
+                      FILTER(?year1 != ?year2)
+                      BIND(true AS ?dated)
+                    }}
+                  }}
+                  FILTER(?p = ctip:year || !BOUND(?dated))
+                }}
+              }}
+              {_CLAIM}
+            }}
+            GROUP BY ?s ?p ?o"""
 
     def report(self, limit: int | None = None) -> EvidenceReport:
         """All four lists (each cut at `limit` rows when given) with totals."""
