@@ -96,6 +96,10 @@ def _value(term: object) -> str:
     return term.value if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode) else ""
 
 
+def _int(term: object) -> int:
+    return int(_value(term) or 0)
+
+
 def _nt(term: object) -> str:
     return str(term)
 
@@ -106,6 +110,7 @@ class EvidenceReporter:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         self._labels: dict[str, str] = {}
+        self._fact_groups: list[dict[str, object]] | None = None
 
     def _rows(self, query: str) -> list[dict[str, object]]:
         solutions = self.store.query(_PROLOGUE + query)
@@ -116,21 +121,12 @@ class EvidenceReporter:
 
     def corroborated(self) -> list[FactRow]:
         """Facts claimed by two or more documents."""
-        return self._facts(f"""
-            SELECT ?s ?p ?o (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?docs)
-                   (COUNT(DISTINCT ?c) AS ?claims)
-            WHERE {{ {_CLAIM} }}
-            GROUP BY ?s ?p ?o HAVING (COUNT(DISTINCT ?d) >= 2)
-            ORDER BY STR(?s) STR(?p) STR(?o)""")
+        return self._facts([row for row in self._groups() if _int(row["documents"]) >= 2])
 
     def single_reference(self) -> list[FactRow]:
         """Facts whose claims, all together, cite exactly one reference."""
-        facts = self._facts(f"""
-            SELECT ?s ?p ?o (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?docs)
-                   (COUNT(DISTINCT ?c) AS ?claims) (SAMPLE(?ref) AS ?reference)
-            WHERE {{ {_CLAIM} OPTIONAL {{ ?c cito:citesAsEvidence ?ref }} }}
-            GROUP BY ?s ?p ?o HAVING (COUNT(DISTINCT ?ref) = 1)
-            ORDER BY STR(?s) STR(?p) STR(?o)""", with_reference=True)
+        facts = self._facts([row for row in self._groups() if _int(row["references"]) == 1],
+                            with_reference=True)
         refs = self._references({r.references[0].iri for r in facts})
         for fact in facts:
             fact.references = [refs.get(fact.references[0].iri, fact.references[0])]
@@ -138,12 +134,21 @@ class EvidenceReporter:
 
     def unreferenced(self) -> list[FactRow]:
         """Facts none of whose claims cites a reference."""
-        return self._facts(f"""
-            SELECT ?s ?p ?o (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?docs)
-                   (COUNT(DISTINCT ?c) AS ?claims)
-            WHERE {{ {_CLAIM} OPTIONAL {{ ?c cito:citesAsEvidence ?ref }} }}
-            GROUP BY ?s ?p ?o HAVING (COUNT(DISTINCT ?ref) = 0)
-            ORDER BY STR(?s) STR(?p) STR(?o)""")
+        return self._facts([row for row in self._groups() if _int(row["references"]) == 0])
+
+    def _groups(self) -> list[dict[str, object]]:
+        """Every claimed fact that is in one of the three lists of facts, with its documents,
+        claims and references: one pass over the claims for the three (computed once)."""
+        if self._fact_groups is None:
+            self._fact_groups = self._rows(f"""
+                SELECT ?s ?p ?o (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?docs)
+                       (COUNT(DISTINCT ?d) AS ?documents) (COUNT(DISTINCT ?c) AS ?claims)
+                       (COUNT(DISTINCT ?ref) AS ?references) (SAMPLE(?ref) AS ?reference)
+                WHERE {{ {_CLAIM} OPTIONAL {{ ?c cito:citesAsEvidence ?ref }} }}
+                GROUP BY ?s ?p ?o
+                HAVING (COUNT(DISTINCT ?d) >= 2 || COUNT(DISTINCT ?ref) <= 1)
+                ORDER BY STR(?s) STR(?p) STR(?o)""")
+        return self._fact_groups
 
     def disagreements(self) -> list[Disagreement]:
         """(subject, functional predicate) pairs with different values from different documents.
@@ -246,9 +251,9 @@ class EvidenceReporter:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _facts(self, query: str, with_reference: bool = False) -> list[FactRow]:
-        rows = self._rows(query)
-        self._want(rows)
+    def _facts(self, rows: list[dict[str, object]], with_reference: bool = False
+               ) -> list[FactRow]:
+        self._want([{"s": row["s"], "p": row["p"], "o": row["o"]} for row in rows])
         facts = []
         for row in rows:
             s, p = _value(row["s"]), _value(row["p"])
