@@ -4,10 +4,13 @@ the extra fixture, as tests/test_evidence.py)."""
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 import pytest
 
 from conftest import FIXTURES, make_app, make_store
+from ctipgraph.serve import evidence_views
 
 ID = "https://w3id.org/ctipgraph/id/"
 EXTRA_DOC = ID + "doc/fixture-extra-2019-mali"
@@ -46,3 +49,24 @@ def test_filters_by_document_and_words(client):
     assert 0 < len(traces(words)) <= len(traces(every))
     assert client.get("/evidence?doc=not-a-document").status_code == 400
     assert client.get("/evidence?list=corroborated&sort=documents").status_code == 200
+
+
+def test_a_request_during_the_computation_waits_then_is_told_to_come_back():
+    """While another thread computes the report, a request waits within its page budget and
+    is then answered 503 with Retry-After (not a second computation); once computed, 200."""
+    app = make_app(make_store(FIXTURES / "extra.ttl"), PAGE_TIMEOUT=0.3)
+    lock = app.extensions.setdefault("ctipgraph.evidence.lock", threading.Lock())
+    lock.acquire()
+    try:
+        started = time.monotonic()
+        busy = app.test_client().get("/evidence")
+        assert busy.status_code == 503 and busy.headers["Retry-After"]
+        assert "being computed" in busy.get_data(as_text=True)
+        assert 0.2 <= time.monotonic() - started < 5
+    finally:
+        lock.release()
+    assert "ctipgraph.evidence.cache" not in app.extensions or \
+        "report" not in app.extensions["ctipgraph.evidence.cache"]
+    evidence_views.warm(app)  # what `serve` runs in a thread at start-up
+    assert app.extensions["ctipgraph.evidence.cache"]["report"].totals["facts"] > 0
+    assert app.test_client().get("/evidence").status_code == 200

@@ -116,6 +116,21 @@ def test_health_and_access_log(server):
     assert '"GET /health HTTP/1.1" 200' in log
 
 
+def test_search_index_and_evidence_report_are_prepared_at_start(server):
+    """The server prepares what the first search and /evidence would wait for, in a thread,
+    and says so; the pages then answer from it."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        log = "".join(server.lines)
+        if "warm-up: evidence report ready" in log:
+            break
+        time.sleep(0.1)
+    assert "warm-up: search index ready in" in log
+    assert "warm-up: evidence report ready in" in log
+    status, _headers, body = get(server, "/evidence.json")
+    assert status == 200 and "claims" in json.loads(body)["totals"]
+
+
 def _free_port() -> str:
     """A port nothing listens on (so these tests do not depend on port 5000 being free)."""
     with socket.socket() as probe:

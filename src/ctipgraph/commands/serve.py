@@ -6,6 +6,7 @@ import errno
 import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -140,6 +141,23 @@ def backend_store_or_exit(url: str, graph: str | None, timeout: float) -> GraphS
                f"graph {backend['default_graph']} ({time.perf_counter() - started:.1f} s)",
                err=True)
     return store
+
+
+def warm_caches(app) -> None:
+    """Build what the first search and the first /evidence would otherwise wait for (the search
+    index, the evidence report: tens of seconds on a graph of millions of quads), one after the
+    other, while the server already answers; each says on stderr when it is ready."""
+    from ..serve import evidence_views, search
+
+    for name, warm in (("search index", search.warm), ("evidence report", evidence_views.warm)):
+        started = time.perf_counter()
+        try:
+            warm(app)
+        except Exception as error:  # noqa: BLE001 — the page computes it (or says why) later
+            click.echo(f"warm-up: the {name} could not be prepared now ({error}); it will be "
+                       "computed on first use", err=True)
+            continue
+        click.echo(f"warm-up: {name} ready in {time.perf_counter() - started:.1f} s", err=True)
 
 
 def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -367,6 +385,7 @@ def serve_command(host: str, port: int, timeout: float, threads: int, workers: i
     click.echo(f"ctipgraph serving on http://{host}:{server.effective_port}/ "
                f"(SPARQL: /sparql, timeout {timeout:g} s, {threads} threads, {workers}+"
                f"{express_workers} query workers, worker network {sandbox})", err=True)
+    threading.Thread(target=warm_caches, args=(app,), name="warm-up", daemon=True).start()
     try:
         server.run()
     except KeyboardInterrupt:

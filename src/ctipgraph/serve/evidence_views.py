@@ -4,8 +4,12 @@ citing none; every fact links to its trace."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request, url_for
+import threading
 
+from flask import Blueprint, current_app, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from .. import budget
 from ..evidence import EvidenceReport, FactRow, evidence_report
 from .app import get_store
 from .inputs import BadInput, int_arg
@@ -33,11 +37,41 @@ SORTS = ("claims", "documents", "subject")
 
 
 def _report() -> EvidenceReport:
-    """The full report, computed once per app (a served store never changes)."""
+    """The full report, computed once per app (a served store never changes), by one thread at
+    a time: a request arriving meanwhile waits for it within its page budget, then is answered
+    503 (the report of a few million quads takes tens of seconds; `warm` computes it when the
+    server starts)."""
     cache = current_app.extensions.setdefault("ctipgraph.evidence.cache", {})
-    if "report" not in cache:
-        cache["report"] = evidence_report(get_store())
-    return cache["report"]
+    report = cache.get("report")
+    if report is not None:
+        return report
+    lock = current_app.extensions.setdefault("ctipgraph.evidence.lock", threading.Lock())
+    left = budget.remaining()
+    if not lock.acquire(timeout=-1 if left is None else max(0.0, left)):
+        raise Preparing()
+    try:
+        if "report" not in cache:
+            cache["report"] = evidence_report(get_store())
+        return cache["report"]
+    finally:
+        lock.release()
+
+
+class Preparing(HTTPException):
+    """The report is being computed by another request or at start-up (503, Retry-After)."""
+
+    code = 503
+    description = ("The evidence report is being computed (the first time after the server "
+                   "starts, this takes a while on a large graph). Try again in a minute.")
+
+    def get_headers(self, environ=None, scope=None):
+        return [*super().get_headers(environ, scope), ("Retry-After", "30")]
+
+
+def warm(app) -> None:
+    """Compute the report now (in a thread at start-up) instead of on the first request."""
+    with app.app_context():
+        _report()
 
 
 def _limit() -> int:

@@ -415,7 +415,7 @@ def search(suffix: str | None = None):
                          truncated=len(matches) >= MAX_MATCHES)
 
 
-def warm(app) -> None:  # pragma: no cover - used by long-running servers
+def warm(app) -> None:
     """Build the index now (e.g. in a thread at start-up) instead of on the first search."""
     with app.app_context():
         get_index().connection()
