@@ -154,12 +154,14 @@ class RemoteGraphStore(GraphStore):
         named, size = _published(client, graph)
         if not named:
             named, size = _project_graphs(client, graph), None
-        if not named:
+        if graph and not named:
             raise BackendSetupError(f"the SPARQL server {url} holds no ctipgraph graphs "
                                     f"(none under {PROJECT_GRAPHS})")
         dataset = RemoteDataset(client, graph or None, named, size or 0)
         if size is None:
-            counted = dataset.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            pattern = "GRAPH ?g { ?s ?p ?o }" if named else "?s ?p ?o"  # (no named graphs:
+            # a server's default graph of its own, as `serve --data FILE` makes)
+            counted = dataset.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}",
                                     timeout=max(START_TIMEOUT, timeout))
             dataset.size = int(next(iter(counted))["n"].value)
         return cls(dataset)
