@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-_PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+RULE_PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
@@ -67,7 +67,7 @@ INSTANCE_RULES: dict[str, str] = {
                   BIND(rdf:type AS ?p)""",
 }
 
-_INFORMATIVE = """
+INFORMATIVE = """
   FILTER(isIRI(?s) && isIRI(?p) && !isBlank(?o))
   FILTER(?p != rdf:type || ?o NOT IN (owl:Thing, rdfs:Resource, owl:NamedIndividual))
   FILTER(?p NOT IN (rdfs:subClassOf, owl:equivalentClass, rdfs:subPropertyOf,
@@ -77,7 +77,7 @@ _INFORMATIVE = """
 
 
 def _construct(body: str) -> str:
-    return f"{_PREFIXES}CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {body}\n{_INFORMATIVE} }}"
+    return f"{RULE_PREFIXES}CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {body}\n{INFORMATIVE} }}"
 
 
 def _round(store: ox.Store, rules: dict[str, str], target: ox.NamedNode, merged: bool) -> int:

@@ -17,17 +17,20 @@ store read-only instead (less memory; query workers open it themselves).
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from . import __version__, budget
+from . import budget
 from .namespaces import PREFIXES
 from .paths import DATA_DIR, LEXICON_DIR, ONTOLOGY, TTL_DIR
+
+if TYPE_CHECKING:
+    from .store_update import InputDigests
 
 GRAPH_BASE = "https://w3id.org/ctipgraph/graph/"
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_BASE + "ontology")
@@ -111,21 +114,24 @@ class GraphStore:
 
     @classmethod
     def open_project(cls, ttl_dir: Path = TTL_DIR, location: Path = STORE_DIR, *,
-                     inferences: bool = True, in_memory: bool = True,
+                     inferences: bool = True, in_memory: bool = True, full: bool = False,
                      progress: Callable[[str], None] | None = None) -> GraphStore:
-        """The project's store, rebuilt only when its inputs changed (see the module doc)."""
-        inputs = [ONTOLOGY, *sorted(ttl_dir.glob("*.ttl")), *sorted(LEXICON_DIR.glob("*.ttl"))]
-        fingerprint = (_fingerprint(inputs) + f"+{LAYOUT_VERSION}"
-                       + (f"+{RULES_VERSION}" if inferences else ""))
+        """The project's store, rebuilt only when its inputs changed (see the module doc):
+        updated when only documents changed (ctipgraph.store_update), unless `full`."""
+        from .store_update import InputDigests, load_dataset, update_store
+
+        digests = InputDigests.of(ONTOLOGY, ttl_dir, LEXICON_DIR)
+        versions = f"+{LAYOUT_VERSION}" + (f"+{RULES_VERSION}" if inferences else "")
+        fingerprint = digests.fingerprint() + versions
         stamp = location / "FINGERPRINT"
         if not (location.is_dir() and stamp.is_file() and stamp.read_text() == fingerprint
-                and (location / DATASET_FILE).is_file()):
+                and (location / DATASET_FILE).is_file()) and (full or not update_store(
+                    ttl_dir, location, digests, fingerprint, versions, inferences=inferences,
+                    progress=progress)):
             _build_store(ttl_dir, location, fingerprint, inferences=inferences,
-                         progress=progress)
+                         progress=progress, digests=digests, versions=versions)
         if in_memory:
-            store = ox.Store()
-            store.load(path=str(location / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
-            return cls(store, location=location)
+            return cls(load_dataset(location), location=location)
         return cls(ox.Store.read_only(str(location / OXIGRAPH_DIR)), location=location,
                    on_disk=True)
 
@@ -201,9 +207,11 @@ def dataset_options(union_default: bool, default_graph: list[str] | None = None,
 
 
 def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences: bool,
-                 progress: Callable[[str], None] | None) -> None:
+                 progress: Callable[[str], None] | None, digests: InputDigests,
+                 versions: str) -> None:
     """Load and reason in memory, write the files into a fresh folder, then swap it in."""
     from .rules import materialize, sorted_turtle
+    from .store_update import write_manifest
 
     building = location.with_name(f"{location.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
@@ -235,6 +243,7 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
     disk.flush()
     del disk
     gc.collect()  # close the read-write RocksDB instance before it is reopened read-only
+    write_manifest(building, digests, versions, inferences=inferences)
     (building / "FINGERPRINT").write_text(fingerprint)
     shutil.rmtree(location, ignore_errors=True)
     location.parent.mkdir(parents=True, exist_ok=True)
@@ -245,11 +254,3 @@ def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-
-
-def _fingerprint(paths: list[Path]) -> str:
-    digest = hashlib.sha256(__version__.encode())
-    for path in paths:
-        digest.update(str(path.name).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()

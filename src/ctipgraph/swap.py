@@ -190,7 +190,7 @@ def replace_dir(out_dir: Path, files: Iterable[tuple[str, str]], *,
     out_dir = _real(out_dir)
     with locked(out_dir):
         notes = _recover(out_dir)
-        new = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
+        new = temporary(out_dir)
         try:
             if keep_others and out_dir.is_dir():
                 shutil.copytree(out_dir, new)  # the documents not rebuilt
@@ -205,15 +205,32 @@ def replace_dir(out_dir: Path, files: Iterable[tuple[str, str]], *,
                 _fsync(path)  # the copied files too: all of the new build is on disk
             _fsync(new)
             crash_point("tmp-written")
-            previous = _swap(new, out_dir)
-            _fsync(out_dir.parent)
         except BaseException:
-            _recover(out_dir)  # the previous build back in place, the new folder removed
+            _recover(out_dir)  # the new folder removed
             raise
-        if previous is not None:
-            trash = out_dir.with_name(f".{out_dir.name}.trash-{os.getpid()}")
-            os.rename(previous, trash)
-            crash_point("discarding")
-            shutil.rmtree(trash, ignore_errors=True)
-        crash_point("swapped")
+        install(new, out_dir)
     return notes
+
+
+def temporary(out_dir: Path) -> Path:
+    """The folder a new build of `out_dir` is written to before `install` (a name the next
+    start removes if the build is stopped)."""
+    return _real(out_dir).with_name(f".{_real(out_dir).name}.tmp-{os.getpid()}")
+
+
+def install(new: Path, out_dir: Path) -> None:
+    """With the lock of `out_dir` held: put the complete folder `new` (written to disk, named
+    by `temporary`) in its place atomically and remove the previous build."""
+    out_dir = _real(out_dir)
+    try:
+        previous = _swap(new, out_dir)
+        _fsync(out_dir.parent)
+    except BaseException:
+        _recover(out_dir)  # the previous build back in place, the new folder removed
+        raise
+    if previous is not None:
+        trash = out_dir.with_name(f".{out_dir.name}.trash-{os.getpid()}")
+        os.rename(previous, trash)
+        crash_point("discarding")
+        shutil.rmtree(trash, ignore_errors=True)
+    crash_point("swapped")

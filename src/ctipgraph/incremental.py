@@ -1,0 +1,298 @@
+"""Updating a built store in place when documents are added, changed or removed: the named
+graphs, the default graph (the materialized RDF merge) and the OWL RL inferences, with the same
+result as a build from scratch (`store._build_store`).
+
+- **Merge.** A removed (or changed) document's triples leave the default graph unless another
+  graph still holds them; a new document's triples not yet there are added.
+- **Inferences** (`ctipgraph.rules`). The inferred graph of a full build is the least fixpoint of
+  the rules over the merge, minus the merge itself (only informative triples). Additions are
+  monotone: the rules are evaluated *semi-naively*, each instance rule once per body pattern
+  that can match a document triple, that pattern read from the delta (a temporary graph) and the
+  others from the whole default graph, to a fixpoint. Deletions use DRed (delete and rederive):
+  overdelete every inferred triple with a derivation through a deleted triple (transitively,
+  evaluated on the old store), remove them, rederive those the remaining triples still give in
+  one step, then propagate from those and from the additions semi-naively.
+- This holds while the triples the rules read as **schema** (the TBox patterns of RULE_SCHEMA:
+  sub-classes, domains, inverses, restrictions …) are unchanged: the schema rules then derive
+  nothing new and the instance rules' schema patterns match the same triples. A delta (asserted,
+  deleted or inferred) with such a triple, or with a blank node, raises NotIncremental and the
+  caller builds the store from scratch.
+
+Every change made is recorded (ChangeLog), quad by quad, so that the caller can patch the files
+kept beside the store (dataset.nq, inferred.ttl, the search index).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .rules import INFORMATIVE, INSTANCE_RULES, RULE_PREFIXES
+from .store import GRAPH_BASE, INFERRED_GRAPH, document_graph, load_file
+
+_WORK = GRAPH_BASE + "update/"
+#: the frontiers of semi-naive rounds (one is read while the next is written)
+FRONTIERS = (ox.NamedNode(_WORK + "frontier-a"), ox.NamedNode(_WORK + "frontier-b"))
+DELETED = ox.NamedNode(_WORK + "deleted")  # every triple deleted (DRed's overdeletion)
+DEFAULT = ""  # ChangeLog key of the default graph
+
+#: The body patterns of each instance rule (as written in rules.INSTANCE_RULES) that can match
+#: a document's triple, and what reads them from the delta graph ({delta}) instead. The other
+#: patterns of a rule are its schema (RULE_SCHEMA). For cls-svf the pattern `?y a ?v` sits in a
+#: filter whose other branch (owl:Thing) needs no such triple: its delta form is the join.
+DELTA_PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "cax-sco": (("?s a ?c", "GRAPH {delta} { ?s a ?c }"),),
+    "cax-eqc": (("?s a ?c", "GRAPH {delta} { ?s a ?c }"),),
+    "prp-spo1": (("?s ?q ?o", "GRAPH {delta} { ?s ?q ?o }"),),
+    "prp-eqp": (("?s ?q ?o", "GRAPH {delta} { ?s ?q ?o }"),),
+    "prp-inv1": (("?o ?q ?s", "GRAPH {delta} { ?o ?q ?s }"),),
+    "prp-inv2": (("?o ?q ?s", "GRAPH {delta} { ?o ?q ?s }"),),
+    "prp-symp": (("?o ?p ?s", "GRAPH {delta} { ?o ?p ?s }"),),
+    "prp-trp": (("?s ?p ?m", "GRAPH {delta} { ?s ?p ?m }"),
+                ("?m ?p ?o", "GRAPH {delta} { ?m ?p ?o }")),
+    "prp-dom": (("?s ?q ?any", "GRAPH {delta} { ?s ?q ?any }"),),
+    "prp-rng": (("?any ?q ?s", "GRAPH {delta} { ?any ?q ?s }"),),
+    "cls-svf": (("?s ?q ?y", "GRAPH {delta} { ?s ?q ?y }"),
+                ("FILTER(?v = owl:Thing || EXISTS { ?y a ?v })", "GRAPH {delta} { ?y a ?v }")),
+}
+
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+#: The triples the rules read as schema: these predicates, and rdf:type with these classes.
+#: (tests/test_store_incremental.py checks that the rules name no other RDFS/OWL term.)
+SCHEMA_PREDICATES = tuple(_RDFS + n for n in ("subClassOf", "subPropertyOf", "domain", "range")) \
+    + tuple(_OWL + n for n in ("equivalentClass", "equivalentProperty", "inverseOf",
+                               "someValuesFrom", "onProperty"))
+SCHEMA_CLASSES = (_OWL + "SymmetricProperty", _OWL + "TransitiveProperty")
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+class NotIncremental(Exception):
+    """The change cannot be applied incrementally (the message says why): build from scratch."""
+
+
+@dataclass
+class ChangeLog:
+    """Net changes of a store: per graph (DEFAULT or a graph IRI), the N-Triples lines (bytes,
+    without the final newline) removed and added. A triple removed then added again (or the
+    reverse) is no change."""
+
+    removed: dict[str, set[bytes]] = field(default_factory=dict)
+    added: dict[str, set[bytes]] = field(default_factory=dict)
+
+    def remove(self, graph: str, lines: Iterable[bytes]) -> None:
+        added, removed = self.added.setdefault(graph, set()), self.removed.setdefault(graph, set())
+        for line in lines:
+            if line in added:
+                added.discard(line)
+            else:
+                removed.add(line)
+
+    def add(self, graph: str, lines: Iterable[bytes]) -> None:
+        added, removed = self.added.setdefault(graph, set()), self.removed.setdefault(graph, set())
+        for line in lines:
+            if line in removed:
+                removed.discard(line)
+            else:
+                added.add(line)
+
+    def quads(self, which: str) -> list[bytes]:
+        """The removed or added ('removed' / 'added') quads as sorted N-Quads lines."""
+        lines = []
+        for graph, triples in getattr(self, which).items():
+            suffix = b" <" + graph.encode() + b"> ." if graph else b" ."
+            lines.extend(t[:-2] + suffix for t in triples)
+        return sorted(lines)
+
+    def count(self, which: str, *, named: bool) -> int:
+        """How many quads were removed or added, in the named graphs or the default graph."""
+        return sum(len(t) for g, t in getattr(self, which).items() if bool(g) == named)
+
+
+@dataclass
+class Changes:
+    """Which documents changed: their ids (file stems) and the folder of their Turtle."""
+
+    ttl_dir: Path
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+def _triples(store: ox.Store, graph: ox.NamedNode) -> list[bytes]:
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    return data.splitlines() if data else []
+
+
+def _nt(lines: Iterable[bytes]) -> bytes:
+    return b"".join(line + b"\n" for line in sorted(lines))
+
+
+def delta_variants(frontier: list[ox.NamedNode]) -> list[str]:
+    """Every instance rule with one of its document patterns read from one of the `frontier`
+    graphs: the bodies of semi-naive evaluation (and of overdeletion). One query per graph:
+    Oxigraph scans every graph for `VALUES ?g {…} GRAPH ?g {…}`."""
+    return [INSTANCE_RULES[name].replace(pattern, replacement.replace("{delta}", str(graph)))
+            for graph in frontier for name, patterns in DELTA_PATTERNS.items()
+            for pattern, replacement in patterns]
+
+
+def rederive_bodies(deleted: ox.NamedNode) -> list[str]:
+    """Every instance rule as a test of the triples of graph `deleted`: those its body still
+    gives (the body in FILTER EXISTS, so that Oxigraph starts from the few deleted triples)."""
+    bodies = []
+    for body in INSTANCE_RULES.values():
+        if "AS ?p)" in body:  # the head's predicate is a constant given by BIND
+            bind = "BIND(" + body.split("BIND(", 1)[1].split(")", 1)[0] + ")"
+            predicate = bind[len("BIND("):-len(" AS ?p)")]
+            bodies.append(f"GRAPH {deleted} {{ ?s {predicate} ?o }}\n"
+                          f"FILTER EXISTS {{ {body.replace(bind, '')} }}\n{bind}")
+        else:
+            bodies.append(f"GRAPH {deleted} {{ ?s ?p ?o }}\nFILTER EXISTS {{ {body} }}")
+    return bodies
+
+
+def check_triples(data: bytes, what: str) -> None:
+    """NotIncremental when the N-Triples `data` hold a schema triple or a blank node."""
+    for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+        s, p, o = triple.subject, triple.predicate.value, triple.object
+        if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode) or \
+                p in SCHEMA_PREDICATES or (p == _RDF_TYPE and o.value in SCHEMA_CLASSES):
+            raise NotIncremental(f"{what} include {triple} (a triple the rules read as "
+                                 "schema, or a blank node)")
+
+
+class Updater:
+    """Applies Changes to a writable store built by store._build_store (see the module doc).
+
+    Writes cost most (on RocksDB), so the rules' results are read by CONSTRUCT and written
+    once where they belong; the new documents' graphs are the first frontier themselves."""
+
+    def __init__(self, store: ox.Store, *, inferences: bool) -> None:
+        self.store = store
+        self.inferences = inferences
+        self.log = ChangeLog()
+
+    def _construct(self, bodies: list[str], tail: str) -> set[bytes]:
+        """The union of CONSTRUCT { ?s ?p ?o } over `bodies` (each followed by `tail`), as
+        N-Triples lines."""
+        found: set[bytes] = set()
+        for body in bodies:
+            data = self.store.query(f"{RULE_PREFIXES}CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {body}\n"
+                                    f"{tail} }}").serialize(format=ox.RdfFormat.N_TRIPLES)
+            found.update(data.splitlines() if data else ())
+        return found
+
+    def _load(self, lines: set[bytes], *graphs: ox.NamedNode | ox.DefaultGraph) -> None:
+        if lines:
+            data = _nt(lines)
+            for graph in graphs:
+                self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+    def _drop(self, *graphs: ox.NamedNode) -> None:
+        for graph in graphs:
+            self.store.update(f"DROP SILENT GRAPH {graph}")
+
+    # -- the update ----------------------------------------------------------------------------
+
+    def run(self, changes: Changes) -> ChangeLog:
+        """Apply `changes`; the returned log says what changed in every graph."""
+        old = [document_graph(d) for d in (*changes.removed, *changes.changed)]
+        new = {d: document_graph(d) for d in (*changes.changed, *changes.added)}
+        staged = ox.Store()  # the new documents, read (and checked) before anything changes
+        for doc_id, graph in new.items():
+            load_file(staged, changes.ttl_dir / f"{doc_id}.ttl", format=ox.RdfFormat.TURTLE,
+                      to_graph=graph, base_iri=graph.value + "/")
+        fresh = {graph: _triples(staged, graph) for graph in new.values()}
+        for graph, lines in fresh.items():
+            check_triples(_nt(lines), f"{graph.value}: its triples")
+        self._drop(*FRONTIERS, DELETED)
+        if old:
+            self._delete(old, {line for lines in fresh.values() for line in lines})
+        for graph, lines in fresh.items():
+            self._load(set(lines), graph)
+            self.log.add(graph.value, lines)
+        self._add(list(new.values()))
+        self._drop(*FRONTIERS, DELETED)
+        return self.log
+
+    def _delete(self, old: list[ox.NamedNode], kept: set[bytes]) -> None:
+        """Remove the old graphs, and from the default graph their triples that no other graph
+        holds (nor a new document: `kept`) and, by DRed, the inferences they supported."""
+        excluded = ", ".join(str(g) for g in (*old, INFERRED_GRAPH, *FRONTIERS, DELETED))
+        gone = self._construct([f"GRAPH {graph} {{ ?s ?p ?o }}" for graph in old],
+                               f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} "
+                               f"FILTER(?h NOT IN ({excluded})) }}") - kept
+        check_triples(_nt(gone), "the triples removed")
+        for graph in old:
+            self.log.remove(graph.value, _triples(self.store, graph))
+        self._load(gone, DELETED)
+        if self.inferences:
+            inferred = self._overdelete()
+            self.log.remove(INFERRED_GRAPH.value, inferred)
+            gone |= inferred
+            self.store.update(f"DELETE {{ GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }} "
+                              f"WHERE {{ GRAPH {DELETED} {{ ?s ?p ?o }} }}")
+        self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {DELETED} {{ ?s ?p ?o }} }}")
+        self.log.remove(DEFAULT, gone)
+        for graph in old:
+            self.store.update(f"DROP GRAPH {graph}")
+
+    def _overdelete(self) -> set[bytes]:
+        """DRed's first step: into DELETED, every inferred triple with a derivation (in the old
+        store, still whole) through a deleted one, transitively. Returns them."""
+        tail = (f"FILTER EXISTS {{ GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }} "
+                f"FILTER NOT EXISTS {{ GRAPH {DELETED} {{ ?s ?p ?o }} }}")
+        frontier, spare = DELETED, FRONTIERS[0]
+        overdeleted: set[bytes] = set()
+        while found := self._construct(delta_variants([frontier]), tail):
+            check_triples(_nt(found), "the inferences removed")
+            overdeleted |= found
+            self._load(found, DELETED, spare)
+            if frontier != DELETED:
+                self._drop(frontier)
+            frontier, spare = spare, (FRONTIERS[1] if spare == FRONTIERS[0] else FRONTIERS[0])
+        self._drop(*FRONTIERS)
+        return overdeleted
+
+    def _add(self, new: list[ox.NamedNode]) -> None:
+        """Add the new graphs' triples to the default graph; rederive what DRed deleted; derive
+        what follows, semi-naively, the new graphs being the first frontier."""
+        if new:
+            asserted = self._construct([f"GRAPH {graph} {{ ?s ?p ?o }}" for graph in new],
+                                       "FILTER NOT EXISTS { ?s ?p ?o }")
+            self._load(asserted, ox.DefaultGraph())
+            self.log.add(DEFAULT, asserted)
+        if not self.inferences:
+            return
+        frontier = list(new)
+        spare = list(FRONTIERS)
+        for graph in new:  # inferred before, asserted now: no longer an inference
+            self.log.remove(INFERRED_GRAPH.value, self._construct(
+                [f"GRAPH {graph} {{ ?s ?p ?o }}"], f"GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }}"))
+            self.store.update(f"DELETE {{ GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH "
+                              f"{graph} {{ ?s ?p ?o }} GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }}")
+        rederived = self._construct(rederive_bodies(DELETED), INFORMATIVE)
+        self._drop(DELETED)
+        if rederived:
+            frontier.append(self._commit(rederived, spare))
+        while frontier:
+            derived = self._construct(delta_variants(frontier), INFORMATIVE)
+            self._drop(*(g for g in frontier if g in FRONTIERS))
+            spare = [g for g in FRONTIERS if g not in frontier]
+            frontier = [self._commit(derived, spare)] if derived else []
+
+    def _commit(self, derived: set[bytes], spare: list[ox.NamedNode]) -> ox.NamedNode:
+        """Add the triples derived in a round to the inferred and default graphs and to a
+        spare frontier graph, which is returned."""
+        check_triples(_nt(derived), "the inferences added")
+        self._load(derived, INFERRED_GRAPH, ox.DefaultGraph(), spare[0])
+        self.log.add(INFERRED_GRAPH.value, derived)
+        self.log.add(DEFAULT, derived)
+        return spare[0]
