@@ -218,7 +218,7 @@ class Tracer:
             fact.asserted = _value(row["asserted"]) == "true"
         rows = self._select(
             """SELECT ?claim ?method ?doc ?title ?publisher ?issued ?year ?url ?textFile
-                      ?passage ?kind ?exact ?start ?end ?prefix ?suffix ?section ?page
+                      ?passage ?kind ?exact ?start ?end ?prefix ?suffix ?page
                WHERE {
                  ?claim a ctip:Claim ; rdf:subject %s% ; rdf:predicate %p% ; rdf:object %o% ;
                         ctip:inDocument ?doc ; prov:wasQuotedFrom ?passage .
@@ -233,7 +233,6 @@ class Tracer:
                  OPTIONAL { ?doc ctip:sourceURL ?url }
                  OPTIONAL { ?doc ctip:textFile ?textFile }
                  OPTIONAL { ?q oa:prefix ?prefix } OPTIONAL { ?q oa:suffix ?suffix }
-                 OPTIONAL { ?passage ctip:inSection/dcterms:title ?section }
                  OPTIONAL { ?passage ctip:page ?page }
                } ORDER BY ?doc ?claim ?start""", s=s, p=p, o=o)
         claims: dict[str, ClaimInfo] = {}
@@ -257,9 +256,12 @@ class Tracer:
             claim.passages.append(PassageInfo(
                 iri=passage_iri, kind=_value(row["kind"]).rsplit("#", 1)[-1],
                 quote=_value(row["exact"]), start=start, end=end, before=before, after=after,
-                section=_value(row["section"]), page=_value(row["page"])))
+                page=_value(row["page"])))
+        sections = self._sections({p.iri for c in claims.values() for p in c.passages})
         for claim in claims.values():
             claim.references = self._references(claim.iri)
+            for passage in claim.passages:
+                passage.section = sections.get(passage.iri, "")
         fact.claims = list(claims.values())
         fact.other_values = [
             {"object": term_text(row["o"]), "label": _value(row["label"]),
@@ -273,6 +275,18 @@ class Tracer:
                    } ORDER BY ?doc STR(?o)""", s=s, p=p, o=o)
         ]
         return fact
+
+    def _sections(self, passages: set[str]) -> dict[str, str]:
+        """The title of the section each passage is in (looked up for these passages only: as
+        an OPTIONAL of the claims' query, the engine joined every passage of the store)."""
+        if not passages:
+            return {}
+        values = " ".join(f"<{iri}>" for iri in sorted(passages))
+        rows = self._select(
+            "SELECT ?passage (MIN(STR(?title)) AS ?section) WHERE { VALUES ?passage { "
+            + values + " } ?passage ctip:inSection ?part . ?part dcterms:title ?title } "
+            "GROUP BY ?passage")
+        return {_value(row["passage"]): _value(row["section"]) for row in rows}
 
     def _references(self, claim_iri: str) -> list[ReferenceInfo]:
         rows = self._select(
