@@ -225,9 +225,9 @@ class SearchIndex:
             hits = self._search(fts_query(text, any_word=True), limit)
         return hits
 
-    def matches(self, text: str) -> tuple[str | None, list[tuple[str, list[str]]]]:
-        """The FTS query used and every match (iri, types), best first (at most MAX_MATCHES;
-        words that never occur together fall back to any of them)."""
+    def matches(self, text: str) -> tuple[str | None, list[tuple[str, list[str], int]]]:
+        """The FTS query used and every match (iri, types, row id), best first (at most
+        MAX_MATCHES; words that never occur together fall back to any of them)."""
         query = fts_query(text)
         found = self._matches(query)
         if not found and len(re.findall(r"\w+", text)) > 1:
@@ -235,7 +235,7 @@ class SearchIndex:
             found = self._matches(query)
         return query, found
 
-    def _matches(self, query: str | None) -> list[tuple[str, list[str]]]:
+    def _matches(self, query: str | None) -> list[tuple[str, list[str], int]]:
         if query is None:
             return []
         weights = ", ".join(str(w) for w in WEIGHTS)
@@ -243,20 +243,22 @@ class SearchIndex:
             conn = self.connection()
             try:
                 rows = conn.execute(
-                    f"SELECT iri, types FROM docs WHERE docs MATCH ? "
+                    f"SELECT iri, types, rowid FROM docs WHERE docs MATCH ? "
                     f"ORDER BY bm25(docs, {weights}) LIMIT ?", (query, MAX_MATCHES)).fetchall()
             except sqlite3.OperationalError:
                 return []
-        return [(iri, types.split() if types else []) for iri, types in rows]
+        return [(iri, types.split() if types else [], rowid) for iri, types, rowid in rows]
 
-    def details(self, query: str, iris: list[str]) -> list[Hit]:
-        """The hits of `iris` (one page of matches) with their snippets, in the given order."""
-        if not iris:
+    def details(self, query: str, matches: list[tuple[str, int]]) -> list[Hit]:
+        """The hits of `matches` (one page of (iri, row id) from `matches`) with their
+        snippets, in the given order (found by row id: by IRI, a column the index does not
+        index, the whole match list was read again)."""
+        if not matches:
             return []
-        marks = ", ".join("?" for _ in iris)
-        hits = {h.iri: h for h in self._search(query, len(iris), f"AND iri IN ({marks})",
-                                               tuple(iris))}
-        return [hits[i] for i in iris if i in hits]
+        marks = ", ".join("?" for _ in matches)
+        hits = {h.iri: h for h in self._search(query, len(matches), f"AND rowid IN ({marks})",
+                                               tuple(rowid for _, rowid in matches))}
+        return [hits[iri] for iri, _ in matches if iri in hits]
 
     def _search(self, query: str | None, limit: int, where: str = "",
                 params: tuple = ()) -> list[Hit]:
@@ -356,12 +358,12 @@ def search(suffix: str | None = None):
     by_class: dict[str, int] = defaultdict(int)
     by_doc: dict[str, int] = defaultdict(int)
     kept = []
-    for iri, types in matches:
+    for iri, types, rowid in matches:
         main, doc = _main_type(types), _doc_of(iri)
         in_class = cls_filter is None or cls_filter in types
         in_doc = doc_filter is None or doc == doc_filter
         if in_class and in_doc:
-            kept.append(iri)
+            kept.append((iri, rowid))
         if in_doc and main:
             by_class[main] += 1
         if in_class and doc:
