@@ -42,6 +42,10 @@ INFERRED_FILE = "inferred.ttl"
 DATASET_FILE = "dataset.nq"
 OXIGRAPH_DIR = "oxigraph"
 RULES_VERSION = "rules-1"  # bump when ctipgraph.rules changes what it infers
+#: a store whose N-Quads (dataset.nq and its patches) are larger than this is queried on disk by
+#: default: in memory it takes about 1.35 times their size (6.7 M quads: 2.97 GB of N-Quads,
+#: 4.0 GB resident), and `serve` must stay within 8 GB with its workers (bench/bench_scale.py)
+IN_MEMORY_MAX_BYTES = 4 * 1024 ** 3
 LAYOUT_VERSION = "merged-default-1"  # bump when what the built store holds changes
 
 
@@ -114,10 +118,13 @@ class GraphStore:
 
     @classmethod
     def open_project(cls, ttl_dir: Path = TTL_DIR, location: Path = STORE_DIR, *,
-                     inferences: bool = True, in_memory: bool = True, full: bool = False,
+                     inferences: bool = True, in_memory: bool | None = True,
+                     full: bool = False,
                      progress: Callable[[str], None] | None = None) -> GraphStore:
         """The project's store, rebuilt only when its inputs changed (see the module doc):
-        updated when only documents changed (ctipgraph.store_update), unless `full`."""
+        updated when only documents changed (ctipgraph.store_update), unless `full`. It is
+        read into memory, or queried on disk; `in_memory=None`: in memory unless its N-Quads
+        are over IN_MEMORY_MAX_BYTES."""
         from .store_update import InputDigests, load_dataset, update_store
 
         digests = InputDigests.of(ONTOLOGY, ttl_dir, LEXICON_DIR)
@@ -130,6 +137,8 @@ class GraphStore:
                     progress=progress)):
             _build_store(ttl_dir, location, fingerprint, inferences=inferences,
                          progress=progress, digests=digests, versions=versions)
+        if in_memory is None:
+            in_memory = dataset_bytes(location) <= IN_MEMORY_MAX_BYTES
         if in_memory:
             return cls(load_dataset(location), location=location)
         return cls(ox.Store.read_only(str(location / OXIGRAPH_DIR)), location=location,
@@ -166,6 +175,11 @@ class GraphStore:
             self._size = len(self.store) - (default_size(self.store) if self.union_default
                                             else 0)
         return self._size
+
+
+def dataset_bytes(location: Path) -> int:
+    """The size of a project store's N-Quads: dataset.nq and the patches beside it."""
+    return sum(path.stat().st_size for path in location.glob("dataset*.nq"))
 
 
 def _has_default_triples(store: ox.Store) -> bool:

@@ -19,7 +19,8 @@ from ..swap import clean_start
 
 
 def project_store_or_exit(ttl_dir: Path = TTL_DIR, store_dir: Path = STORE_DIR, *,
-                          inferences: bool = True, in_memory: bool = True) -> GraphStore:
+                          inferences: bool = True, in_memory: bool | None = True
+                          ) -> GraphStore:
     """Open (building if needed) the project store, or explain how to get data and exit 1.
 
     First what a build killed earlier left beside `ttl_dir` is cleaned up, and the previous
@@ -46,8 +47,9 @@ def project_store_or_exit(ttl_dir: Path = TTL_DIR, store_dir: Path = STORE_DIR, 
         click.echo(f"error: cannot open the store in {where}: {error.strerror or error} "
                    "(check its permissions, or give another --store-dir)", err=True)
         sys.exit(2)
-    click.echo(f"store {store_dir}: {len(store)} triples in {len(store.graphs())} graphs "
-               f"({time.perf_counter() - started:.1f} s)", err=True)
+    where = "on disk" if store.on_disk else "in memory"
+    click.echo(f"store {store_dir}: {len(store)} triples in {len(store.graphs())} graphs, "
+               f"queried {where} ({time.perf_counter() - started:.1f} s)", err=True)
     return store
 
 
@@ -304,9 +306,10 @@ RESERVE_THREADS = 4  # server threads beyond the page and SPARQL slots: /health,
               show_default=True, help="Built Turtle to serve (without --data).")
 @click.option("--store-dir", type=click.Path(path_type=Path, file_okay=False),
               default=STORE_DIR, show_default=True, help="Where the on-disk store is kept.")
-@click.option("--on-disk", is_flag=True,
-              help="Query the RocksDB store in --store-dir instead of a copy in memory (less "
-                   "memory, slower queries).")
+@click.option("--on-disk/--in-memory", default=None,
+              help="Query the RocksDB store in --store-dir (less memory, slower queries), or a "
+                   "copy of it in memory [default: in memory unless the store's N-Quads are "
+                   "over 4 GiB, about 9 million quads].")
 @click.option("--backend", default=None, metavar="URL",
               help="Serve from this SPARQL 1.1 Protocol query endpoint instead of a local "
                    "store (credentials from CTIPGRAPH_REMOTE_USER/CTIPGRAPH_REMOTE_PASSWORD).")
@@ -322,7 +325,7 @@ def serve_command(host: str, port: int, timeout: float, threads: int, workers: i
                   express_workers: int, express_timeout: float, queue: int | None,
                   worker_memory: int, max_rows: int, max_result_size: int, client_limit: int,
                   page_timeout: float, allow_service: tuple[str, ...], no_sandbox: bool,
-                  data: tuple[str, ...], ttl_dir: Path, store_dir: Path, on_disk: bool,
+                  data: tuple[str, ...], ttl_dir: Path, store_dir: Path, on_disk: bool | None,
                   backend: str | None, backend_graph: str | None, base_url: str | None,
                   quiet: bool) -> None:
     """Serve the graph: SPARQL endpoint, downloads and browse pages, with waitress."""
@@ -346,7 +349,8 @@ def serve_command(host: str, port: int, timeout: float, threads: int, workers: i
         store = data_store_or_exit(data)
         click.echo(f"serving {len(data)} file(s): {len(store)} triples", err=True)
     else:
-        store = project_store_or_exit(ttl_dir, store_dir, in_memory=not on_disk)
+        store = project_store_or_exit(ttl_dir, store_dir,
+                                      in_memory=None if on_disk is None else not on_disk)
     workers = workers or min(threads, 4)
     sparql_slots = workers + express_workers + (2 * workers if queue is None else queue)
     app = create_app(store, {
