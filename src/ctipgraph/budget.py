@@ -50,4 +50,10 @@ def check() -> None:
     """Raise BudgetExceeded when the current request's budget is spent."""
     left = remaining()
     if left is not None and left <= 0:
-        raise BudgetExceeded(_local.seconds)
+        raise exceeded()
+
+
+def exceeded() -> BudgetExceeded:
+    """The error of the current request's budget, spent (a query bounded by the time left has
+    run out of it: a SPARQL server's, `serve --backend`)."""
+    return BudgetExceeded(getattr(_local, "seconds", None) or 0)

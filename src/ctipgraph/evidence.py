@@ -158,13 +158,18 @@ class EvidenceReporter:
         two documents whose claims date one subject to two different years (ctip:year) are not
         compared. A concept and a narrower one (minimal advancement, and minimal advancement
         "efforts made but continued practice …") say the same at two levels of detail."""
-        functional = " ".join(f"<{p}>" for p in FUNCTIONAL)
+        # the properties: ours and those the ontology declares functional, in one VALUES (a
+        # `{ VALUES ?p … } UNION { ?p a owl:FunctionalProperty }` with no functional property
+        # declared gives no row at all on Virtuoso 7.2)
+        declared = {_value(row["p"]) for row in self._rows(
+            "SELECT DISTINCT ?p WHERE { ?p a owl:FunctionalProperty FILTER(isIRI(?p)) }")}
+        functional = " ".join(f"<{p}>" for p in sorted(declared | set(FUNCTIONAL)))
         # first, in one pass over the claims of functional properties, the subjects given two
         # values by two documents: only those are compared pairwise (joining every claim on a
         # hub subject with every other took minutes at a few million quads)
         candidates = self._rows(f"""
             SELECT ?s ?p WHERE {{
-              {{ VALUES ?p {{ {functional} }} }} UNION {{ ?p a owl:FunctionalProperty }}
+              VALUES ?p {{ {functional} }}
               ?c a ctip:Claim ; rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ;
                  ctip:inDocument ?d .
             }}

@@ -19,6 +19,9 @@ CONTEXT = 120  # characters of context either side of a quote, when the text fil
 MAX_TERM = 10_000  # characters of an IRI or literal given to trace
 MAX_LIMIT = 100_000  # facts a search may ask for
 _PROLOGUE = sparql_prologue()
+#: the values of a true boolean: xsd:boolean's two lexical forms (Virtuoso 7.2 gives an
+#: EXISTS as the integer 1, a stored true as "1"^^xsd:boolean)
+TRUE = ("true", "1")
 #: the claimed facts whose subject or object is %r%
 _ABOUT = """
     { ?c rdf:subject %r% ; rdf:predicate ?p ; rdf:object ?o . BIND(%r% AS ?s) }
@@ -215,7 +218,7 @@ class Tracer:
             fact.subject_label = _value(row["sl"])
             fact.predicate_label = _value(row["pl"])
             fact.object_label = _value(row["ol"])
-            fact.asserted = _value(row["asserted"]) == "true"
+            fact.asserted = _value(row["asserted"]) in TRUE
         rows = self._select(
             """SELECT ?claim ?method ?doc ?title ?publisher ?issued ?year ?url ?textFile
                       ?passage ?kind ?exact ?start ?end ?prefix ?suffix ?page
@@ -234,7 +237,7 @@ class Tracer:
                  OPTIONAL { ?doc ctip:textFile ?textFile }
                  OPTIONAL { ?q oa:prefix ?prefix } OPTIONAL { ?q oa:suffix ?suffix }
                  OPTIONAL { ?passage ctip:page ?page }
-               } ORDER BY ?doc ?claim ?start""", s=s, p=p, o=o)
+               } ORDER BY STR(?doc) STR(?claim) ?start""", s=s, p=p, o=o)
         claims: dict[str, ClaimInfo] = {}
         for row in rows:
             claim_iri = _value(row["claim"])
@@ -272,7 +275,7 @@ class Tracer:
                             ctip:inDocument ?doc .
                      FILTER(?o != %o%)
                      OPTIONAL { ?o rdfs:label|skos:prefLabel ?label }
-                   } ORDER BY ?doc STR(?o)""", s=s, p=p, o=o)
+                   } ORDER BY STR(?doc) STR(?o)""", s=s, p=p, o=o)
         ]
         return fact
 
@@ -296,13 +299,13 @@ class Tracer:
                  OPTIONAL { ?ref ctip:referenceText ?text }
                  OPTIONAL { ?ref ctip:url ?url }
                  OPTIONAL { ?ref ctip:sourceOnFile ?onFile }
-               } ORDER BY ?ref ?url""", c=ox.NamedNode(claim_iri))
+               } ORDER BY STR(?ref) ?url""", c=ox.NamedNode(claim_iri))
         found: dict[str, ReferenceInfo] = {}
         for row in rows:
             iri = _value(row["ref"])
             if iri not in found:
                 found[iri] = ReferenceInfo(iri, _value(row["key"]), _value(row["text"]),
-                                           source_on_file=_value(row["onFile"]) == "true")
+                                           source_on_file=_value(row["onFile"]) in TRUE)
             ref = found[iri]
             url = _value(row["url"])
             if url and url not in ref.urls:

@@ -4,7 +4,7 @@
     solutions = client.query("SELECT ...", default_graphs=[MERGED_GRAPH])
 
 - A query is POSTed as a form (`query`, `default-graph-uri`, `named-graph-uri`: the list of
-  graphs may be long), asking for SPARQL XML (else JSON) results for SELECT/ASK and
+  graphs may be long), asking for SPARQL JSON (else XML) results for SELECT/ASK and
   N-Triples (else Turtle, RDF/XML) for CONSTRUCT/DESCRIBE; the answer is parsed by the media
   type the server gives.
 - Predeclared prefixes and a base IRI (what `pyoxigraph.Store.query` takes as arguments) are
@@ -31,14 +31,16 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pyoxigraph as ox
 from werkzeug.exceptions import HTTPException
 
 from .http import _server_message, check_url, opener
 
-RESULTS_ACCEPT = "application/sparql-results+xml, application/sparql-results+json;q=0.9"
+#: SPARQL JSON first: pyoxigraph 0.5 trims the white space around a literal read from SPARQL
+#: XML results (a quote's oa:prefix "\n\nU.S. Department …" came back as "U.S. Department …")
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 GRAPH_ACCEPT = ("application/n-triples, text/plain;q=0.9, text/turtle;q=0.8, "
                 "application/rdf+xml;q=0.5")
 #: the most bytes of one answer read by default (app queries: a bound on a broken server)
@@ -107,15 +109,18 @@ def with_prologue(text: str, prefixes: dict[str, str] | None, base_iri: str | No
 class _Body(io.RawIOBase):
     """An HTTP answer's body, read at most `max_bytes` bytes (then end of file and `capped`)
     and within the deadline (each read waits at most the time left); a read that failed
-    leaves its error in `error` (the parser may report it as its own)."""
+    leaves its error in `error` (the parser may report it as its own): past the deadline,
+    `expired()` when given, else a 504."""
 
-    def __init__(self, answer, max_bytes: int, deadline: float) -> None:
+    def __init__(self, answer, max_bytes: int, deadline: float,
+                 expired: Callable[[], HTTPException] | None = None) -> None:
         self.answer = answer
         self.max_bytes = max_bytes
         self.deadline = deadline
+        self.expired = expired
         self.read_bytes = 0
         self.capped = False
-        self.error: BackendError | None = None
+        self.error: HTTPException | None = None
 
     def readable(self) -> bool:
         return True
@@ -133,7 +138,8 @@ class _Body(io.RawIOBase):
             _set_timeout(self.answer, left)
             count = self.answer.readinto(view)
         except TimeoutError:
-            self.error = BackendError(504, "The SPARQL server did not finish its answer in time.")
+            self.error = self.expired() if self.expired else BackendError(
+                504, "The SPARQL server did not finish its answer in time.")
             raise
         except OSError as error:
             self.error = BackendError(502, "The SPARQL server's answer broke off: "
@@ -211,6 +217,9 @@ class RemoteSolutions(_Answer):
             except (SyntaxError, OSError, ValueError) as error:
                 self._failed(error)
                 return
+            if any(type(term) is ox.Literal and term.datatype == _BOOLEAN
+                   and term.value in _CANONICAL_BOOLEANS for term in row):
+                row = _Solution(self._solutions.variables, row)
             yield row
 
     def serialize(self, output=None, format: ox.QueryResultsFormat = ox.QueryResultsFormat.TSV):
@@ -231,6 +240,35 @@ class RemoteSolutions(_Answer):
             target.write(("\t".join("" if row[v] is None else str(row[v]) for v in names)
                           + "\n").encode("utf-8"))
         return target.getvalue() if output is None else None
+
+
+_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+#: Virtuoso 7.2 gives a stored "true"^^xsd:boolean as "1"^^xsd:boolean in SPARQL results (in
+#: N-Triples as "true"): the same value, written back in the canonical form that was published
+_CANONICAL_BOOLEANS = {"1": ox.Literal("true", datatype=_BOOLEAN),
+                       "0": ox.Literal("false", datatype=_BOOLEAN)}
+
+
+class _Solution:
+    """A solution with its xsd:boolean values in canonical form, read as a
+    `pyoxigraph.QuerySolution` is (by variable name, Variable or position; iterable)."""
+
+    def __init__(self, variables: list[ox.Variable], row: ox.QuerySolution) -> None:
+        self._names = {v.value: i for i, v in enumerate(variables)}
+        self._terms = [_CANONICAL_BOOLEANS.get(term.value, term)
+                       if type(term) is ox.Literal and term.datatype == _BOOLEAN else term
+                       for term in row]
+
+    def __getitem__(self, key: str | ox.Variable | int) -> ox.Term | None:
+        if isinstance(key, ox.Variable):
+            key = key.value
+        return self._terms[self._names[key] if isinstance(key, str) else key]
+
+    def __iter__(self) -> Iterator[ox.Term | None]:
+        return iter(self._terms)
+
+    def __len__(self) -> int:
+        return len(self._terms)
 
 
 class RemoteTriples(_Answer):
@@ -285,12 +323,14 @@ class SparqlClient:
     def query(self, text: str, *, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None, prefixes: dict[str, str] | None = None,
               base_iri: str | None = None, timeout: float | None = None,
-              max_bytes: int | None = None, strict: bool = True):
+              max_bytes: int | None = None, strict: bool = True,
+              expired: Callable[[], HTTPException] | None = None):
         """Run one query: a RemoteSolutions, RemoteTriples or pyoxigraph.QueryBoolean.
 
         `default_graphs` / `named_graphs` (None: not sent) are the protocol's dataset;
         `timeout` (default: the client's) bounds the whole exchange; `strict` refuses an
-        answer cut at `max_bytes` or by the server instead of marking it `truncated`."""
+        answer cut at `max_bytes` or by the server instead of marking it `truncated`;
+        `expired()` is the error raised when `timeout` runs out (default: a 504)."""
         text = with_prologue(text, prefixes, base_iri)
         _declared, form = prologue(text)
         accept = {"SELECT": RESULTS_ACCEPT, "ASK": RESULTS_ACCEPT, "CONSTRUCT": GRAPH_ACCEPT,
@@ -304,8 +344,9 @@ class SparqlClient:
             self.url, data=urllib.parse.urlencode(fields).encode("utf-8"), method="POST",
             headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
                      "Accept": accept, "User-Agent": "ctipgraph"})
-        answer = self._open(request, limit)
-        body = _Body(answer, self.max_bytes if max_bytes is None else max_bytes, deadline)
+        answer = self._open(request, limit, expired)
+        body = _Body(answer, self.max_bytes if max_bytes is None else max_bytes, deadline,
+                     expired)
         media = (answer.headers.get_content_type() or "").lower()
         cut_rows = next((f"{name}: {answer.headers[name]}" for name in CUT_HEADERS
                          if answer.headers.get(name)), None)
@@ -318,7 +359,8 @@ class SparqlClient:
             return _as_boolean(results)
         return results
 
-    def _open(self, request: urllib.request.Request, limit: float):
+    def _open(self, request: urllib.request.Request, limit: float,
+              expired: Callable[[], HTTPException] | None = None):
         try:
             return self._opener().open(request, timeout=limit)
         except urllib.error.HTTPError as error:
@@ -326,12 +368,12 @@ class SparqlClient:
                 from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError):
-                raise _timeout(self.url, limit) from None
+                raise (expired() if expired else _timeout(self.url, limit)) from None
             reason = getattr(error.reason, "strerror", None) or str(error.reason)
             raise BackendError(502, f"The SPARQL server {self.url} cannot be reached: "
                                     f"{reason}.") from None
         except TimeoutError:
-            raise _timeout(self.url, limit) from None
+            raise (expired() if expired else _timeout(self.url, limit)) from None
         except (OSError, ValueError) as error:
             raise BackendError(502, f"The SPARQL server {self.url} cannot be reached: "
                                     f"{_short(str(error) or type(error).__name__)}.") from None

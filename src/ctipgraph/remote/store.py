@@ -61,7 +61,8 @@ class RemoteDataset:
         """As `pyoxigraph.Store.query` (results: RemoteSolutions, RemoteTriples or
         QueryBoolean). `has_dataset`: the query has FROM clauses of its own; `strict`: an
         incomplete answer is an error, not a truncated result; `timeout`: default the client's,
-        or the time left of the request's budget when that is less."""
+        or the time left of the request's budget when that is less (and then running out of it
+        is the page's BudgetExceeded, a 503, as with the local store)."""
         del use_default_graph_as_union  # the default graph is always the merge
         if default_graph is not None or named_graphs is not None:
             defaults = [_value(g) for g in default_graph or []]
@@ -71,13 +72,16 @@ class RemoteDataset:
         else:
             defaults = [self.graph]
             named = self.named if "graph" in query.lower() else None
+        expired = None
         if timeout is None:
+            budget.check()
             left = budget.remaining()
-            timeout = self.client.timeout if left is None else max(0.001, min(
-                left, self.client.timeout))
+            timeout = self.client.timeout
+            if left is not None and left < timeout:
+                timeout, expired = max(0.001, left), budget.exceeded
         return self.client.query(query, default_graphs=defaults, named_graphs=named,
                                  prefixes=prefixes, base_iri=base_iri, timeout=timeout,
-                                 max_bytes=max_bytes, strict=strict)
+                                 max_bytes=max_bytes, strict=strict, expired=expired)
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None,  # noqa: A002
                           graph_name=None) -> Iterator[ox.Quad]:

@@ -48,6 +48,11 @@ ALL_LIMIT = 5000
 MAX_PER_PAGE = 500
 EVIDENCE_LIMIT = 20  # claims shown beside one value
 CITED_LIMIT = 25  # references in a document's "most cited" list
+#: ORDER BY keys of a list of values: IRIs by their string (SPARQL leaves the order of two
+#: IRIs to the engine: Virtuoso orders them by internal id), literals by value, after IRIs.
+#: Picks, likewise, take MIN(STR(…)) rather than SAMPLE or MIN over terms (Virtuoso's MIN of two
+#: long literals is not the lesser string).
+TERM_ORDER = "isLiteral({v}) IF(isLiteral({v}), {v}, STR({v}))"
 TIMELINE_LIMIT = 12  # facts per document in an entity's timeline
 
 PREFIX = f"""PREFIX rdf: <{RDF}>
@@ -165,7 +170,8 @@ class ResourceView:
                 rows = self._q(f"SELECT ?o WHERE {{ {r} {_iri(p)} ?o }}")
             else:
                 limit, offset = self._slice(counts[p], self.out_limit)
-                rows = self._q(f"SELECT ?o WHERE {{ {r} {_iri(p)} ?o }} ORDER BY ?o "
+                rows = self._q(f"SELECT ?o WHERE {{ {r} {_iri(p)} ?o }} "
+                               f"ORDER BY {TERM_ORDER.format(v='?o')} "
                                f"LIMIT {limit} OFFSET {offset}")
             outgoing.extend((ox.NamedNode(p), row["o"]) for row in rows)
         return outgoing, counts
@@ -213,7 +219,7 @@ class ResourceView:
         incoming: list[tuple[ox.NamedNode, ox.Term]] = []
         for p in sorted(incoming_counts):
             limit, offset = self._slice(incoming_counts[p], self.in_limit)
-            rows = self._q(f"SELECT ?s WHERE {{ ?s {_iri(p)} {r} }} ORDER BY ?s "
+            rows = self._q(f"SELECT ?s WHERE {{ ?s {_iri(p)} {r} }} ORDER BY STR(?s) "
                            f"LIMIT {limit} OFFSET {offset}")
             incoming.extend((ox.NamedNode(p), row["s"]) for row in rows)
         fragments = self._fragments(outgoing)
@@ -232,7 +238,7 @@ class ResourceView:
                 SELECT ?claim ?s ?p ?o WHERE {{
                   ?claim prov:wasQuotedFrom {r} ; rdf:subject ?s ; rdf:predicate ?p ;
                          rdf:object ?o .
-                }} ORDER BY ?claim LIMIT {stated_limit} OFFSET {stated_offset}""")
+                }} ORDER BY STR(?claim) LIMIT {stated_limit} OFFSET {stated_offset}""")
         ]
         mention_passages, mention_counts = self._mention_page(r)
         passages = {pa for claims in (out_claims, in_claims) for lst in claims.values()
@@ -307,7 +313,7 @@ class ResourceView:
         r = _iri(self.iri)
         rows = list(self._q(f"""
             SELECT ?ref (COUNT(DISTINCT ?c) AS ?markers) (COUNT(DISTINCT ?pa) AS ?passages)
-                   (SAMPLE(?k) AS ?key) (SAMPLE(?t) AS ?text) WHERE {{
+                   (MIN(STR(?k)) AS ?key) (MIN(STR(?t)) AS ?text) WHERE {{
               ?c a ctip:InTextCitation ; ctip:inDocument {r} ; ctip:denotes ?ref .
               ?ref a ctip:Reference .
               OPTIONAL {{ ?c ctip:inPassage ?pa }}
@@ -340,7 +346,7 @@ class ResourceView:
         document's passages mention it."""
         r = _iri(self.iri)
         rows = list(self._q(f"""
-            SELECT ?doc ?p ?o (MIN(?x) AS ?exact) (SAMPLE(?pa) AS ?passage) WHERE {{
+            SELECT ?doc ?p ?o (MIN(CONCAT(STR(?x), " ", STR(?pa))) AS ?quote) WHERE {{
               {{ ?c rdf:subject {r} ; rdf:predicate ?p ; rdf:object ?o }}
               UNION {{ ?c rdf:object {r} ; rdf:predicate ?p ; rdf:subject ?o }}
               ?c prov:wasQuotedFrom ?pa . ?pa ctip:inDocument ?doc ;
@@ -354,7 +360,8 @@ class ResourceView:
             return []
         values = " ".join(_iri(d) for d in sorted(docs) if safe_iri(d))
         when: dict[str, str] = {}
-        for row in self._q(f"""SELECT ?doc (SAMPLE(?y) AS ?year) (SAMPLE(?i) AS ?issued) WHERE {{
+        for row in self._q(f"""SELECT ?doc (MIN(STR(?y)) AS ?year) (MIN(STR(?i)) AS ?issued)
+              WHERE {{
                 VALUES ?doc {{ {values} }}
                 OPTIONAL {{ ?doc ctip:reportingYear ?y }} OPTIONAL {{ ?doc dcterms:issued ?i }}
               }} GROUP BY ?doc"""):
@@ -369,11 +376,10 @@ class ResourceView:
         for row in rows:
             if row["p"].value in (MENTIONED_IN, RDF_TYPE):
                 continue
+            exact, passage = row["quote"].value.rsplit(" ", 1)
             by_doc[row["doc"].value].append({
                 "property": term(row["p"], self.labeller), "value": term(row["o"], self.labeller),
-                "exact": row["exact"].value,
-                "read": reader_href(row["passage"].value) if row["passage"] is not None
-                else None})
+                "exact": exact, "read": reader_href(passage)})
         out = []
         for doc in sorted(docs, key=lambda d: (when.get(d, ""), self.labeller.label(d))):
             facts = sorted(by_doc.get(doc, []), key=lambda f: (f["property"]["label"],
@@ -420,7 +426,7 @@ class ResourceView:
                   {{ SELECT ?claim {variables} WHERE {{ {pattern} }} }}
                   VALUES ({variables}) {{ {" ".join(written[start:start + 300])} }}
                   OPTIONAL {{ ?claim prov:wasQuotedFrom ?passage }}
-                }} ORDER BY ?claim ?passage LIMIT {ALL_LIMIT}"""))
+                }} ORDER BY STR(?claim) STR(?passage) LIMIT {ALL_LIMIT}"""))
         for row in rows:
             claim = row["claim"].value
             entry = by_claim.setdefault(claim, (key(row), []))

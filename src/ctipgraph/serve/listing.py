@@ -107,12 +107,15 @@ def _facets(store: GraphStore, members: str, labeller: Labeller, filters: dict[s
     """Counts of the filtered instances by country, year, document, area and class."""
     specs = [
         ("country", "Country", "?s ctip:country ?v ."),
+        # the years of a span as numbers from VALUES: with the members' rdfs:subClassOf* path,
+        # Virtuoso 7.2 drops every row whose FILTER compares a VALUES string (xsd:integer(?v))
         ("year", "Year", f"""{{ ?s ctip:year|ctip:yearsSuggested|ctip:fiscalYear ?yv
                                 BIND(STR(?yv) AS ?v) }}
                               UNION {{ ?s ctip:startYear ?sy . OPTIONAL {{ ?s ctip:endYear ?ey }}
-                                VALUES ?v {{ {" ".join(f'"{y}"' for y in range(1990, 2031))} }}
-                                FILTER(xsd:integer(STR(?sy)) <= xsd:integer(?v) &&
-                                       xsd:integer(STR(COALESCE(?ey, ?sy))) >= xsd:integer(?v))
+                                VALUES ?y {{ {" ".join(str(y) for y in range(1990, 2031))} }}
+                                FILTER(xsd:integer(STR(?sy)) <= ?y &&
+                                       xsd:integer(STR(COALESCE(?ey, ?sy))) >= ?y)
+                                BIND(STR(?y) AS ?v)
                               }}"""),
         ("doc", "Document", DOC_PATTERN.format(s="?s", d="?v").replace("{{", "{")
          .replace("}}", "}")),
@@ -191,7 +194,7 @@ def _row_details(store: GraphStore, iris: list[str], filters: dict[str, str] | N
     if passages:
         pv = " ".join(f"<{p}>" for p in passages if safe_iri(p))
         quotes = {row["p"].value: (row["x"].value, row["d"].value) for row in _q(store, f"""
-            SELECT ?p (SAMPLE(?e) AS ?x) (SAMPLE(?doc) AS ?d) WHERE {{ VALUES ?p {{ {pv} }}
+            SELECT ?p (MIN(STR(?e)) AS ?x) (MIN(STR(?doc)) AS ?d) WHERE {{ VALUES ?p {{ {pv} }}
               ?p oa:hasSelector/oa:exact ?e ; ctip:inDocument ?doc }} GROUP BY ?p""")}
         for x in info.values():
             if x.get("passage") in quotes:
