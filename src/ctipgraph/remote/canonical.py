@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+VERSION = "ntriples-sorted-rdfc1"  # change when the bytes below change for the same graph
 SPOOL_BYTES = 8 * 1024 * 1024  # bodies larger than this are spooled to a temporary file
 
 

@@ -7,7 +7,9 @@
 
 - Credentials come from CTIPGRAPH_REMOTE_USER / CTIPGRAPH_REMOTE_PASSWORD (never from the
   command line). They are sent when the server asks (a 401 challenge): HTTP Basic or HTTP
-  Digest, whichever it asks for (Virtuoso's `/sparql-graph-crud-auth` asks for Digest).
+  Digest, whichever it asks for (Virtuoso's `/sparql-graph-crud-auth` asks for Digest), and
+  then in advance on the later requests of the same opener(). With auth, make the first request
+  of an opener one without a large body (a server refusing a large body may cut it short).
 - A body is bytes or a binary file opened for reading (sent with its size as Content-Length,
   rewound when the request is sent again after an auth challenge).
 - Any failure (bad URL, unreachable server, time-out, HTTP status >= 400) raises RemoteError
@@ -76,11 +78,37 @@ def opener(url: str, auth: tuple[str, str] | None = None) -> urllib.request.Open
     auth = auth or credentials()
     handlers: list[urllib.request.BaseHandler] = []
     if auth:
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, url, *auth)
-        handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
-                     urllib.request.HTTPBasicAuthHandler(passwords)]
+        passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
+        passwords.add_password(None, url, *auth, is_authenticated=False)
+        handlers += [_DigestInAdvance(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
     return urllib.request.build_opener(*handlers)
+
+
+class _DigestInAdvance(urllib.request.HTTPDigestAuthHandler):
+    """Digest auth that, once it has seen the server's challenge, answers it on every later
+    request before being asked: a PUT of a large body is not cut short by a 401 (the server
+    closes the connection while the body is still being sent: a broken pipe). Basic auth does
+    the same by itself once it succeeded (HTTPPasswordMgrWithPriorAuth)."""
+
+    def __init__(self, passwords: urllib.request.HTTPPasswordMgr) -> None:
+        super().__init__(passwords)
+        self._challenge: dict[str, str] | None = None
+
+    def http_error_401(self, req, fp, code, msg, headers):
+        challenge = headers.get("www-authenticate", "")
+        if challenge.lower().startswith("digest "):
+            self._challenge = urllib.request.parse_keqv_list(
+                filter(None, urllib.request.parse_http_list(challenge.split(" ", 1)[1])))
+        return super().http_error_401(req, fp, code, msg, headers)
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        if self._challenge and not req.has_header(self.auth_header):
+            answer = self.get_authorization(req, self._challenge)
+            if answer:
+                req.add_unredirected_header(self.auth_header, f"Digest {answer}")
+        return req
+
+    https_request = http_request
 
 
 class _Request(urllib.request.Request):

@@ -13,6 +13,8 @@ Order: the named graphs by IRI, then the deletions, then MERGED_GRAPH.
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from . import GRAPH_BASE, MANIFEST_GRAPH, MERGED_GRAPH, canonical, manifest
 from .gsp import GraphStoreClient
 
 ADD, REPLACE, DELETE, UNCHANGED = "add", "replace", "delete", "unchanged"
+DIGESTS_FILE = "publish-digests.json"  # in a project store's folder (local_digests)
 
 
 class PublishError(ValueError):
@@ -79,12 +82,7 @@ def make_plan(store: GraphStore, published: dict[str, manifest.Entry],
               progress: Callable[[str], None] = lambda line: None) -> Plan:
     """Compare the store's graphs (hashed now) with the manifest read from the server."""
     graphs = local_graphs(store)
-    started = time.perf_counter()
-    digests = {}
-    for iri, graph in graphs:
-        digests[iri] = canonical.digest(store.store, graph)
-    progress(f"hashed {len(graphs)} graph(s), {sum(d.triples for d in digests.values()):,} "
-             f"triples, in {time.perf_counter() - started:.1f} s")
+    digests = local_digests(store, graphs, progress)
     named, merged = [], []
     for iri, _graph in graphs:
         local, remote = digests[iri], published.get(iri)
@@ -98,6 +96,36 @@ def make_plan(store: GraphStore, published: dict[str, manifest.Entry],
     deleted = [Action(DELETE, iri, entry.triples) for iri, entry in sorted(published.items())
                if iri not in digests and owned(iri)]
     return Plan(named + deleted + merged, published)
+
+
+def local_digests(store: GraphStore, graphs: list[tuple[str, ox.NamedNode | ox.DefaultGraph]],
+                  progress: Callable[[str], None]) -> dict[str, canonical.Digest]:
+    """The digest of each graph, computed once per build of a project store: kept in
+    DIGESTS_FILE beside it, valid while its FINGERPRINT is the same (execute() checks each
+    graph it sends against its digest anyway)."""
+    stamp = (store.location / "FINGERPRINT") if store.location else None
+    cache = store.location / DIGESTS_FILE if store.location else None
+    key = f"{stamp.read_text() if stamp and stamp.is_file() else ''}+{canonical.VERSION}"
+    if cache and stamp and stamp.is_file():
+        try:
+            kept = json.loads(cache.read_text())
+            if kept.get("key") == key and set(kept["graphs"]) == {iri for iri, _ in graphs}:
+                return {iri: canonical.Digest(*kept["graphs"][iri]) for iri, _ in graphs}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # no cache, or not one of ours: hash again
+    started = time.perf_counter()
+    digests = {iri: canonical.digest(store.store, graph) for iri, graph in graphs}
+    progress(f"hashed {len(graphs)} graph(s), {sum(d.triples for d in digests.values()):,} "
+             f"triples, in {time.perf_counter() - started:.1f} s")
+    if cache and stamp and stamp.is_file():
+        data = {"key": key, "graphs": {iri: [d.sha256, d.triples] for iri, d in digests.items()}}
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+            os.replace(tmp, cache)
+        except OSError:  # a store folder we cannot write: hash again next time
+            tmp.unlink(missing_ok=True)
+    return digests
 
 
 def describe(plan: Plan) -> list[str]:
@@ -140,7 +168,8 @@ def execute(store: GraphStore, client: GraphStoreClient, plan: Plan,
             body, digest = canonical.body(store.store, stores[action.graph])
             with body:
                 if digest.sha256 != action.sha256:
-                    raise PublishError(f"graph <{action.graph}> changed while publishing")
+                    raise PublishError(f"graph <{action.graph}> is not what was hashed (the "
+                                       "store changed): run the command again")
                 client.put(action.graph, body)
             record[action.graph] = manifest.Entry(digest.sha256, digest.triples, __version__)
             sent += digest.triples
