@@ -5,16 +5,20 @@ that dies while serving: 502 with a message, never a 500 or a traceback)."""
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 import subprocess
 
+import pyoxigraph as ox
 import pytest
 
 from _ctipserver import Server, ctipgraph_command
 from _parity import fetch, same_page, same_results
 from conftest import MINI
+from ctipgraph.export import export
 from ctipgraph.paths import ONTOLOGY
+from ctipgraph.remote.store import RemoteGraphStore
 
 COUNT = "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
 
@@ -130,3 +134,35 @@ def test_backend_dying_mid_run_is_a_502_with_a_message():
     finally:
         proxy.stop()
         origin.stop()
+
+
+def _graph(body: bytes, fmt: ox.RdfFormat) -> set:
+    return {tuple("_:b" if isinstance(t, ox.BlankNode) else str(t) for t in q)
+            for q in ox.parse(body, format=fmt)}
+
+
+@pytest.mark.parametrize("name", ["ctipgraph.nt", "ctipgraph.ttl", "ctipgraph.nq"])
+def test_downloads_are_the_origins(pair, name):
+    origin, proxy = pair
+    left, right = (fetch(server.url + "/download/" + name, accept="*/*") for server in pair)
+    assert left[0] == 200 and right[0] == 200, right[2][:300]
+    fmt = ox.RdfFormat.from_extension(name.rsplit(".", 1)[1])
+    assert _graph(right[2], fmt) == _graph(left[2], fmt) and len(_graph(left[2], fmt)) > 100
+
+
+def test_a_graph_beyond_the_servers_row_limit_is_read_page_by_page():
+    """The origin cuts every answer at 10 rows: the dump is read in pages, halved until the
+    server no longer cuts them, and holds every triple."""
+    origin = Server("--quiet", "--data", str(MINI), "--max-rows", "10")
+    try:
+        store = RemoteGraphStore.connect(origin.url + "/sparql", graph="")
+        store.store.page = 48
+        out = io.BytesIO()
+        export(store, "nt", out)
+        expected = fetch(origin.url + "/download/ctipgraph.nt", accept="*/*")[2]
+    finally:
+        origin.stop()
+    assert store.store.page == 6  # 48 → 24 → 12 → 6: below the server's 10
+    assert _graph(out.getvalue(), ox.RdfFormat.N_TRIPLES) == _graph(
+        expected, ox.RdfFormat.N_TRIPLES)
+    assert out.getvalue().count(b"\n") == expected.count(b"\n") > 30

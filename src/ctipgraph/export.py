@@ -64,7 +64,9 @@ def _graphs(store: GraphStore, inferences: bool) -> list[ox.NamedNode | ox.Defau
         ox.DefaultGraph()]
     graphs += [ox.NamedNode(g) for g in store.graphs()
                if inferences or g != INFERRED_GRAPH.value]
-    return graphs
+    # no named graph at all (a SPARQL server's own default graph, `--backend-graph ''`): the
+    # default graph is all there is
+    return graphs or [ox.DefaultGraph()]
 
 
 def _quads(store: GraphStore, inferences: bool) -> Iterator[ox.Quad]:
@@ -101,11 +103,18 @@ def _export_triples(store: GraphStore, fmt: ox.RdfFormat, output: BinaryIO,
     skip = "" if inferences else f"FILTER(?g != <{INFERRED_GRAPH.value}>)"
     # the named graphs (and a default graph of its own, not a merge of them), each triple once
     own = "" if store.union_default else "{ ?s ?p ?o } UNION "
-    results = store.store.query(
-        "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
-        f"{own}{{ GRAPH ?g {{ ?s ?p ?o }} {skip} }} }} ORDER BY ?s ?p ?o }}")
+    if not isinstance(store.store, ox.Store):
+        # a SPARQL server (serve --backend): its graphs read page by page (one answer of every
+        # triple would be cut at the server's row limit), each triple once, in N-Triples order
+        results = sorted({q.triple for q in _quads(store, inferences)}, key=str)
+    else:
+        results = store.store.query(
+            "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
+            f"{own}{{ GRAPH ?g {{ ?s ?p ?o }} {skip} }} }} ORDER BY ?s ?p ?o }}")
     if fmt == ox.RdfFormat.TURTLE:
         ox.serialize(results, output, format=fmt, prefixes=_PREFIXES)
+    elif isinstance(results, list):
+        ox.serialize(results, output, format=fmt)
     else:
         results.serialize(output, format=fmt)
 

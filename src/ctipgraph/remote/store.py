@@ -31,6 +31,10 @@ from .sparql import BackendError, SparqlClient
 #: the namespace of every graph `ctipgraph publish` writes
 PROJECT_GRAPHS = "https://w3id.org/ctipgraph/"
 START_TIMEOUT = 15.0  # seconds each start-up question to the server may take
+#: triples asked for in one request when a whole graph is read (the downloads): below the row
+#: limit servers put on one answer (ctipgraph's --max-rows 100,000; Virtuoso's ResultSetMaxRows).
+#: A server that cuts a page anyway is asked for half as much, from then on.
+PAGE_TRIPLES = 50_000
 
 
 class BackendSetupError(ValueError):
@@ -45,8 +49,10 @@ class RemoteDataset:
     """The pyoxigraph.Store methods the app uses, answered by a SPARQL server (module doc)."""
 
     def __init__(self, client: SparqlClient, graph: str | None, named: list[str],
-                 size: int) -> None:
+                 size: int, page: int = PAGE_TRIPLES) -> None:
         self.client = client
+        #: triples per request when a whole graph is read (see PAGE_TRIPLES)
+        self.page = page
         #: the graph sent as the default graph (None: the server's own default graph)
         self.graph = graph
         #: the project's named graphs on the server
@@ -86,10 +92,14 @@ class RemoteDataset:
     def quads_for_pattern(self, subject=None, predicate=None, object=None,  # noqa: A002
                           graph_name=None) -> Iterator[ox.Quad]:
         """The quads of one graph (a NamedNode, or DefaultGraph: the merge) matching the
-        pattern (None: any; blank nodes cannot be sent to a server and match nothing)."""
+        pattern (None: any; blank nodes cannot be sent to a server and match nothing). A whole
+        graph is read page by page (see `_pages`)."""
         if graph_name is None:
             raise ValueError("quads_for_pattern on a SPARQL server needs a graph")
         terms = [subject, predicate, object]
+        if all(t is None for t in terms):
+            return (ox.Quad(t.subject, t.predicate, t.object, graph_name)
+                    for t in self._pages(graph_name))
         if any(isinstance(t, ox.BlankNode) for t in terms):
             return iter(())
         s, p, o = (("?" + name) if t is None else str(t) for t, name in zip(
@@ -101,6 +111,32 @@ class RemoteDataset:
         else:
             triples = self.query(f"CONSTRUCT {{ {pattern} }} WHERE {{ {pattern} }}")
         return (ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples)
+
+    def _pages(self, graph_name: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Triple]:
+        """Every triple of a graph, `page` at a time: CONSTRUCT over an ordered sub-select with
+        LIMIT/OFFSET, so that no answer is cut at the server's row limit (a graph larger than a
+        page has its blank nodes, if any, labelled per page). Each page has the client's own
+        timeout, not a page budget: a dump is written once, then served from its file."""
+        named = isinstance(graph_name, ox.NamedNode)
+        where = f"GRAPH {graph_name} {{ ?s ?p ?o }}" if named else "?s ?p ?o"
+        dataset: dict = {"default_graph": [], "named_graphs": [graph_name]} if named else {}
+        offset = 0
+        while True:
+            answer = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ "
+                                f"{where} }} ORDER BY ?s ?p ?o LIMIT {self.page} "
+                                f"OFFSET {offset} }} }}", strict=False,
+                                timeout=self.client.timeout, **dataset)
+            triples = list(answer)
+            if answer.truncated:
+                if self.page < 2:
+                    raise BackendError(502, f"The SPARQL server {self.client.url} cuts every "
+                                            "answer: its graphs cannot be read page by page.")
+                self.page //= 2
+                continue
+            yield from triples
+            if len(triples) < self.page:
+                return
+            offset += len(triples)
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         return (ox.NamedNode(g) for g in self.named)
