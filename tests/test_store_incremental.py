@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -220,3 +221,31 @@ def test_delta_patterns_match_the_rules():
     for body in (*rules.SCHEMA_RULES.values(), *rules.INSTANCE_RULES.values()):
         body = re.sub(r"BIND\([^)]*\)|FILTER\([^)]*\)", "", body)
         assert set(re.findall(r"\b(?:owl|rdfs):(\w+)", body)) - {"Thing"} <= known, body
+
+
+def _index_rows(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(str(path))
+    try:
+        return conn.execute("SELECT iri, label, labels, acronyms, text, types FROM docs "
+                            "ORDER BY iri").fetchall()
+    finally:
+        conn.close()
+
+
+def test_search_index_rows_updated_like_a_rebuild(project):
+    from ctipgraph.serve.search import SearchIndex, _fingerprint
+
+    SearchIndex(project.open(), project.location / "search.sqlite").connection().close()
+    _write(project.ttl, "synth-b", SYNTH_B + f'<{ID}org/other> <http://www.w3.org/2000/01/'
+                                             'rdf-schema#label> "Other Org" .\n')
+    _write(project.ttl, "synth-a", SYNTH_A2)
+    store = project.open()
+    assert project.updated()
+    assert any("search index:" in line for line in project.lines), project.lines
+    index = project.location / "search.sqlite"
+    fresh = SearchIndex(store, project.root / "fresh.sqlite")
+    fresh.connection().close()
+    assert _index_rows(index) == _index_rows(project.root / "fresh.sqlite")
+    assert any(row[0] == f"{ID}org/other" and row[1] == "Other Org" for row in _index_rows(index))
+    stamp = sqlite3.connect(str(index)).execute("SELECT value FROM meta").fetchone()[0]
+    assert stamp == _fingerprint(store)  # serve uses it as it is

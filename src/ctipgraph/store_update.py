@@ -12,8 +12,10 @@ graphs, merge, inferences) and swaps the copy in:
   a patch (`dataset.patch-NNNN.removed.nq` / `.added.nq`) that `load_dataset` applies in order;
   once the patches weigh more than PATCH_SHARE of dataset.nq, it is written again whole;
 - `inferred.ttl` (sorted) gets the subject blocks of the subjects whose inferences changed;
-- the rendered PDF pages (`pages/`) are kept; the dump cache (`dumps/`) and the search index
-  are made again from the new store when first needed.
+- the search index (`search.sqlite`, when made) gets the rows of the resources whose labels,
+  acronyms, quotes or types changed made again;
+- the rendered PDF pages (`pages/`) are kept; the dump cache (`dumps/`) is made again from the
+  new store when first needed.
 
 A stopped update leaves the previous store in place (the copy is `.store.tmp-<pid>`, removed
 at the next start: ctipgraph.swap). When the ontology, the lexicon, the version, the layout or the
@@ -38,7 +40,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__
-from .incremental import ChangeLog, Changes, NotIncremental, Updater
+from .incremental import DEFAULT, RDF_TYPE, ChangeLog, Changes, NotIncremental, Updater
 from .namespaces import PREFIXES
 from .rules import sorted_turtle
 from .store import DATASET_FILE, INFERRED_FILE, INFERRED_GRAPH, OXIGRAPH_DIR
@@ -46,6 +48,7 @@ from .swap import clean_start, crash_point, install, locked, temporary
 
 MANIFEST_FILE = "MANIFEST.json"
 MANIFEST_FORMAT = 1
+SEARCH_FILE = "search.sqlite"  # the search index (serve.search), when it was made
 #: dataset.nq is written again once its patches weigh more than this share of it
 PATCH_SHARE = 0.1
 #: more documents changed than this share of the corpus: a build from scratch is as quick
@@ -178,6 +181,8 @@ def _update_copy(location: Path, new: Path, changes: Changes, digests: InputDige
         progress(f"store: graphs updated in {time.perf_counter() - started:.1f} s: "
                  f"{_counts(log)}")
         started = time.perf_counter()
+        if (location / SEARCH_FILE).is_file():
+            _update_search(location, new, db, log, fingerprint, progress)
         if inferences:
             _update_inferred(location / INFERRED_FILE, new / INFERRED_FILE, db, log)
         patches = _update_dataset(location, new, db, log, patches)
@@ -195,6 +200,37 @@ def _update_copy(location: Path, new: Path, changes: Changes, digests: InputDige
     _write(new / "FINGERPRINT", fingerprint.encode())
     _fsync(new)
     crash_point("store-updated")
+
+
+def _update_search(location: Path, new: Path, db: ox.Store, log: ChangeLog, fingerprint: str,
+                   progress: Progress) -> None:
+    """The search index of the new store: the old one with the rows of the resources whose
+    labels, acronyms, quotes or types changed made again (serve.search.update_index)."""
+    from .serve.search import ACRONYM, LABEL_PROPS, OA, update_index
+    from .store import GraphStore
+
+    started = time.perf_counter()
+    listed = {p.encode() for p in (*LABEL_PROPS, ACRONYM, RDF_TYPE, OA + "hasSelector")}
+    subjects: set[str] = set()
+    selectors: set[str] = set()
+    for line in (*log.removed.get(DEFAULT, ()), *log.added.get(DEFAULT, ())):
+        end = line.index(b"> ")
+        predicate = line[end + 3:line.index(b"> ", end + 2)]
+        if predicate in listed:
+            subjects.add(line[1:end].decode())
+        elif predicate == (OA + "exact").encode():
+            selectors.add(line[1:end].decode())
+    for selector in selectors:  # a quote is the text of the resource its selector selects
+        subjects.update(q.subject.value for q in db.quads_for_pattern(
+            None, ox.NamedNode(OA + "hasSelector"), ox.NamedNode(selector), ox.DefaultGraph()))
+    shutil.copyfile(location / SEARCH_FILE, new / SEARCH_FILE)
+    size = log.count("added", named=True) - log.count("removed", named=True)
+    stamps = ((location / "FINGERPRINT").read_text(), fingerprint)
+    if update_index(new / SEARCH_FILE, GraphStore(db, on_disk=True), subjects, stamps, size):
+        progress(f"store: search index: {len(subjects)} resource(s) indexed again in "
+                 f"{time.perf_counter() - started:.1f} s")
+    else:  # not the index of that store: made again when first needed
+        (new / SEARCH_FILE).unlink()
 
 
 def _counts(log: ChangeLog) -> str:

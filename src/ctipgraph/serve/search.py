@@ -99,6 +99,35 @@ def _fingerprint(store: GraphStore) -> str:
     return f"{SCHEMA_VERSION}:{len(store)}:{stamp}"
 
 
+def update_index(path: Path, store: GraphStore, subjects: set[str], stamps: tuple[str, str],
+                 size_change: int) -> bool:
+    """Update, in the index file `path` of a store whose FINGERPRINT was `stamps[0]`, the rows
+    of `subjects` from `store` (where `stamps[1]` is now, and `size_change` more quads): what
+    an incremental store update (ctipgraph.store_update) does instead of a rebuild. False
+    (the file untouched) when the file is not that index."""
+    conn = sqlite3.connect(str(path))
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        version, _, rest = (row[0] if row else "").partition(":")
+        size, _, stamp = rest.partition(":")
+        if version != SCHEMA_VERSION or stamp != stamps[0].strip() or not size.isdigit():
+            return False
+        index = SearchIndex(store)
+        iris = sorted(subjects)
+        for i in range(0, len(iris), 500):
+            marks = ", ".join("?" for _ in iris[i:i + 500])
+            conn.execute(f"DELETE FROM docs WHERE iri IN ({marks})", iris[i:i + 500])
+        conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", index._rows(iris))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'",
+                     (f"{SCHEMA_VERSION}:{int(size) + size_change}:{stamps[1].strip()}",))
+        conn.commit()
+        return True
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
 def fts_query(text: str, *, any_word: bool = False) -> str | None:
     """A safe FTS5 query from what a person typed: every word must occur, the last one may be the
     start of a word. None when there is no word at all."""
@@ -133,14 +162,39 @@ class SearchIndex:
 
     # -- building ---------------------------------------------------------------------------
 
-    def _rows(self) -> list[tuple[str, str, str, str, str, str]]:
-        store = self.store
+    def _rows(self, only: list[str] | None = None) -> list[tuple[str, str, str, str, str, str]]:
+        """The rows of every resource with a label, acronym or quote (or of those of `only`)."""
+        chunks = [only[i:i + 500] for i in range(0, len(only), 500)] if only is not None \
+            else [None]
         labels: dict[str, list[tuple[int, str]]] = defaultdict(list)
         acronyms: dict[str, list[str]] = defaultdict(list)
-        props = " ".join(f"<{p}>" for p in (*LABEL_PROPS, ACRONYM))
+        texts: dict[str, list[str]] = defaultdict(list)
+        types: dict[str, list[str]] = defaultdict(list)
+        for chunk in chunks:
+            self._read(chunk, labels, acronyms, texts, types)
+        subjects = set(labels) | set(acronyms) | set(texts)
+        rows = []
+        for s in sorted(subjects):
+            ranked = sorted(set(labels.get(s, [])))
+            best = ranked[0][1] if ranked else ""
+            others = sorted({v for _, v in ranked} - {best})
+            rows.append((s, best, " | ".join(others), " ".join(sorted(set(acronyms.get(s, [])))),
+                         "\n".join(sorted(texts.get(s, []))),
+                         " ".join(sorted(types.get(s, [])))))
+        return rows
+
+    def _read(self, subjects: list[str] | None, labels: dict, acronyms: dict, texts: dict,
+              types: dict) -> None:
+        """Labels, acronyms, quotes and types of every resource, or of `subjects`."""
+        store = self.store
+        props = [f"<{p}>" for p in (*LABEL_PROPS, ACRONYM)]
+        if subjects is None:  # the properties first; for given subjects, the subjects first
+            values, which = "", f"VALUES ?p {{ {' '.join(props)} }}"
+        else:
+            values = "VALUES ?s { " + " ".join(f"<{s}>" for s in subjects) + " }"
+            which = f"FILTER(?p IN ({', '.join(props)}))"
         for row in store.query(f"""
-                SELECT ?s ?p ?l WHERE {{
-                  VALUES ?p {{ {props} }}
+                SELECT ?s ?p ?l WHERE {{ {values} {which}
                   ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l))
                 }}"""):
             s, p, lit = row["s"].value, row["p"].value, row["l"]
@@ -150,26 +204,17 @@ class SearchIndex:
                 lang = lit.language
                 rank = LABEL_PROPS.index(p) * 3 + (0 if lang in (None, "en") else 1)
                 labels[s].append((rank, lit.value))
-        texts: dict[str, list[str]] = defaultdict(list)
         for row in store.query(f"""
-                SELECT ?s ?exact WHERE {{
+                SELECT ?s ?exact WHERE {{ {values}
                   ?s <{OA}hasSelector> ?sel . ?sel <{OA}exact> ?exact FILTER(isIRI(?s))
                 }}"""):
             texts[row["s"].value].append(row["exact"].value)
-        subjects = set(labels) | set(acronyms) | set(texts)
-        types: dict[str, list[str]] = defaultdict(list)
-        for row in store.query("SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }"):
+        subjects_found = set(labels) | set(acronyms) | set(texts)
+        for row in store.query(f"SELECT ?s ?t WHERE {{ {values} ?s a ?t "
+                               "FILTER(isIRI(?s) && isIRI(?t)) }"):
             s = row["s"].value
-            if s in subjects:
+            if s in subjects_found:
                 types[s].append(row["t"].value)
-        rows = []
-        for s in sorted(subjects):
-            ranked = sorted(set(labels.get(s, [])))
-            best = ranked[0][1] if ranked else ""
-            others = sorted({v for _, v in ranked} - {best})
-            rows.append((s, best, " | ".join(others), " ".join(sorted(set(acronyms.get(s, [])))),
-                         "\n".join(texts.get(s, [])), " ".join(sorted(types.get(s, [])))))
-        return rows
 
     def _create(self, conn: sqlite3.Connection, fingerprint: str) -> None:
         conn.executescript("""
