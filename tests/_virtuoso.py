@@ -220,7 +220,6 @@ class Virtuoso:
     def grant_updates(self) -> None:
         """Let the anonymous endpoints write: SPARQL Update and the Graph Store protocol."""
         self.isql('GRANT SPARQL_UPDATE TO "SPARQL";')
-        self.isql("DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);")
 
     def bulk_load(self, graph: str) -> None:
         """Virtuoso's bulk loader: every *.nt file of `load` into `graph`, then a checkpoint."""

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 import re
@@ -73,42 +74,73 @@ def check_url(url: str) -> str:
 
 
 def opener(url: str, auth: tuple[str, str] | None = None) -> urllib.request.OpenerDirector:
-    """A urllib opener that answers Basic and Digest challenges of `url`'s server with `auth`
-    (default: credentials())."""
+    """A urllib opener for `url`'s server that answers its Basic or Digest challenge with
+    `auth` (default: credentials()), then sends the credentials with every later request."""
     auth = auth or credentials()
-    handlers: list[urllib.request.BaseHandler] = []
-    if auth:
-        passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
-        passwords.add_password(None, url, *auth, is_authenticated=False)
-        handlers += [_DigestInAdvance(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
-    return urllib.request.build_opener(*handlers)
+    return urllib.request.build_opener(*([_Auth(*auth)] if auth else []))
 
 
-class _DigestInAdvance(urllib.request.HTTPDigestAuthHandler):
-    """Digest auth that, once it has seen the server's challenge, answers it on every later
-    request before being asked: a PUT of a large body is not cut short by a 401 (the server
-    closes the connection while the body is still being sent: a broken pipe). Basic auth does
-    the same by itself once it succeeded (HTTPPasswordMgrWithPriorAuth)."""
+class _OnePassword:
+    """The password manager urllib's Digest code asks: one user and password, any realm."""
 
-    def __init__(self, passwords: urllib.request.HTTPPasswordMgr) -> None:
-        super().__init__(passwords)
-        self._challenge: dict[str, str] | None = None
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user, password
 
-    def http_error_401(self, req, fp, code, msg, headers):
-        challenge = headers.get("www-authenticate", "")
-        if challenge.lower().startswith("digest "):
-            self._challenge = urllib.request.parse_keqv_list(
-                filter(None, urllib.request.parse_http_list(challenge.split(" ", 1)[1])))
-        return super().http_error_401(req, fp, code, msg, headers)
+    def add_password(self, *args) -> None:
+        pass
+
+    def find_user_password(self, realm: str, uri: str) -> tuple[str, str]:
+        return self.user, self.password
+
+
+class _Auth(urllib.request.BaseHandler):
+    """HTTP Basic or Digest, whichever the server's 401 asks for; once known, the answer goes
+    with every request in advance, so a PUT of a large body is not cut short by a 401 (the
+    server closes the connection while the body is still being sent: a broken pipe). A request
+    is sent at most three times (no credentials, answer, answer to a fresh Digest nonce)."""
+
+    handler_order = 480
+
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user, password
+        self.scheme = ""
+        self.challenge: dict[str, str] = {}
+        self._digest = urllib.request.AbstractDigestAuthHandler(_OnePassword(user, password))
+
+    def _answer(self, req: urllib.request.Request) -> str | None:
+        if self.scheme == "basic":
+            pair = f"{self.user}:{self.password}".encode()
+            return "Basic " + base64.b64encode(pair).decode("ascii")
+        if self.scheme == "digest":
+            answer = self._digest.get_authorization(req, self.challenge)
+            return f"Digest {answer}" if answer else None
+        return None
 
     def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
-        if self._challenge and not req.has_header(self.auth_header):
-            answer = self.get_authorization(req, self._challenge)
-            if answer:
-                req.add_unredirected_header(self.auth_header, f"Digest {answer}")
+        answer = self._answer(req)
+        if answer and not req.has_header("Authorization"):
+            req.add_unredirected_header("Authorization", answer)
         return req
 
     https_request = http_request
+
+    def http_error_401(self, req, fp, code, msg, headers):
+        scheme, _, params = headers.get("www-authenticate", "").partition(" ")
+        tries = getattr(req, "_auth_tries", 0)
+        if scheme.lower() not in ("basic", "digest") or tries >= 2:
+            return None  # urllib raises the 401 (its body read into RemoteError)
+        self.scheme = scheme.lower()
+        self.challenge = (urllib.request.parse_keqv_list(
+            filter(None, urllib.request.parse_http_list(params))) if self.scheme == "digest"
+            else {})
+        answer = self._answer(req)
+        if not answer or (self.scheme == "basic" and answer == req.get_header("Authorization")):
+            return None  # refused: these very credentials were sent
+        req._auth_tries = tries + 1  # type: ignore[attr-defined]
+        fp.read()
+        fp.close()
+        req.add_unredirected_header("Authorization", answer)
+        return self.parent.open(req, timeout=req.timeout)
 
 
 class _Request(urllib.request.Request):
