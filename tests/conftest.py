@@ -72,3 +72,13 @@ def virtuoso(tmp_path_factory):
         yield server
     finally:
         server.stop(remove=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright, one per test module (tests/_browser.py);
+    skipped, saying why, when it is missing."""
+    from _browser import chromium
+
+    with chromium() as launched:
+        yield launched

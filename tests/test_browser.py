@@ -5,125 +5,45 @@ page may log a console error."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
+from _browser import app_server, watched_page
+from _ctipserver import Server, ctipgraph_command
 from conftest import MINI
 from ctipgraph.paths import ONTOLOGY, ROOT
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 YASGUI = ROOT / "node_modules" / "@zazuko" / "yasgui" / "build" / "yasgui.min.js"
-#: serves the app with waitress when `ctipgraph serve` is not available
-FALLBACK_SERVER = """
-import sys
-from pathlib import Path
-from waitress import serve
-from ctipgraph.serve.app import create_app
-from ctipgraph.store import GraphStore
-store = GraphStore.from_files([(Path(sys.argv[1]), None), (Path(sys.argv[2]), None)])
-serve(create_app(store), host="127.0.0.1", port=int(sys.argv[3]), threads=4)
-"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _server_command(port: int) -> list[str]:
-    cli = shutil.which("ctipgraph", path=str(Path(sys.executable).parent))
-    if cli and subprocess.run([cli, "serve", "--help"], capture_output=True).returncode == 0:
-        return [cli, "serve", "--host", "127.0.0.1", "--port", str(port),
-                "--data", str(MINI), "--data", str(ONTOLOGY)]
-    return [sys.executable, "-c", FALLBACK_SERVER, str(MINI), str(ONTOLOGY), str(port)]
+def _cli_serves() -> bool:
+    """Whether `ctipgraph serve` is there to serve the app (else waitress serves it alone)."""
+    return subprocess.run([*ctipgraph_command(), "serve", "--help"],
+                          capture_output=True).returncode == 0
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(_server_command(port), stdout=out, stderr=subprocess.STDOUT,
-                                cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
+    """`ctipgraph serve` over the mini graph and the ontology."""
+    if not _cli_serves():
+        log = tmp_path_factory.mktemp("server") / "server.log"
+        with app_server([MINI, ONTOLOGY], {}, log) as base:
+            yield base
+        return
+    cli = Server("--host", "127.0.0.1", "--data", str(MINI), "--data", str(ONTOLOGY))
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the server did not start:\n" + log.read_text(errors="replace"))
-            time.sleep(0.2)
-        yield base
+        yield cli.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: `make install` installs Debian's chromium with apt")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM))
-        yield chromium
-        chromium.close()
-
-
-class Watch:
-    """A page's console errors, uncaught exceptions, failed requests and outside requests."""
-
-    def __init__(self, page, base: str) -> None:
-        self.errors: list[str] = []
-        self.outside: list[str] = []
-        host = urlsplit(base).netloc
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
-        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} {r.failure}"))
-
-        def route(r):
-            url = r.request.url
-            if url.startswith(("data:", "blob:")) or urlsplit(url).netloc == host:
-                r.continue_()
-            else:
-                self.outside.append(url)
-                r.abort()
-
-        page.route("**/*", route)
-
-    def check(self) -> None:
-        assert not self.outside, f"requests left the machine: {self.outside}"
-        assert not self.errors, f"console errors: {self.errors}"
+        cli.stop()
 
 
 @pytest.fixture()
 def page(browser, server):
-    context = browser.new_context(base_url=server)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    watch = Watch(page, server)
-    yield page, watch
-    context.close()
+    with watched_page(browser, server) as (page, watch):
+        yield page, watch
 
 
 def test_home_page(page):
@@ -173,10 +93,16 @@ def test_evidence_and_fragments(page):
     watch.check()
 
 
-def test_query_editor_runs_a_query(page):
+@pytest.fixture()
+def editor_page(page):
+    """`page`, the test skipped when the query editor's script is not installed."""
     if not YASGUI.is_file():
         pytest.skip("node_modules not installed (make install runs npm ci)")
-    page, watch = page
+    return page
+
+
+def test_query_editor_runs_a_query(editor_page):
+    page, watch = editor_page
     page.goto("/query")
     page.wait_for_function("() => window.ctipYasgui !== undefined")
     page.locator(".examples-panel").get_by_role("link", name="TIP tier, year by year").click()
@@ -190,10 +116,8 @@ def test_query_editor_runs_a_query(page):
     watch.check()
 
 
-def test_query_editor_opens_example_from_link(page):
-    if not YASGUI.is_file():
-        pytest.skip("node_modules not installed (make install runs npm ci)")
-    page, watch = page
+def test_query_editor_opens_example_from_link(editor_page):
+    page, watch = editor_page
     page.goto("/")
     page.locator("a[href='/query?example=04-armed-groups-children']").click()
     page.wait_for_function("() => window.ctipYasgui !== undefined")
@@ -203,16 +127,6 @@ def test_query_editor_opens_example_from_link(page):
 
 # -- evidence pages: trace, reader, charts, evidence report (issue 6) ----------------------------
 
-EVIDENCE_SERVER = """
-import sys
-from pathlib import Path
-from waitress import serve
-from ctipgraph.serve.app import create_app
-from ctipgraph.store import GraphStore
-*files, texts, port = sys.argv[1:]
-store = GraphStore.from_files([(Path(f), None) for f in files])
-serve(create_app(store, {"TEXT_DIR": texts}), host="127.0.0.1", port=int(port), threads=4)
-"""
 EXTRA_FIXTURE = ROOT / "tests" / "fixtures" / "extra.ttl"
 EXTRA_DOC = "fixture-extra-2019-mali"
 SCRIPT_TEXT = '<script>alert("x")</script> Watch & Co.'
@@ -221,51 +135,19 @@ SCRIPT_TEXT = '<script>alert("x")</script> Watch & Co.'
 @pytest.fixture(scope="module")
 def evidence_server(tmp_path_factory):
     """The app over mini.ttl, extra.ttl and the ontology, with the texts of both."""
-    import shutil
-
     texts = tmp_path_factory.mktemp("texts")
     for path in (ROOT / "data" / "ttl").glob("*.txt"):
         shutil.copy(path, texts)
     shutil.copy(ROOT / "tests" / "fixtures" / f"{EXTRA_DOC}.txt", texts)
-    port = _free_port()
     log = tmp_path_factory.mktemp("evidence-server") / "server.log"
-    command = [sys.executable, "-c", EVIDENCE_SERVER, str(MINI), str(EXTRA_FIXTURE),
-               str(ONTOLOGY), str(texts), str(port)]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the server did not start:\n" + log.read_text(errors="replace"))
-            time.sleep(0.2)
+    with app_server([MINI, EXTRA_FIXTURE, ONTOLOGY], {"TEXT_DIR": str(texts)}, log) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture()
 def evidence_page(browser, evidence_server):
-    context = browser.new_context(base_url=evidence_server)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    watch = Watch(page, evidence_server)
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    yield page, watch, dialogs
-    context.close()
+    with watched_page(browser, evidence_server) as (page, watch):
+        yield page, watch, watch.dialogs
 
 
 def test_trace_from_resource_page_then_reader(evidence_page):

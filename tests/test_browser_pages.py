@@ -8,32 +8,17 @@ passages are) and, when data/ttl/ and data/sources/ hold it, a real USDOL report
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import urlencode
 
 import pytest
 
+from _browser import app_server, watched_page
 from _pdffixture import COLOURS, DOC, PAGE, PASSAGES, make_pdf_fixture, trace_query
-from ctipgraph.paths import ONTOLOGY, ROOT, SOURCES_DIR, TTL_DIR
-from test_browser import CHROMIUM, Watch, _free_port
+from ctipgraph.paths import ONTOLOGY, SOURCES_DIR, TTL_DIR
 
 pytestmark = pytest.mark.browser
 
 REAL_DOC = "usdol-findings-2019-mali"
-SERVER = """
-import sys
-from pathlib import Path
-from waitress import serve
-from ctipgraph.serve.app import create_app
-from ctipgraph.store import GraphStore
-*files, texts, sources, cache, port = sys.argv[1:]
-store = GraphStore.from_files([(Path(f), None) for f in files])
-config = {"TEXT_DIR": texts, "SOURCES_DIR": sources, "PAGE_CACHE_DIR": cache, "QUERY_WORKERS": 0}
-serve(create_app(store, config), host="127.0.0.1", port=int(port), threads=4)
-"""
 
 
 def _real_document(sources, texts) -> list:
@@ -53,58 +38,19 @@ def pages_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pdf-docs")
     fixture = make_pdf_fixture(folder)
     real = _real_document(fixture.sources, fixture.texts)
-    port = _free_port()
-    log = folder / "server.log"
-    command = [sys.executable, "-c", SERVER, str(fixture.ttl), *map(str, real), str(ONTOLOGY),
-               str(fixture.texts), str(fixture.sources), str(folder / "cache"), str(port)]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the server did not start:\n" + log.read_text(errors="replace"))
-            time.sleep(0.1)
+    config = {"TEXT_DIR": str(fixture.texts), "SOURCES_DIR": str(fixture.sources),
+              "PAGE_CACHE_DIR": str(folder / "cache"), "QUERY_WORKERS": 0}
+    with app_server([fixture.ttl, *real, ONTOLOGY], config, folder / "server.log") as base:
         yield base, bool(real)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: `make install` installs Debian's chromium with apt")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM))
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()
 def page(browser, pages_server):
     base, _ = pages_server
-    context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    watch = Watch(page, base)
-    images: list[str] = []
-    page.on("request", lambda r: images.append(r.url) if "/pages/" in r.url else None)
-    yield page, watch, images
-    context.close()
+    with watched_page(browser, base, viewport={"width": 1280, "height": 900}) as (page, watch):
+        images: list[str] = []
+        page.on("request", lambda r: images.append(r.url) if "/pages/" in r.url else None)
+        yield page, watch, images
 
 
 #: the geometry of a figure: its image (natural size too) and each box drawn over it

@@ -1,12 +1,12 @@
 """The linked-data pages in Debian's headless Chromium: the home page's links to the endpoint,
 downloads, VoID, DCAT and context lead somewhere, and /download fits a 390 px screen without
-console errors (CSP) — the server and browser fixtures of tests/test_browser.py."""
+console errors (CSP) — the server and page fixtures of tests/test_browser.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from test_browser import browser, page, server  # noqa: F401 (fixtures)
+from test_browser import page, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -19,30 +19,15 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from ctipgraph.paths import LEXICON_DIR, ONTOLOGY, ROOT, SOURCES_DIR, TTL_DIR
-from test_browser import CHROMIUM, Watch, _free_port
+from _browser import app_server, watched_page
+from ctipgraph.paths import LEXICON_DIR, ONTOLOGY, SOURCES_DIR, TTL_DIR
 
 pytestmark = pytest.mark.browser
 
-SERVER = """
-import sys
-from pathlib import Path
-from waitress import serve
-from ctipgraph.serve.app import create_app
-from ctipgraph.store import GraphStore
-*files, texts, sources, cache, port = sys.argv[1:]
-store = GraphStore.from_files([(Path(f), None) for f in files])
-config = {"TEXT_DIR": texts, "SOURCES_DIR": sources, "PAGE_CACHE_DIR": cache, "QUERY_WORKERS": 0}
-serve(create_app(store, config), host="127.0.0.1", port=int(port), threads=4)
-"""
 USAID = "usaid-ctip-research-2021-mali"
 MAX_CLICKS = 3
 
@@ -58,45 +43,10 @@ def _built() -> list[Path]:
 def corpus_server(tmp_path_factory):
     files = _built()
     folder = tmp_path_factory.mktemp("corpus-server")
-    port = _free_port()
-    log = folder / "server.log"
-    command = [sys.executable, "-c", SERVER, *map(str, files), str(TTL_DIR), str(SOURCES_DIR),
-               str(folder / "cache"), str(port)]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the server did not start:\n" + log.read_text(errors="replace"))
-            time.sleep(0.2)
+    config = {"TEXT_DIR": str(TTL_DIR), "SOURCES_DIR": str(SOURCES_DIR),
+              "PAGE_CACHE_DIR": str(folder / "cache"), "QUERY_WORKERS": 0}
+    with app_server(files, config, folder / "server.log", timeout=180) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: `make install` installs Debian's chromium with apt")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM))
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -141,15 +91,12 @@ class Researcher:
 
 @pytest.fixture()
 def researcher(browser, corpus_server, shots, request):
-    context = browser.new_context(base_url=corpus_server, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    watch = Watch(page, corpus_server)
-    who = Researcher(page, shots, request.node.name.removeprefix("test_"))
-    who.home()
-    yield who
-    watch.check()
-    context.close()
+    with watched_page(browser, corpus_server, timeout_ms=60_000,
+                      viewport={"width": 1280, "height": 900}) as (page, watch):
+        who = Researcher(page, shots, request.node.name.removeprefix("test_"))
+        who.home()
+        yield who
+        watch.check()
 
 
 def _row(page, title: str):
@@ -313,20 +260,16 @@ PAGE_KINDS = [
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_every_page_kind_screenshot_and_no_sideways_scroll(browser, corpus_server, shots, width):
-    context = browser.new_context(base_url=corpus_server,
-                                  viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    watch = Watch(page, corpus_server)
     wide = []
-    for name, path in PAGE_KINDS:
-        response = page.goto(path)
-        assert response is not None and response.status == 200, (path, response and
-                                                                  response.status)
-        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=False)
-        scroll = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
-        if scroll[0] > scroll[1]:
-            wide.append((name, scroll))
-    watch.check()
-    context.close()
+    with watched_page(browser, corpus_server, timeout_ms=60_000,
+                      viewport={"width": width, "height": 900}) as (page, watch):
+        for name, path in PAGE_KINDS:
+            response = page.goto(path)
+            assert response is not None and response.status == 200, (path, response and
+                                                                      response.status)
+            page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=False)
+            scroll = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+            if scroll[0] > scroll[1]:
+                wide.append((name, scroll))
+        watch.check()
     assert not wide, f"pages that scroll sideways at {width} px: {wide}"
