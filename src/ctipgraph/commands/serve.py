@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from ..paths import TTL_DIR
+from ..serve.closing import Closing
 from ..store import STORE_DIR, GraphStore, StoreInputError
 from ..swap import clean_start
 
@@ -197,7 +198,7 @@ class AccessLog:
             return start_response(status, headers, exc_info)
 
         result = self.app(environ, recording_start_response)
-        return _Logged(result, lambda: self._log(environ, seen, started))
+        return Closing(result, lambda: self._log(environ, seen, started))
 
     def _log(self, environ, seen: dict[str, str], started: float) -> None:
         path = environ.get("PATH_INFO", "")
@@ -215,25 +216,6 @@ class AccessLog:
             self.stream.flush()
         except (OSError, ValueError):
             pass
-
-
-class _Logged:
-    """A WSGI response iterable that calls `done` when the server closes it."""
-
-    def __init__(self, result, done) -> None:
-        self._result = result
-        self._done = done
-
-    def __iter__(self):
-        return iter(self._result)
-
-    def close(self) -> None:
-        try:
-            close = getattr(self._result, "close", None)
-            if close is not None:
-                close()
-        finally:
-            self._done()
 
 
 def parse_size(value: str) -> int:

@@ -27,6 +27,7 @@ from flask import Blueprint, Flask, Response
 
 from .. import budget
 from ..budget import BudgetExceeded
+from .closing import Closing
 from .security import SECURITY_HEADERS
 
 bp = Blueprint("limits", __name__)
@@ -93,7 +94,7 @@ class Limits:
             raise
         finally:
             budget.stop()
-        return _Closing(result, lambda: self._leave(client, kind))
+        return Closing(result, lambda: self._leave(client, kind))
 
     def _enter(self, client: str, kind: str) -> tuple[int, str] | None:
         per_client = int(self.config.get("CLIENT_LIMIT") or 0)
@@ -140,31 +141,3 @@ class Limits:
                     "page_timeout": self.config.get("PAGE_TIMEOUT"),
                     "in_flight": dict(self._kinds), "clients": len(self._clients),
                     "refused": {str(k): v for k, v in sorted(self.refused.items())}}
-
-
-class _Closing:
-    """A WSGI response iterable that calls `done` once: when its body has been read to the end
-    or when the server closes it, whichever comes first."""
-
-    def __init__(self, result: Iterable[bytes], done: Callable[[], None]) -> None:
-        self._result = result
-        self._done: Callable[[], None] | None = done
-
-    def __iter__(self):
-        try:
-            yield from self._result
-        finally:
-            self._finish()
-
-    def close(self) -> None:
-        try:
-            close = getattr(self._result, "close", None)
-            if close is not None:
-                close()
-        finally:
-            self._finish()
-
-    def _finish(self) -> None:
-        done, self._done = self._done, None
-        if done is not None:
-            done()
