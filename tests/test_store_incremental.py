@@ -249,3 +249,18 @@ def test_search_index_rows_updated_like_a_rebuild(project):
     assert any(row[0] == f"{ID}org/other" and row[1] == "Other Org" for row in _index_rows(index))
     stamp = sqlite3.connect(str(index)).execute("SELECT value FROM meta").fetchone()[0]
     assert stamp == _fingerprint(store)  # serve uses it as it is
+
+
+def test_store_without_inferences_updated_like_a_rebuild(tmp_path):
+    project = Project(tmp_path)
+    for doc in REAL[:2]:
+        shutil.copy(TTL_DIR / f"{doc}.ttl", project.ttl)
+    _write(project.ttl, "synth-a", SYNTH_A)
+    project.open(inferences=False)
+    _write(project.ttl, "synth-a", SYNTH_A2)
+    project.open(inferences=False)
+    assert project.updated(), project.lines
+    reference = tmp_path / "reference"
+    GraphStore.open_project(project.ttl, reference, inferences=False, full=True)
+    assert _canonical(store_update.load_dataset(project.location)) == \
+        _canonical(store_update.load_dataset(reference))

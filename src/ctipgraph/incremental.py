@@ -7,11 +7,13 @@ result as a build from scratch (`store._build_store`).
 - **Inferences** (`ctipgraph.rules`). The inferred graph of a full build is the least fixpoint of
   the rules over the merge, minus the merge itself (only informative triples). Additions are
   monotone: the rules are evaluated *semi-naively*, each instance rule once per body pattern
-  that can match a document triple, that pattern read from the delta (a temporary graph) and the
-  others from the whole default graph, to a fixpoint. Deletions use DRed (delete and rederive):
-  overdelete every inferred triple with a derivation through a deleted triple (transitively,
-  evaluated on the old store), remove them, rederive those the remaining triples still give in
-  one step, then propagate from those and from the additions semi-naively.
+  that can match a document triple, that pattern read from the delta (the new document's graph,
+  then a temporary graph of the last round's inferences) and the others from the whole default
+  graph, to a fixpoint. Deletions use DRed (delete and rederive): overdelete every inferred
+  triple with a derivation through a triple of the removed graphs (transitively, evaluated on
+  the old store), remove them and the removed graphs' triples no other graph holds, rederive
+  those the remaining triples still give in one step, then propagate from those and from the
+  additions semi-naively.
 - This holds while the triples the rules read as **schema** (the TBox patterns of RULE_SCHEMA:
   sub-classes, domains, inverses, restrictions …) are unchanged: the schema rules then derive
   nothing new and the instance rules' schema patterns match the same triples. A delta (asserted,
@@ -211,18 +213,19 @@ class Updater:
         for graph, lines in fresh.items():
             check_triples(_nt(lines), f"{graph.value}: its triples")
         self._drop(*FRONTIERS, DELETED)
-        if old:
-            self._delete(old, {line for lines in fresh.values() for line in lines})
+        frontier = self._delete(old, {line for lines in fresh.values() for line in lines}) \
+            if old else []
         for graph, lines in fresh.items():
             self._load(set(lines), graph)
             self.log.add(graph.value, lines)
-        self._add(list(new.values()))
+        self._add(list(new.values()), frontier)
         self._drop(*FRONTIERS, DELETED)
         return self.log
 
-    def _delete(self, old: list[ox.NamedNode], kept: set[bytes]) -> None:
+    def _delete(self, old: list[ox.NamedNode], kept: set[bytes]) -> list[ox.NamedNode]:
         """Remove the old graphs, and from the default graph their triples that no other graph
-        holds (nor a new document: `kept`) and, by DRed, the inferences they supported."""
+        holds (nor a new document: `kept`) and, by DRed, the inferences they supported; then
+        rederive those still given. Returns the graph of the rederived triples (a frontier)."""
         excluded = ", ".join(str(g) for g in (*old, INFERRED_GRAPH, *FRONTIERS, DELETED))
         gone = self._construct([f"GRAPH {graph} {{ ?s ?p ?o }}" for graph in old],
                                f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} "
@@ -230,38 +233,50 @@ class Updater:
         check_triples(_nt(gone), "the triples removed")
         for graph in old:
             self.log.remove(graph.value, _triples(self.store, graph))
-        self._load(gone, DELETED)
+        inferred: set[bytes] = set()
         if self.inferences:
-            inferred = self._overdelete()
+            inferred = self._overdelete(old)
             self.log.remove(INFERRED_GRAPH.value, inferred)
-            gone |= inferred
             self.store.update(f"DELETE {{ GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }} "
                               f"WHERE {{ GRAPH {DELETED} {{ ?s ?p ?o }} }}")
-        self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {DELETED} {{ ?s ?p ?o }} }}")
-        self.log.remove(DEFAULT, gone)
+            self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {DELETED} {{ ?s ?p ?o }} }}")
+        lines = sorted(gone)
+        for i in range(0, len(lines), 10000):
+            self.store.update("DELETE DATA {\n" + b"\n".join(lines[i:i + 10000]).decode()
+                              + "\n}")
+        self.log.remove(DEFAULT, gone | inferred)
+        frontier = []
+        if self.inferences:  # the deleted triples still given: the inferences, and of the old
+            # graphs' triples those no longer in the default graph (INFORMATIVE's last filter)
+            rederived = self._construct([b for graph in (DELETED, *old)
+                                         for b in rederive_bodies(graph)], INFORMATIVE)
+            self._drop(DELETED)
+            if rederived:
+                frontier.append(self._commit(rederived, list(FRONTIERS)))
         for graph in old:
             self.store.update(f"DROP GRAPH {graph}")
+        return frontier
 
-    def _overdelete(self) -> set[bytes]:
+    def _overdelete(self, old: list[ox.NamedNode]) -> set[bytes]:
         """DRed's first step: into DELETED, every inferred triple with a derivation (in the old
-        store, still whole) through a deleted one, transitively. Returns them."""
+        store, still whole) through a triple of the old graphs (a superset of the triples
+        deleted: what is still given is rederived), transitively. Returns them."""
         tail = (f"FILTER EXISTS {{ GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }} "
                 f"FILTER NOT EXISTS {{ GRAPH {DELETED} {{ ?s ?p ?o }} }}")
-        frontier, spare = DELETED, FRONTIERS[0]
+        frontier, spare = list(old), FRONTIERS[0]
         overdeleted: set[bytes] = set()
-        while found := self._construct(delta_variants([frontier]), tail):
+        while found := self._construct(delta_variants(frontier), tail):
             check_triples(_nt(found), "the inferences removed")
             overdeleted |= found
             self._load(found, DELETED, spare)
-            if frontier != DELETED:
-                self._drop(frontier)
-            frontier, spare = spare, (FRONTIERS[1] if spare == FRONTIERS[0] else FRONTIERS[0])
+            self._drop(*(g for g in frontier if g in FRONTIERS))
+            frontier, spare = [spare], (FRONTIERS[1] if spare == FRONTIERS[0] else FRONTIERS[0])
         self._drop(*FRONTIERS)
         return overdeleted
 
-    def _add(self, new: list[ox.NamedNode]) -> None:
-        """Add the new graphs' triples to the default graph; rederive what DRed deleted; derive
-        what follows, semi-naively, the new graphs being the first frontier."""
+    def _add(self, new: list[ox.NamedNode], rederived: list[ox.NamedNode]) -> None:
+        """Add the new graphs' triples to the default graph and derive what follows from them
+        and from the `rederived` graph, semi-naively (the new graphs are frontiers)."""
         if new:
             asserted = self._construct([f"GRAPH {graph} {{ ?s ?p ?o }}" for graph in new],
                                        "FILTER NOT EXISTS { ?s ?p ?o }")
@@ -269,17 +284,12 @@ class Updater:
             self.log.add(DEFAULT, asserted)
         if not self.inferences:
             return
-        frontier = list(new)
-        spare = list(FRONTIERS)
         for graph in new:  # inferred before, asserted now: no longer an inference
             self.log.remove(INFERRED_GRAPH.value, self._construct(
                 [f"GRAPH {graph} {{ ?s ?p ?o }}"], f"GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }}"))
             self.store.update(f"DELETE {{ GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH "
                               f"{graph} {{ ?s ?p ?o }} GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }}")
-        rederived = self._construct(rederive_bodies(DELETED), INFORMATIVE)
-        self._drop(DELETED)
-        if rederived:
-            frontier.append(self._commit(rederived, spare))
+        frontier = [*new, *rederived]
         while frontier:
             derived = self._construct(delta_variants(frontier), INFORMATIVE)
             self._drop(*(g for g in frontier if g in FRONTIERS))

@@ -1,5 +1,5 @@
 """Incremental store builds: when only documents were added, changed or removed since the store
-was built, update it instead of building it again (docs/design.md, "Incremental builds").
+was built, update it instead of building it again (README, "Building the graph").
 
 The store folder keeps `MANIFEST.json`: a digest of every input (the ontology, each lexicon file,
 each document's Turtle) and of what else makes the store (ctipgraph's version, the store layout,
