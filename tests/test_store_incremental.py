@@ -124,6 +124,15 @@ def test_add_change_remove_equal_a_full_build(project):
     project.assert_same_as_full_build("after-remove")
     assert len(store_update.patch_files(project.location)) == 3  # dataset.nq not rewritten
 
+    path = project.ttl / f"{REAL[1]}.ttl"  # a real report mostly kept: a tenth of it removed
+    triples = list(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE,
+                            base_iri=f"{ID}doc/{REAL[1]}/"))
+    path.write_bytes(ox.serialize([t for i, t in enumerate(triples) if i % 10],
+                                  format=ox.RdfFormat.N_TRIPLES) or b"")
+    project.open()
+    assert project.updated(), project.lines
+    project.assert_same_as_full_build("after-small-change")
+
     (project.ttl / f"{REAL[1]}.ttl").unlink()  # a real report's removal and another's return
     shutil.copy(TTL_DIR / f"{REAL[1]}.ttl", project.ttl / "copy.ttl")
     project.open()

@@ -39,6 +39,7 @@ _WORK = GRAPH_BASE + "update/"
 #: the frontiers of semi-naive rounds (one is read while the next is written)
 FRONTIERS = (ox.NamedNode(_WORK + "frontier-a"), ox.NamedNode(_WORK + "frontier-b"))
 DELETED = ox.NamedNode(_WORK + "deleted")  # every triple deleted (DRed's overdeletion)
+REMOVED = ox.NamedNode(_WORK + "removed")  # the triples a changed document no longer states
 DEFAULT = ""  # ChangeLog key of the default graph
 
 #: The body patterns of each instance rule (as written in rules.INSTANCE_RULES) that can match
@@ -212,30 +213,41 @@ class Updater:
         fresh = {graph: _triples(staged, graph) for graph in new.values()}
         for graph, lines in fresh.items():
             check_triples(_nt(lines), f"{graph.value}: its triples")
-        self._drop(*FRONTIERS, DELETED)
+        self._drop(*FRONTIERS, DELETED, REMOVED)
         frontier = self._delete(old, {line for lines in fresh.values() for line in lines}) \
             if old else []
         for graph, lines in fresh.items():
             self._load(set(lines), graph)
             self.log.add(graph.value, lines)
         self._add(list(new.values()), frontier)
-        self._drop(*FRONTIERS, DELETED)
+        self._drop(*FRONTIERS, DELETED, REMOVED)
         return self.log
 
     def _delete(self, old: list[ox.NamedNode], kept: set[bytes]) -> list[ox.NamedNode]:
         """Remove the old graphs, and from the default graph their triples that no other graph
         holds (nor a new document: `kept`) and, by DRed, the inferences they supported; then
         rederive those still given. Returns the graph of the rederived triples (a frontier)."""
-        excluded = ", ".join(str(g) for g in (*old, INFERRED_GRAPH, *FRONTIERS, DELETED))
+        excluded = ", ".join(str(g) for g in (*old, INFERRED_GRAPH, *FRONTIERS, DELETED,
+                                              REMOVED))
         gone = self._construct([f"GRAPH {graph} {{ ?s ?p ?o }}" for graph in old],
                                f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} "
                                f"FILTER(?h NOT IN ({excluded})) }}") - kept
         check_triples(_nt(gone), "the triples removed")
+        stated = 0
         for graph in old:
-            self.log.remove(graph.value, _triples(self.store, graph))
+            lines = _triples(self.store, graph)
+            stated += len(lines)
+            self.log.remove(graph.value, lines)
+        # DRed starts from the old graphs themselves (a superset of the triples deleted: what
+        # is still given is rederived), or, when they mostly stay (changed documents), from a
+        # graph of the triples deleted
+        sources = old
+        if self.inferences and 2 * len(gone) < stated:
+            self._load(gone, REMOVED)
+            sources = [REMOVED]
         inferred: set[bytes] = set()
         if self.inferences:
-            inferred = self._overdelete(old)
+            inferred = self._overdelete(sources)
             self.log.remove(INFERRED_GRAPH.value, inferred)
             self.store.update(f"DELETE {{ GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }} "
                               f"WHERE {{ GRAPH {DELETED} {{ ?s ?p ?o }} }}")
@@ -248,9 +260,9 @@ class Updater:
         frontier = []
         if self.inferences:  # the deleted triples still given: the inferences, and of the old
             # graphs' triples those no longer in the default graph (INFORMATIVE's last filter)
-            rederived = self._construct([b for graph in (DELETED, *old)
+            rederived = self._construct([b for graph in (DELETED, *sources)
                                          for b in rederive_bodies(graph)], INFORMATIVE)
-            self._drop(DELETED)
+            self._drop(DELETED, REMOVED)
             if rederived:
                 frontier.append(self._commit(rederived, list(FRONTIERS)))
         for graph in old:
@@ -259,8 +271,7 @@ class Updater:
 
     def _overdelete(self, old: list[ox.NamedNode]) -> set[bytes]:
         """DRed's first step: into DELETED, every inferred triple with a derivation (in the old
-        store, still whole) through a triple of the old graphs (a superset of the triples
-        deleted: what is still given is rederived), transitively. Returns them."""
+        store, still whole) through a triple of the graphs `old`, transitively. Returns them."""
         tail = (f"FILTER EXISTS {{ GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }} "
                 f"FILTER NOT EXISTS {{ GRAPH {DELETED} {{ ?s ?p ?o }} }}")
         frontier, spare = list(old), FRONTIERS[0]
