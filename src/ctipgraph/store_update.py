@@ -180,16 +180,18 @@ def _update_copy(location: Path, new: Path, changes: Changes, digests: InputDige
         crash_point("store-updating")
         progress(f"store: graphs updated in {time.perf_counter() - started:.1f} s: "
                  f"{_counts(log)}")
-        started = time.perf_counter()
         if (location / SEARCH_FILE).is_file():
             _update_search(location, new, db, log, fingerprint, progress)
+        started = time.perf_counter()
         if inferences:
             _update_inferred(location / INFERRED_FILE, new / INFERRED_FILE, db, log)
+        spliced = time.perf_counter()
         patches = _update_dataset(location, new, db, log, patches)
+        patched = time.perf_counter()
         db.flush()
-        progress(f"store: {INFERRED_FILE} and {DATASET_FILE} "
-                 f"{'patched' if patches else 'written again'} in "
-                 f"{time.perf_counter() - started:.1f} s")
+        progress(f"store: {INFERRED_FILE} spliced in {spliced - started:.1f} s, {DATASET_FILE} "
+                 f"{'patched' if patches else 'written again'} in {patched - spliced:.1f} s, "
+                 f"RocksDB flushed in {time.perf_counter() - patched:.1f} s")
     finally:
         del db
         gc.collect()  # close the RocksDB instance before the folder is swapped in
