@@ -3,9 +3,10 @@
 tests/fixtures/queries-before/ keeps the text of each query as it was before its rewrite; both
 texts run on the built corpus (data/ttl/, the ontology and the lexicon) loaded as `ctipgraph
 serve` loads it — one named graph per document, the default graph their merge, the OWL RL
-inferences — and on the test fixture (tests/fixtures/mini.ttl, extra.ttl: where the corpus gives
-a query no row), and must give the same multiset of rows (same variables, same values; the
-items of a " | "-separated list in any order)."""
+inferences, the facts derived from the claims (ctipgraph.derive) — and on the test fixture
+(tests/fixtures/mini.ttl, extra.ttl: where the corpus gives a query no row), and must give the
+same multiset of rows (same variables, same values; the items of a " | "-separated list in any
+order)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from ctipgraph.derive import derive
 from ctipgraph.paths import LEXICON_DIR, ONTOLOGY, QUERIES_DIR, ROOT, TTL_DIR
 from ctipgraph.rules import materialize
 from ctipgraph.store import (
@@ -43,6 +45,7 @@ def store() -> GraphStore:
         db.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=LEXICON_GRAPH)
     merge_into_default(db)
     materialize(db, INFERRED_GRAPH, merged=True)
+    derive(db)
     return GraphStore(db)
 
 

@@ -36,6 +36,7 @@ GRAPH_BASE = "https://w3id.org/ctipgraph/graph/"
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_BASE + "ontology")
 LEXICON_GRAPH = ox.NamedNode(GRAPH_BASE + "lexicon")
 INFERRED_GRAPH = ox.NamedNode(GRAPH_BASE + "inferred")
+DERIVED_GRAPH = ox.NamedNode(GRAPH_BASE + "derived")  # ctipgraph.derive
 DOC_BASE = "https://w3id.org/ctipgraph/id/doc/"
 STORE_DIR = DATA_DIR / "store"
 INFERRED_FILE = "inferred.ttl"
@@ -46,7 +47,7 @@ RULES_VERSION = "rules-1"  # bump when ctipgraph.rules changes what it infers
 #: default: in memory it takes about 1.35 times their size (6.7 M quads: 2.97 GB of N-Quads,
 #: 4.0 GB resident), and `serve` must stay within 8 GB with its workers (bench/bench_scale.py)
 IN_MEMORY_MAX_BYTES = 4 * 1024 ** 3
-LAYOUT_VERSION = "merged-default-1"  # bump when what the built store holds changes
+LAYOUT_VERSION = "merged-default-2"  # bump when what the built store holds changes
 
 
 class StoreInputError(ValueError):
@@ -114,6 +115,9 @@ class GraphStore:
             else:
                 load_file(store, path, format=fmt, to_graph=target,
                           base_iri=path.resolve().as_uri())
+        from .derive import derive
+
+        derive(store)  # what the competency queries read beside the data
         return cls(store, union_default=False)
 
     @classmethod
@@ -224,6 +228,7 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
                  progress: Callable[[str], None] | None, digests: InputDigests,
                  versions: str) -> None:
     """Load and reason in memory, write the files into a fresh folder, then swap it in."""
+    from .derive import derive
     from .rules import materialize, sorted_turtle
     from .store_update import write_manifest
 
@@ -249,6 +254,7 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
         materialize(store, INFERRED_GRAPH, progress, merged=True)
         prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
         _write_atomic(building / INFERRED_FILE, sorted_turtle(store, INFERRED_GRAPH, prefixes))
+    derive(store, progress)
     store.dump(str(building / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
     del store
     disk = ox.Store(str(building / OXIGRAPH_DIR))

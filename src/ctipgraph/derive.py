@@ -1,0 +1,127 @@
+"""Facts derived from the claims at store build, so that the competency queries that aggregate
+over every claim or citation of the store read a few derived triples instead (issue 13).
+
+Computed inside Oxigraph by SPARQL UPDATE into DERIVED_GRAPH (and the default graph, the merge
+of all graphs), each a pure function of the store's claims and references; the terms are defined
+in ontology/ctip.ttl ("Derived at store build"):
+
+- `ctip:timesCited` / `ctip:timesCitedAsEvidence` of every `ctip:Reference`: the in-text citations
+  that denote it (`ctip:denotes`) and the claims that cite it as evidence
+  (`cito:citesAsEvidence`), 0 included;
+- a `ctip:StatedFact` for each triple that claims (`ctip:Claim`) state in two or more documents
+  (`ctip:CorroboratedFact`: its documents, `ctip:statedIn`, and their number) or whose claims cite
+  exactly one reference as evidence (`ctip:SingleReferenceFact`: that reference and how many
+  claims cite it). Its IRI is id/fact/ and the SHA-1 of the triple, so a rebuild mints the same;
+- `?subject ctip:severalValuesClaimedFor ?property` when claims give the subject two or more
+  different objects of the property.
+
+`derive` clears the graph (and the merge's copies of its triples that no other graph holds) and
+computes it again: idempotent and deterministic, usable after any change of the store's graphs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pyoxigraph as ox
+
+from .store import DERIVED_GRAPH
+
+FACT_BASE = "https://w3id.org/ctipgraph/id/fact/"
+
+_PROLOGUE = """PREFIX ctip: <https://w3id.org/ctipgraph/ontology#>
+PREFIX cito: <http://purl.org/spar/cito/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+"""
+
+# the claims of one triple, as the queries read them
+_CLAIM = "?claim a ctip:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ."
+
+# the fact's IRI: SHA-1 of the triple's terms (an IRI's or a literal's value, datatype and
+# language; a blank node has no stable form, so no fact is minted for it)
+_FACT_IRI = f"""BIND(IRI(CONCAT("{FACT_BASE}", SHA1(CONCAT(STR(?s), "\\n", STR(?p), "\\n",
+    IF(isIRI(?o), CONCAT("<", STR(?o), ">"),
+       CONCAT("\\"", STR(?o), "\\"", LANG(?o), "^^", STR(DATATYPE(?o)))))))) AS ?fact)"""
+
+_CLEAR = f"""
+DELETE {{ ?s ?p ?o }} WHERE {{
+  GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }}
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {DERIVED_GRAPH}) }}
+}};
+CLEAR SILENT GRAPH {DERIVED_GRAPH}
+"""
+
+#: name -> SPARQL UPDATE adding one kind of derived triples to DERIVED_GRAPH
+UPDATES: dict[str, str] = {
+    "reference counts": f"""
+INSERT {{ GRAPH {DERIVED_GRAPH} {{
+  ?reference ctip:timesCited ?citations ; ctip:timesCitedAsEvidence ?claims }} }}
+WHERE {{
+  {{
+    SELECT ?reference (COUNT(DISTINCT ?citation) AS ?citations)
+    WHERE {{ ?reference a ctip:Reference OPTIONAL {{ ?citation ctip:denotes ?reference }} }}
+    GROUP BY ?reference
+  }}
+  {{
+    SELECT ?reference (COUNT(DISTINCT ?claim) AS ?claims)
+    WHERE {{ ?reference a ctip:Reference OPTIONAL {{ ?claim cito:citesAsEvidence ?reference }} }}
+    GROUP BY ?reference
+  }}
+}}""",
+    "corroborated facts": f"""
+INSERT {{ GRAPH {DERIVED_GRAPH} {{
+  ?fact a ctip:StatedFact , ctip:CorroboratedFact ;
+        ctip:factSubject ?s ; ctip:factPredicate ?p ; ctip:factObject ?o ;
+        ctip:documentCount ?documents ; ctip:statedIn ?document }} }}
+WHERE {{
+  {{
+    SELECT ?s ?p ?o (COUNT(DISTINCT ?d) AS ?documents)
+    WHERE {{ {_CLAIM} ?claim ctip:inDocument ?d }}
+    GROUP BY ?s ?p ?o
+    HAVING (COUNT(DISTINCT ?d) >= 2)
+  }}
+  {{
+    SELECT DISTINCT ?s ?p ?o ?document
+    WHERE {{ {_CLAIM} ?claim ctip:inDocument ?document }}
+  }}
+  {_FACT_IRI}
+}}""",
+    "single-reference facts": f"""
+INSERT {{ GRAPH {DERIVED_GRAPH} {{
+  ?fact a ctip:StatedFact , ctip:SingleReferenceFact ;
+        ctip:factSubject ?s ; ctip:factPredicate ?p ; ctip:factObject ?o ;
+        ctip:evidenceReference ?reference ; ctip:citingClaimCount ?claims }} }}
+WHERE {{
+  {{
+    SELECT ?s ?p ?o (SAMPLE(?cited) AS ?reference) (COUNT(DISTINCT ?claim) AS ?claims)
+    WHERE {{ {_CLAIM} ?claim cito:citesAsEvidence ?cited }}
+    GROUP BY ?s ?p ?o
+    HAVING (COUNT(DISTINCT ?cited) = 1)
+  }}
+  {_FACT_IRI}
+}}""",
+    "several values": f"""
+INSERT {{ GRAPH {DERIVED_GRAPH} {{ ?s ctip:severalValuesClaimedFor ?p }} }}
+WHERE {{
+  SELECT ?s ?p WHERE {{ {_CLAIM} }}
+  GROUP BY ?s ?p
+  HAVING (COUNT(DISTINCT ?o) >= 2)
+}}""",
+}
+
+_MERGE = f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }}"
+
+
+def derive(store: ox.Store, progress: Callable[[str], None] | None = None) -> int:
+    """Compute DERIVED_GRAPH again from the store's default graph (the merge of its graphs) and
+    add it to the merge; returns the number of derived triples. The store must be writable."""
+    started = time.perf_counter()
+    store.update(_PROLOGUE + _CLEAR)
+    for update in UPDATES.values():
+        store.update(_PROLOGUE + update)
+    store.update(_MERGE)
+    count = sum(1 for _ in store.quads_for_pattern(None, None, None, DERIVED_GRAPH))
+    if progress:
+        progress(f"derived {count} triple(s), {time.perf_counter() - started:.1f} s")
+    return count
