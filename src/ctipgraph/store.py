@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -250,24 +251,47 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
     merged = merge_into_default(store)
     if progress:
         progress(f"default graph: {merged} distinct triple(s) of {len(store) - merged} quad(s)")
+    step = _Steps(progress)
     if inferences:
         materialize(store, INFERRED_GRAPH, progress, merged=True)
         prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        step.start()
         _write_atomic(building / INFERRED_FILE, sorted_turtle(store, INFERRED_GRAPH, prefixes))
+        step.done(INFERRED_FILE + " written")
     derive(store, progress)
+    step.start()
     store.dump(str(building / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+    step.done(DATASET_FILE + " written")
     del store
     disk = ox.Store(str(building / OXIGRAPH_DIR))
     disk.bulk_load(path=str(building / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+    step.done("RocksDB store loaded")
     disk.optimize()
     disk.flush()
     del disk
     gc.collect()  # close the read-write RocksDB instance before it is reopened read-only
+    step.done("RocksDB store compacted")
     write_manifest(building, digests, versions, inferences=inferences)
     (building / "FINGERPRINT").write_text(fingerprint)
     shutil.rmtree(location, ignore_errors=True)
     location.parent.mkdir(parents=True, exist_ok=True)
     os.replace(building, location)
+
+
+class _Steps:
+    """Progress lines saying how long each step of a build took."""
+
+    def __init__(self, progress: Callable[[str], None] | None) -> None:
+        self.progress = progress
+        self.started = time.perf_counter()
+
+    def start(self) -> None:
+        self.started = time.perf_counter()
+
+    def done(self, what: str) -> None:
+        if self.progress:
+            self.progress(f"{what} in {time.perf_counter() - self.started:.1f} s")
+        self.started = time.perf_counter()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
