@@ -218,6 +218,19 @@ def test_full_rebuild_on_request_and_dataset_written_again_past_the_patch_share(
     project.assert_same_as_full_build("after-rewrite")
 
 
+def test_patches_composed_past_their_limit(project, monkeypatch):
+    monkeypatch.setattr(store_update, "MAX_PATCHES", 2)
+    for text in (SYNTH_B, SYNTH_A2, None):
+        if text is None:
+            (project.ttl / "synth-b.ttl").unlink()
+        else:
+            _write(project.ttl, "synth-b" if text == SYNTH_B else "synth-a", text)
+        project.open()
+        assert project.updated(), project.lines
+    assert len(store_update.patch_files(project.location)) == 1  # patches 1, 2 and 3 composed
+    project.assert_same_as_full_build("after-composing")
+
+
 def test_delta_patterns_match_the_rules():
     """Each instance rule's document patterns are written in it once, and the rules read no
     RDFS/OWL term as schema that the schema check does not know."""

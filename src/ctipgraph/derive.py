@@ -113,11 +113,16 @@ WHERE {{
 _MERGE = f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }}"
 
 
+def clear(store: ox.Store) -> None:
+    """Empty DERIVED_GRAPH, and remove from the merge its triples that no other graph holds."""
+    store.update(_PROLOGUE + _CLEAR)
+
+
 def derive(store: ox.Store, progress: Callable[[str], None] | None = None) -> int:
     """Compute DERIVED_GRAPH again from the store's default graph (the merge of its graphs) and
     add it to the merge; returns the number of derived triples. The store must be writable."""
     started = time.perf_counter()
-    store.update(_PROLOGUE + _CLEAR)
+    clear(store)
     for update in UPDATES.values():
         store.update(_PROLOGUE + update)
     store.update(_MERGE)

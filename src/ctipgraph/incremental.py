@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .derive import DERIVED_GRAPH, clear, derive
 from .rules import INFORMATIVE, INSTANCE_RULES, RULE_PREFIXES
 from .store import GRAPH_BASE, INFERRED_GRAPH, document_graph, load_file
 
@@ -214,6 +215,7 @@ class Updater:
         for graph, lines in fresh.items():
             check_triples(_nt(lines), f"{graph.value}: its triples")
         self._drop(*FRONTIERS, DELETED, REMOVED)
+        self._clear_derived()
         frontier = self._delete(old, {line for lines in fresh.values() for line in lines}) \
             if old else []
         for graph, lines in fresh.items():
@@ -221,7 +223,36 @@ class Updater:
             self.log.add(graph.value, lines)
         self._add(list(new.values()), frontier)
         self._drop(*FRONTIERS, DELETED, REMOVED)
+        self._derive()
         return self.log
+
+    # -- ctipgraph.derive: computed at store build after the rules, from the whole store ----------
+
+    def _alone(self, lines: list[bytes]) -> list[bytes]:
+        """The derived triples (`lines`) that no graph but DERIVED_GRAPH holds."""
+        alone = []
+        triples = ox.parse(_nt(lines), format=ox.RdfFormat.N_TRIPLES)
+        for line, triple in zip(sorted(lines), triples, strict=True):
+            graphs = {q.graph_name for q in self.store.quads_for_pattern(
+                triple.subject, triple.predicate, triple.object, None)}
+            if not graphs - {DERIVED_GRAPH, ox.DefaultGraph()}:
+                alone.append(line)
+        return alone
+
+    def _clear_derived(self) -> None:
+        """The derived triples out of the store while the graphs and the rules are updated (a
+        build from scratch derives them after the rules: the rules never read them)."""
+        before = _triples(self.store, DERIVED_GRAPH)
+        self.log.remove(DEFAULT, self._alone(before))
+        self.log.remove(DERIVED_GRAPH.value, before)
+        clear(self.store)
+
+    def _derive(self) -> None:
+        """The derived triples computed again (ctipgraph.derive reads the whole store)."""
+        derive(self.store)
+        after = _triples(self.store, DERIVED_GRAPH)
+        self.log.add(DERIVED_GRAPH.value, after)
+        self.log.add(DEFAULT, self._alone(after))
 
     def _delete(self, old: list[ox.NamedNode], kept: set[bytes]) -> list[ox.NamedNode]:
         """Remove the old graphs, and from the default graph their triples that no other graph

@@ -10,7 +10,8 @@ graphs, merge, inferences) and swaps the copy in:
   rewritten), changed by SPARQL updates, and flushed;
 - `dataset.nq` (what an in-memory store is read from) is linked, not rewritten: each update adds
   a patch (`dataset.patch-NNNN.removed.nq` / `.added.nq`) that `load_dataset` applies in order;
-  once the patches weigh more than PATCH_SHARE of dataset.nq, it is written again whole;
+  past MAX_PATCHES they are composed into one, and once they weigh more than PATCH_SHARE of
+  dataset.nq, it is written again whole;
 - `inferred.ttl` (sorted) gets the subject blocks of the subjects whose inferences changed;
 - the search index (`search.sqlite`, when made) gets the rows of the resources whose labels,
   acronyms, quotes or types changed made again;
@@ -51,6 +52,8 @@ MANIFEST_FORMAT = 1
 SEARCH_FILE = "search.sqlite"  # the search index (serve.search), when it was made
 #: dataset.nq is written again once its patches weigh more than this share of it
 PATCH_SHARE = 0.1
+#: more patches than this are composed into one
+MAX_PATCHES = 8
 #: more documents changed than this share of the corpus: a build from scratch is as quick
 MAX_SHARE = 0.5
 #: folders of a store kept by an update (caches that do not depend on the graph)
@@ -147,7 +150,7 @@ def update_store(ttl_dir: Path, location: Path, digests: InputDigests, fingerpri
         new = temporary(location)
         try:
             _update_copy(location, new, changes, digests, stamp, fingerprint,
-                         inferences=inferences, patches=manifest["patches"], progress=say)
+                         inferences=inferences, progress=say)
         except NotIncremental as why:
             shutil.rmtree(new, ignore_errors=True)
             say(f"store: {why}: building it from scratch")
@@ -167,7 +170,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _update_copy(location: Path, new: Path, changes: Changes, digests: InputDigests,
-                 stamp: str, fingerprint: str, *, inferences: bool, patches: int,
+                 stamp: str, fingerprint: str, *, inferences: bool,
                  progress: Progress) -> None:
     """Write the updated store into the folder `new` (the store in `location` is only read)."""
     new.mkdir()
@@ -186,7 +189,7 @@ def _update_copy(location: Path, new: Path, changes: Changes, digests: InputDige
         if inferences:
             _update_inferred(location / INFERRED_FILE, new / INFERRED_FILE, db, log)
         spliced = time.perf_counter()
-        patches = _update_dataset(location, new, db, log, patches)
+        patches = _update_dataset(location, new, db, log)
         patched = time.perf_counter()
         db.flush()
         progress(f"store: {INFERRED_FILE} spliced in {spliced - started:.1f} s, {DATASET_FILE} "
@@ -274,14 +277,17 @@ def patch_files(location: Path) -> list[tuple[Path, Path]]:
             if set(p) == {"removed", "added"}]
 
 
-def _update_dataset(location: Path, new: Path, db: ox.Store, log: ChangeLog,
-                    patches: int) -> int:
+def _update_dataset(location: Path, new: Path, db: ox.Store, log: ChangeLog) -> int:
     """dataset.nq of the new store: the old one and its patches linked plus one patch for
-    `log`, or (past PATCH_SHARE) the whole store written again. Returns the patch count."""
-    removed, added = log.quads("removed"), log.quads("added")
+    `log`; past MAX_PATCHES the patches composed into one (a triple added then removed is in
+    none), past PATCH_SHARE the whole store written again. Returns the number of patches."""
+    patch = log.quads("removed"), log.quads("added")
     old = patch_files(location)
+    if len(old) >= MAX_PATCHES:
+        patch = _compose([*((_lines(r), _lines(a)) for r, a in old), patch])
+        old = []
     size = sum(p.stat().st_size for pair in old for p in pair) + \
-        sum(len(line) + 1 for line in (*removed, *added))
+        sum(len(line) + 1 for lines in patch for line in lines)
     if size > PATCH_SHARE * (location / DATASET_FILE).stat().st_size:
         db.dump(str(new / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
         return 0
@@ -289,11 +295,34 @@ def _update_dataset(location: Path, new: Path, db: ox.Store, log: ChangeLog,
     for pair in old:
         for path in pair:
             os.link(path, new / path.name)
-    number = patches + 1
-    for kind, lines in (("removed", removed), ("added", added)):
+    number = int(old[-1][0].name.split("-")[1].split(".")[0]) + 1 if old else 1
+    for kind, lines in zip(("removed", "added"), patch, strict=True):
         _write(new / f"dataset.patch-{number:04d}.{kind}.nq",
                b"".join(line + b"\n" for line in lines))
-    return number
+    return len(old) + 1
+
+
+def _lines(path: Path) -> list[bytes]:
+    return path.read_bytes().splitlines()
+
+
+def _compose(patches: list[tuple[list[bytes], list[bytes]]]) -> tuple[list[bytes], list[bytes]]:
+    """One patch (removed, added quads) doing what `patches` do in turn (each its removals,
+    then its additions)."""
+    removed: set[bytes] = set()
+    added: set[bytes] = set()
+    for gone, new in patches:
+        for quad in gone:
+            if quad in added:
+                added.discard(quad)
+            else:
+                removed.add(quad)
+        for quad in new:
+            if quad in removed:
+                removed.discard(quad)
+            else:
+                added.add(quad)
+    return sorted(removed), sorted(added)
 
 
 def load_dataset(location: Path) -> ox.Store:
