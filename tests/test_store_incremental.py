@@ -20,7 +20,7 @@ import pytest
 
 from ctipgraph import incremental, rules, store_update
 from ctipgraph.paths import LEXICON_DIR, ROOT, TTL_DIR
-from ctipgraph.store import INFERRED_FILE, GraphStore
+from ctipgraph.store import INFERRED_FILE, GraphStore, StoreInputError
 from ctipgraph.swap import CRASH_ENV, CRASH_STATUS
 
 REAL = ("tip-report-2002-mali", "tip-report-2015-mali", "usdol-project-summary-mali-better-future")
@@ -286,3 +286,12 @@ def test_store_without_inferences_updated_like_a_rebuild(tmp_path):
     GraphStore.open_project(project.ttl, reference, inferences=False, full=True)
     assert _canonical(store_update.load_dataset(project.location)) == \
         _canonical(store_update.load_dataset(reference))
+
+
+def test_malformed_document_is_named_and_the_store_kept(project):
+    before = (project.location / "FINGERPRINT").read_text()
+    (project.ttl / "broken.ttl").write_text("<a> <b> .\n", encoding="utf-8")
+    with pytest.raises(StoreInputError, match="broken.ttl"):
+        project.open()
+    assert (project.location / "FINGERPRINT").read_text() == before
+    assert not list(project.root.glob(".store.tmp-*"))
