@@ -22,7 +22,7 @@ computes it again: idempotent and deterministic, usable after any change of the 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
@@ -44,6 +44,11 @@ _FACT_IRI = f"""BIND(IRI(CONCAT("{FACT_BASE}", SHA1(CONCAT(STR(?s), "\\n", STR(?
     IF(isIRI(?o), CONCAT("<", STR(?o), ">"),
        CONCAT("\\"", STR(?o), "\\"", LANG(?o), "^^", STR(DATATYPE(?o)))))))) AS ?fact)"""
 
+#: where derive_some puts the VALUES of the keys it recomputes (comments for derive): each
+#: derived triple depends only on the claims of one triple (facts), of one subject and property
+#: (several values) or on the citations and claims of one reference (counts)
+_REFERENCES, _TRIPLES, _PAIRS = "#references\n", "#triples\n", "#pairs\n"
+
 _CLEAR = f"""
 DELETE {{ ?s ?p ?o }} WHERE {{
   GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }}
@@ -60,12 +65,14 @@ INSERT {{ GRAPH {DERIVED_GRAPH} {{
 WHERE {{
   {{
     SELECT ?reference (COUNT(DISTINCT ?citation) AS ?citations)
-    WHERE {{ ?reference a ctip:Reference OPTIONAL {{ ?citation ctip:denotes ?reference }} }}
+    WHERE {{ {_REFERENCES}?reference a ctip:Reference
+             OPTIONAL {{ ?citation ctip:denotes ?reference }} }}
     GROUP BY ?reference
   }}
   {{
     SELECT ?reference (COUNT(DISTINCT ?claim) AS ?claims)
-    WHERE {{ ?reference a ctip:Reference OPTIONAL {{ ?claim cito:citesAsEvidence ?reference }} }}
+    WHERE {{ {_REFERENCES}?reference a ctip:Reference
+             OPTIONAL {{ ?claim cito:citesAsEvidence ?reference }} }}
     GROUP BY ?reference
   }}
 }}""",
@@ -77,13 +84,13 @@ INSERT {{ GRAPH {DERIVED_GRAPH} {{
 WHERE {{
   {{
     SELECT ?s ?p ?o (COUNT(DISTINCT ?d) AS ?documents)
-    WHERE {{ {_CLAIM} ?claim ctip:inDocument ?d }}
+    WHERE {{ {_TRIPLES}{_CLAIM} ?claim ctip:inDocument ?d }}
     GROUP BY ?s ?p ?o
     HAVING (COUNT(DISTINCT ?d) >= 2)
   }}
   {{
     SELECT DISTINCT ?s ?p ?o ?document
-    WHERE {{ {_CLAIM} ?claim ctip:inDocument ?document }}
+    WHERE {{ {_TRIPLES}{_CLAIM} ?claim ctip:inDocument ?document }}
   }}
   {_FACT_IRI}
 }}""",
@@ -95,7 +102,7 @@ INSERT {{ GRAPH {DERIVED_GRAPH} {{
 WHERE {{
   {{
     SELECT ?s ?p ?o (SAMPLE(?cited) AS ?reference) (COUNT(DISTINCT ?claim) AS ?claims)
-    WHERE {{ {_CLAIM} ?claim cito:citesAsEvidence ?cited }}
+    WHERE {{ {_TRIPLES}{_CLAIM} ?claim cito:citesAsEvidence ?cited }}
     GROUP BY ?s ?p ?o
     HAVING (COUNT(DISTINCT ?cited) = 1)
   }}
@@ -104,13 +111,24 @@ WHERE {{
     "several values": f"""
 INSERT {{ GRAPH {DERIVED_GRAPH} {{ ?s ctip:severalValuesClaimedFor ?p }} }}
 WHERE {{
-  SELECT ?s ?p WHERE {{ {_CLAIM} }}
+  SELECT ?s ?p WHERE {{ {_PAIRS}{_CLAIM} }}
   GROUP BY ?s ?p
   HAVING (COUNT(DISTINCT ?o) >= 2)
 }}""",
 }
 
 _MERGE = f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }}"
+
+#: per key kind, removing the derived triples of some keys
+_FORGET = {
+    _REFERENCES: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?reference ?p ?n }} }} WHERE {{
+  {_REFERENCES}VALUES ?p {{ ctip:timesCited ctip:timesCitedAsEvidence }}
+  GRAPH {DERIVED_GRAPH} {{ ?reference ?p ?n }} }}""",
+    _TRIPLES: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?fact ?x ?y }} }} WHERE {{
+  {_TRIPLES}{_FACT_IRI} GRAPH {DERIVED_GRAPH} {{ ?fact ?x ?y }} }}""",
+    _PAIRS: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?s ctip:severalValuesClaimedFor ?p }} }} WHERE {{
+  {_PAIRS}GRAPH {DERIVED_GRAPH} {{ ?s ctip:severalValuesClaimedFor ?p }} }}""",
+}
 
 
 def clear(store: ox.Store) -> None:
@@ -130,3 +148,24 @@ def derive(store: ox.Store, progress: Callable[[str], None] | None = None) -> in
     if progress:
         progress(f"derived {count} triple(s), {time.perf_counter() - started:.1f} s")
     return count
+
+
+def derive_some(store: ox.Store, references: Iterable[ox.NamedNode],
+                triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.Term]],
+                pairs: Iterable[tuple[ox.NamedNode, ox.NamedNode]]) -> None:
+    """Compute again, in DERIVED_GRAPH only (not the merge), the derived triples of these
+    references, claimed triples and (subject, property) pairs — what `derive` gives for them —
+    and keep the others: after a change of the store whose claims, citations and references
+    are those keys (ctipgraph.incremental). The store must be writable."""
+    keys = {_REFERENCES: ("?reference", [(r,) for r in references]),
+            _TRIPLES: ("(?s ?p ?o)", list(triples)), _PAIRS: ("(?s ?p)", list(pairs))}
+    for marker, (variables, rows) in keys.items():
+        if not rows:
+            continue
+        listed = " ".join(f"({' '.join(str(t) for t in row)})" if len(row) > 1 else str(row[0])
+                          for row in rows)
+        values = f"VALUES {variables} {{ {listed} }}\n"
+        store.update(_PROLOGUE + _FORGET[marker].replace(marker, values))
+        for update in UPDATES.values():
+            if marker in update:
+                store.update(_PROLOGUE + update.replace(marker, values))

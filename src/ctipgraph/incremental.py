@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .derive import DERIVED_GRAPH, clear, derive
+from .derive import DERIVED_GRAPH, derive_some
 from .rules import INFORMATIVE, INSTANCE_RULES, RULE_PREFIXES
 from .store import GRAPH_BASE, INFERRED_GRAPH, document_graph, load_file
 
@@ -72,6 +72,12 @@ SCHEMA_PREDICATES = tuple(_RDFS + n for n in ("subClassOf", "subPropertyOf", "do
                                "someValuesFrom", "onProperty"))
 SCHEMA_CLASSES = (_OWL + "SymmetricProperty", _OWL + "TransitiveProperty")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_CTIP = "https://w3id.org/ctipgraph/ontology#"
+#: what derive reads of a claim, and of a reference (as the object of these)
+_CLAIM_TRIPLE = (_RDF + "subject", _RDF + "predicate", _RDF + "object")
+_CITING = (_CTIP + "denotes", "http://purl.org/spar/cito/citesAsEvidence")
+_CLAIM_PARTS = (*_CLAIM_TRIPLE, _CTIP + "inDocument", *_CITING[1:])
 
 
 class NotIncremental(Exception):
@@ -180,6 +186,7 @@ class Updater:
         self.store = store
         self.inferences = inferences
         self.log = ChangeLog()
+        self.derived: set[bytes] = set()  # DERIVED_GRAPH before the update
 
     def _construct(self, bodies: list[str], tail: str) -> set[bytes]:
         """The union of CONSTRUCT { ?s ?p ?o } over `bodies` (each followed by `tail`), as
@@ -215,7 +222,7 @@ class Updater:
         for graph, lines in fresh.items():
             check_triples(_nt(lines), f"{graph.value}: its triples")
         self._drop(*FRONTIERS, DELETED, REMOVED)
-        self._clear_derived()
+        self._hide_derived()
         frontier = self._delete(old, {line for lines in fresh.values() for line in lines}) \
             if old else []
         for graph, lines in fresh.items():
@@ -226,33 +233,65 @@ class Updater:
         self._derive()
         return self.log
 
-    # -- ctipgraph.derive: computed at store build after the rules, from the whole store ----------
+    # -- ctipgraph.derive: computed at store build after the rules, which never read it ----------
 
-    def _alone(self, lines: list[bytes]) -> list[bytes]:
-        """The derived triples (`lines`) that no graph but DERIVED_GRAPH holds."""
-        alone = []
-        triples = ox.parse(_nt(lines), format=ox.RdfFormat.N_TRIPLES)
-        for line, triple in zip(sorted(lines), triples, strict=True):
-            graphs = {q.graph_name for q in self.store.quads_for_pattern(
-                triple.subject, triple.predicate, triple.object, None)}
-            if not graphs - {DERIVED_GRAPH, ox.DefaultGraph()}:
-                alone.append(line)
-        return alone
+    def _alone(self) -> set[bytes]:
+        """The derived triples that no other graph holds (in the merge only through it)."""
+        return self._construct([f"GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }}"],
+                               f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} "
+                               f"FILTER(?g != {DERIVED_GRAPH}) }}")
 
-    def _clear_derived(self) -> None:
-        """The derived triples out of the store while the graphs and the rules are updated (a
-        build from scratch derives them after the rules: the rules never read them)."""
-        before = _triples(self.store, DERIVED_GRAPH)
-        self.log.remove(DEFAULT, self._alone(before))
-        self.log.remove(DERIVED_GRAPH.value, before)
-        clear(self.store)
+    def _hide_derived(self) -> None:
+        """Out of the default graph while the graphs and inferences are updated: the derived
+        triples that only DERIVED_GRAPH holds (the graph itself is kept)."""
+        self.derived = set(_triples(self.store, DERIVED_GRAPH))
+        alone = sorted(self._alone())
+        for i in range(0, len(alone), 10000):
+            self.store.update("DELETE DATA {\n" + b"\n".join(alone[i:i + 10000]).decode()
+                              + "\n}")
+        self.log.remove(DEFAULT, alone)
 
     def _derive(self) -> None:
-        """The derived triples computed again (ctipgraph.derive reads the whole store)."""
-        derive(self.store)
-        after = _triples(self.store, DERIVED_GRAPH)
-        self.log.add(DERIVED_GRAPH.value, after)
-        self.log.add(DEFAULT, self._alone(after))
+        """The derived triples of the claims, citations and references that changed computed
+        again (derive.derive_some), and the derived triples back in the default graph."""
+        derive_some(self.store, *self._derive_keys())
+        after = set(_triples(self.store, DERIVED_GRAPH))
+        self.log.remove(DERIVED_GRAPH.value, self.derived - after)
+        self.log.add(DERIVED_GRAPH.value, after - self.derived)
+        alone = self._alone()
+        self._load(alone, ox.DefaultGraph())
+        self.log.add(DEFAULT, alone)
+
+    def _derive_keys(self) -> tuple[set, set, set]:
+        """What derive_some must compute again, from the default graph's changes: references
+        (typed, denoted, cited as evidence), claimed triples (of the claims whose triple,
+        document or evidence changed: before and after) and their (subject, property)."""
+        lines = self.log.removed.get(DEFAULT, set()) | self.log.added.get(DEFAULT, set())
+        references: set[ox.NamedNode] = set()
+        claims: set[ox.NamedNode] = set()
+        before: dict[ox.NamedNode, dict[str, ox.Term]] = {}
+        removed = self.log.removed.get(DEFAULT, set())
+        for line, t in zip(sorted(lines), ox.parse(_nt(lines), format=ox.RdfFormat.N_TRIPLES),
+                           strict=True):
+            p, o = t.predicate.value, t.object
+            if p == RDF_TYPE and o.value == _CTIP + "Reference" or p in _CITING and \
+                    isinstance(o, ox.NamedNode):
+                references.add(o if p in _CITING else t.subject)
+            if p in _CLAIM_PARTS or p == RDF_TYPE and o.value == _CTIP + "Claim":
+                claims.add(t.subject)
+                if p in _CLAIM_TRIPLE and line in removed:
+                    before.setdefault(t.subject, {})[p] = o
+        triples, pairs = set(), set()
+        for claim in claims:
+            now = {p: q.object for p in _CLAIM_TRIPLE for q in self.store.quads_for_pattern(
+                claim, ox.NamedNode(p), None, ox.DefaultGraph())}
+            for parts in (now, {**now, **before.get(claim, {})}):
+                if len(parts) == 3 and not any(isinstance(v, ox.BlankNode)
+                                               for v in parts.values()):
+                    s, p, o = (parts[k] for k in _CLAIM_TRIPLE)
+                    triples.add((s, p, o))
+                    pairs.add((s, p))
+        return references, triples, pairs
 
     def _delete(self, old: list[ox.NamedNode], kept: set[bytes]) -> list[ox.NamedNode]:
         """Remove the old graphs, and from the default graph their triples that no other graph
