@@ -17,6 +17,7 @@ in ontology/ctip.ttl ("Derived at store build"):
 
 `derive` clears the graph (and the merge's copies of its triples that no other graph holds) and
 computes it again: idempotent and deterministic, usable after any change of the store's graphs.
+`derive_some` computes again only the triples of some keys (an incremental store update).
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ result as a build from scratch (`store._build_store`).
   the old store), remove them and the removed graphs' triples no other graph holds, rederive
   those the remaining triples still give in one step, then propagate from those and from the
   additions semi-naively.
+- **Derived facts** (`ctipgraph.derive`, computed after the rules at a full build): those held
+  only by their graph leave the default graph while the rules run, then the facts of the
+  claims, citations and references that changed are computed again (`derive.derive_some`).
 - This holds while the triples the rules read as **schema** (the TBox patterns of RULE_SCHEMA:
   sub-classes, domains, inverses, restrictions …) are unchanged: the schema rules then derive
   nothing new and the instance rules' schema patterns match the same triples. A delta (asserted,
