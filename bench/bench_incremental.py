@@ -146,6 +146,8 @@ def main() -> None:
         print(f"  full build: {recorded.read_text().strip()} s (measured earlier, store reused)")
     else:
         raise SystemExit("--full-runs 0 needs a store built by an earlier run")
+    if not args.full_runs:  # the reused store brought to the corpus as it is now (a run stopped?)
+        GraphStore.open_project(ttl, store, in_memory=False)
     if args.search and not (store / SEARCH_FILE).is_file():
         started = time.perf_counter()
         with_index = GraphStore.open_project(ttl, store, in_memory=False)
