@@ -190,6 +190,7 @@ class Updater:
         self.inferences = inferences
         self.log = ChangeLog()
         self.derived: set[bytes] = set()  # DERIVED_GRAPH before the update
+        self.alone: set[bytes] = set()  # those of its triples no other graph held
 
     def _construct(self, bodies: list[str], tail: str) -> set[bytes]:
         """The union of CONSTRUCT { ?s ?p ?o } over `bodies` (each followed by `tail`), as
@@ -244,11 +245,23 @@ class Updater:
                                f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} "
                                f"FILTER(?g != {DERIVED_GRAPH}) }}")
 
+    def _alone_among(self, lines: set[bytes]) -> set[bytes]:
+        """Those of the derived triples `lines` that no other graph holds."""
+        alone = set()
+        for line, t in zip(sorted(lines), ox.parse(_nt(lines), format=ox.RdfFormat.N_TRIPLES),
+                           strict=True):
+            graphs = {q.graph_name for q in self.store.quads_for_pattern(
+                t.subject, t.predicate, t.object, None)}
+            if not graphs - {DERIVED_GRAPH, ox.DefaultGraph()}:
+                alone.add(line)
+        return alone
+
     def _hide_derived(self) -> None:
         """Out of the default graph while the graphs and inferences are updated: the derived
         triples that only DERIVED_GRAPH holds (the graph itself is kept)."""
         self.derived = set(_triples(self.store, DERIVED_GRAPH))
-        alone = sorted(self._alone())
+        self.alone = self._alone()
+        alone = sorted(self.alone)
         for i in range(0, len(alone), 10000):
             self.store.update("DELETE DATA {\n" + b"\n".join(alone[i:i + 10000]).decode()
                               + "\n}")
@@ -256,12 +269,17 @@ class Updater:
 
     def _derive(self) -> None:
         """The derived triples of the claims, citations and references that changed computed
-        again (derive.derive_some), and the derived triples back in the default graph."""
+        again (derive.derive_some), and the derived triples back in the default graph: those
+        no other graph holds (looked up again only for the triples new to DERIVED_GRAPH or
+        whose other graphs changed)."""
         derive_some(self.store, *self._derive_keys())
         after = set(_triples(self.store, DERIVED_GRAPH))
         self.log.remove(DERIVED_GRAPH.value, self.derived - after)
         self.log.add(DERIVED_GRAPH.value, after - self.derived)
-        alone = self._alone()
+        held = {line for graph, lines in (*self.log.removed.items(), *self.log.added.items())
+                if graph not in (DEFAULT, DERIVED_GRAPH.value) for line in lines}
+        again = (after - self.derived) | (after & held)
+        alone = (self.alone & (after - again)) | self._alone_among(again)
         self._load(alone, ox.DefaultGraph())
         self.log.add(DEFAULT, alone)
 
