@@ -40,7 +40,6 @@ The work folder is reused: the replicated corpus and the built store are kept th
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import multiprocessing
 import os
@@ -230,6 +229,25 @@ def fmt_ms(value: float | None) -> str:
     return "—" if value is None else (f"{value:.0f}" if value >= 100 else f"{value:.1f}")
 
 
+def in_child(phase):
+    """`phase()` run in a forked child process; its (picklable) result."""
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+
+    def run() -> None:
+        child.send(phase())
+
+    proc = ctx.Process(target=run)
+    proc.start()
+    child.close()
+    try:
+        result = parent.recv()
+    except EOFError:
+        raise SystemExit(f"the phase in process {proc.pid} died (exit {proc.exitcode})") from None
+    proc.join()
+    return result
+
+
 def _wait_for_warm_up(server: Server, timeout: float) -> str:
     """Wait until `serve` says its warm-up is over; its lines about it, or why it stopped."""
     deadline = time.monotonic() + timeout
@@ -270,76 +288,88 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
           f"(~{copies * per_copy} quads) in {work / 'ttl'} ({time.perf_counter() - started:.0f} s)",
           flush=True)
 
-    # 1. store build
-    store_dir = work / "store"
-    started = time.perf_counter()
-    stamp = store_dir / "FINGERPRINT"
-    before = stamp.read_text() if stamp.is_file() else None
-    store = GraphStore.open_project(work / "ttl", store_dir,
-                                    progress=lambda s: print("  " + s, flush=True))
-    built = stamp.read_text() != before  # open_project rebuilds when its inputs changed
-    opened = time.perf_counter() - started
-    quads = len(store)
-    default_triples = len(store.store) - quads
-    print(f"store: {quads} quads, {default_triples} distinct triples in the default graph, "
-          f"{len(store.graphs())} graphs; {'built' if built else 'reused, loaded'} in "
-          f"{opened:.0f} s; VmHWM {process_tree_hwm(os.getpid())[0] / 1024 ** 2:.1f} GB",
-          flush=True)
-    other.append(("store build + load" if built else "store load (reused build)", "", opened * 1000,
-                  None, f"{quads} quads"))
-
-    # 2. in-process
-    for name, query in queries.items():
-        got = in_process(store, query, args.runs, args.timeout)
-        if got is None:
-            report[name]["local"] = None
-            print(f"  {name:38} in-process > {args.timeout:.0f} s", flush=True)
-            continue
-        times, rows, cpu = got
-        report[name]["local"] = stats(times)
-        report[name]["cpu"] = cpu
-        report[name]["rows"] = rows
-        print(f"  {name:38} in-process median {stats(times)[0]:9.1f} ms  p95 "
-              f"{stats(times)[1]:9.1f} ms  CPU {cpu:9.1f} ms  rows {rows}  (runs {len(times)})",
+    # 1.-2. in a child process: the parent never holds the store (freed memory is not given
+    # back to the system, and `serve` needs it in phase 3)
+    def in_memory_phase():
+        # 1. store build
+        store_dir = work / "store"
+        started = time.perf_counter()
+        stamp = store_dir / "FINGERPRINT"
+        before = stamp.read_text() if stamp.is_file() else None
+        store = GraphStore.open_project(work / "ttl", store_dir,
+                                        progress=lambda s: print("  " + s, flush=True))
+        built = stamp.read_text() != before  # open_project rebuilds when its inputs changed
+        opened = time.perf_counter() - started
+        quads = len(store)
+        default_triples = len(store.store) - quads
+        print(f"store: {quads} quads, {default_triples} distinct triples in the default graph, "
+              f"{len(store.graphs())} graphs; {'built' if built else 'reused, loaded'} in "
+              f"{opened:.0f} s; VmHWM {process_tree_hwm(os.getpid())[0] / 1024 ** 2:.1f} GB",
               flush=True)
+        other.append(("store build + load" if built else "store load (reused build)", "",
+                      opened * 1000, None, f"{quads} quads"))
 
-    # resources for the pages, and the default graph for Virtuoso
-    hubs = [row["o"].value for row in store.query(
-        f"""SELECT ?o (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?o)
-            && STRSTARTS(STR(?o), "{ID}") && !STRSTARTS(STR(?o), "{ID}concept/")
-            && !CONTAINS(STR(?o), "#")) }}
-            GROUP BY ?o ORDER BY DESC(?n) LIMIT 20""")]
-    typed = sorted({row["s"].value for row in store.query(
-        f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{ID}")
-            && !CONTAINS(STR(?s), "#")) }}""")})  # a hash IRI's page is its document's
-    random.seed(13)
-    sample = random.sample(typed, min(args.pages, len(typed)))
-    fact = next(iter(store.query(
-        """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-           PREFIX ctip: <https://w3id.org/ctipgraph/ontology#>
-           SELECT ?s ?p ?o WHERE { ?c a ctip:Claim ; rdf:subject ?s ; rdf:predicate ?p ;
-           rdf:object ?o FILTER(isIRI(?o)) } LIMIT 1""")), None)
-    if args.virtuoso:
-        load = work / "virtuoso" / "load"
-        nt = load / "merged.nt"
-        if not nt.is_file():
-            load.mkdir(parents=True, exist_ok=True)
-            store.store.dump(str(nt) + ".tmp", format=ox.RdfFormat.N_TRIPLES,
-                             from_graph=ox.DefaultGraph())
-            os.replace(str(nt) + ".tmp", nt)
-    del store
+        # 2. in-process
+        for name, query in queries.items():
+            got = in_process(store, query, args.runs, args.timeout)
+            if got is None:
+                report[name]["local"] = None
+                print(f"  {name:38} in-process > {args.timeout:.0f} s", flush=True)
+                continue
+            times, rows, cpu = got
+            report[name]["local"] = stats(times)
+            report[name]["cpu"] = cpu
+            report[name]["rows"] = rows
+            print(f"  {name:38} in-process median {stats(times)[0]:9.1f} ms  p95 "
+                  f"{stats(times)[1]:9.1f} ms  CPU {cpu:9.1f} ms  rows {rows}  (runs {len(times)})",
+                  flush=True)
+
+        # resources for the pages, and the default graph for Virtuoso
+        hubs = [row["o"].value for row in store.query(
+            f"""SELECT ?o (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?o)
+                && STRSTARTS(STR(?o), "{ID}") && !STRSTARTS(STR(?o), "{ID}concept/")
+                && !CONTAINS(STR(?o), "#")) }}
+                GROUP BY ?o ORDER BY DESC(?n) LIMIT 20""")]
+        typed = sorted({row["s"].value for row in store.query(
+            f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{ID}")
+                && !CONTAINS(STR(?s), "#")) }}""")})  # a hash IRI's page is its document's
+        random.seed(13)
+        sample = random.sample(typed, min(args.pages, len(typed)))
+        fact = next(iter(store.query(
+            """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+               PREFIX ctip: <https://w3id.org/ctipgraph/ontology#>
+               SELECT ?s ?p ?o WHERE { ?c a ctip:Claim ; rdf:subject ?s ; rdf:predicate ?p ;
+               rdf:object ?o FILTER(isIRI(?o)) } LIMIT 1""")), None)
+        if args.virtuoso:
+            load = work / "virtuoso" / "load"
+            nt = load / "merged.nt"
+            if not nt.is_file():
+                load.mkdir(parents=True, exist_ok=True)
+                store.store.dump(str(nt) + ".tmp", format=ox.RdfFormat.N_TRIPLES,
+                                 from_graph=ox.DefaultGraph())
+                os.replace(str(nt) + ".tmp", nt)
+        del store
+
+        fact_terms = (fact["s"].value, fact["p"].value, fact["o"].value) if fact else None
+        return report, other, hubs, sample, fact_terms, quads, store_dir
+
+    report, other, hubs, sample, fact, quads, store_dir = in_child(in_memory_phase)
 
     # 2b. in-process on disk (what `serve` uses past store.IN_MEMORY_MAX_BYTES)
     if not args.skip_disk:
-        disk = GraphStore.open_project(work / "ttl", store_dir, in_memory=False)
-        for name, query in queries.items():
-            got = in_process(disk, query, args.runs, args.timeout)
-            report[name]["disk"] = stats(got[0]) if got else None
-            print(f"  {name:38} on disk median "
-                  f"{f'{stats(got[0])[0]:9.1f} ms' if got else f'> {args.timeout:.0f} s'}",
-                  flush=True)
-        del disk
-        gc.collect()
+        def on_disk_phase():
+            disk = GraphStore.open_project(work / "ttl", store_dir, in_memory=False)
+            times = {}
+            for name, query in queries.items():
+                got = in_process(disk, query, args.runs, args.timeout)
+                times[name] = stats(got[0]) if got else None
+                print(f"  {name:38} on disk median "
+                      f"{f'{stats(got[0])[0]:9.1f} ms' if got else f'> {args.timeout:.0f} s'}",
+                      flush=True)
+            return times
+
+        for name, median_p95 in in_child(on_disk_phase).items():
+            report[name]["disk"] = median_p95
 
     # 3. HTTP
     if not args.skip_http:
@@ -397,7 +427,7 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
             pages("/trace?iri= (hub, page 1)", ["/trace?" + urllib.parse.urlencode(
                 {"iri": hubs[0]})] * 3)
             if fact:
-                s, p, o = fact["s"].value, fact["p"].value, fact["o"].value
+                s, p, o = fact
                 pages("/trace of one fact", ["/trace?" + urllib.parse.urlencode(
                     {"s": s, "p": p, "o": o})] * 5)
             pages("/evidence", ["/evidence"] * 3)
