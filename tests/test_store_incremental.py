@@ -218,6 +218,14 @@ def test_full_rebuild_on_request_and_dataset_written_again_past_the_patch_share(
     project.assert_same_as_full_build("after-rewrite")
 
 
+def test_derived_facts_computed_whole_past_the_key_limit(project, monkeypatch):
+    monkeypatch.setattr(incremental, "DERIVE_SOME_MAX", 0)
+    (project.ttl / f"{REAL[1]}.ttl").unlink()
+    project.open()
+    assert project.updated(), project.lines
+    project.assert_same_as_full_build("after-whole-derive")
+
+
 def test_patches_composed_past_their_limit(project, monkeypatch):
     monkeypatch.setattr(store_update, "MAX_PATCHES", 2)
     for text in (SYNTH_B, SYNTH_A2, None):
