@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import YASGUI, browser, page, server  # noqa: F401 (fixtures)
+from test_browser import YASGUI, page, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
