@@ -37,3 +37,20 @@ def test_titles_for_people(browse_client):
     page = browse_client.get(fundings[0]["iri"].replace("https://w3id.org/ctipgraph", ""))
     title = re.search(r"<h1>(.*?)</h1>", page.get_data(as_text=True), re.S).group(1)
     assert "→" in title and not title.startswith("funding/")
+
+
+def test_a_timeline_of_many_documents_shows_the_most_recent(browse_client, monkeypatch):
+    """A hub's timeline is cut to the most recent documents, and says how many there are."""
+    from ctipgraph.serve import describe
+
+    def timeline(html: str) -> tuple[str, list[str]]:
+        start = html.index('id="timeline"')
+        section = html[start:html.index("</section>", start)]
+        return section, re.findall(r"<dt>(\d{4}) · ", section)
+
+    whole, years = timeline(browse_client.get("/id/place/mali").get_data(as_text=True))
+    assert len(years) >= 2 and "most recent" not in whole
+    monkeypatch.setattr(describe, "TIMELINE_DOCUMENTS", len(years) - 1)
+    cut, recent = timeline(browse_client.get("/id/place/mali").get_data(as_text=True))
+    assert recent == years[1:]  # the earliest left out
+    assert f"The {len(years) - 1} most recent of the {len(years)} documents" in cut

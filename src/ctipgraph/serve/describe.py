@@ -54,6 +54,7 @@ CITED_LIMIT = 25  # references in a document's "most cited" list
 #: long literals is not the lesser string).
 TERM_ORDER = "isLiteral({v}) IF(isLiteral({v}), {v}, STR({v}))"
 TIMELINE_LIMIT = 12  # facts per document in an entity's timeline
+TIMELINE_DOCUMENTS = 20  # documents in an entity's timeline: the most recent ones
 
 PREFIX = f"""PREFIX rdf: <{RDF}>
 PREFIX rdfs: <{RDFS}>
@@ -301,7 +302,7 @@ class ResourceView:
         if CTIP + "SourceDocument" in type_iris:
             page["cited"] = self._most_cited()
         elif page["passage"] is None and page["statement"] is None and CLAIM not in type_iris:
-            page["timeline"] = self._timeline()
+            page["timeline"], page["timeline_documents"] = self._timeline()
         page["title"] = page["label"]
         if page["passage"] is not None and page["label"].startswith("“"):
             page["title"] = passage_title(self.iri, page["types"])
@@ -340,10 +341,14 @@ class ResourceView:
         ranked.sort(key=lambda x: (-x["markers"], -x["claims"], x["key"].lower(), x["iri"]))
         return {"rows": ranked[:limit], "cited": len(ranked), "references": total_refs}
 
-    def _timeline(self, limit: int = TIMELINE_LIMIT) -> list[dict]:
+    def _timeline(self, limit: int = TIMELINE_LIMIT, documents: int | None = None
+                  ) -> tuple[list[dict], int]:
         """What each document says of the resource, in the order of the documents' years: the
         facts about it quoted from the document (each with one quote) and how many of the
-        document's passages mention it."""
+        document's passages mention it; for the `documents` most recent documents only (a
+        country's page would otherwise label and show every fact of hundreds of reports).
+        Returns those entries and the number of documents there are."""
+        documents = TIMELINE_DOCUMENTS if documents is None else documents
         r = _iri(self.iri)
         rows = list(self._q(f"""
             SELECT ?doc ?p ?o (MIN(CONCAT(STR(?x), " ", STR(?pa))) AS ?quote) WHERE {{
@@ -357,7 +362,7 @@ class ResourceView:
               {r} ctip:mentionedIn ?pa . ?pa ctip:inDocument ?doc }} GROUP BY ?doc""")}
         docs = set(mentions) | {row["doc"].value for row in rows}
         if not docs:
-            return []
+            return [], 0
         values = " ".join(_iri(d) for d in sorted(docs) if safe_iri(d))
         when: dict[str, str] = {}
         for row in self._q(f"""SELECT ?doc (MIN(STR(?y)) AS ?year) (MIN(STR(?i)) AS ?issued)
@@ -367,6 +372,10 @@ class ResourceView:
               }} GROUP BY ?doc"""):
             year = row["year"] or row["issued"]
             when[row["doc"].value] = year.value[:4] if year is not None else ""
+        total = len(docs)
+        if total > documents:  # the most recent ones (ties: by IRI)
+            docs = set(sorted(docs, key=lambda d: (when.get(d, ""), d))[-documents:])
+            rows = [row for row in rows if row["doc"].value in docs]
         self.labeller.want(*docs, *(t.value for row in rows for t in (row["p"], row["o"])
                                     if isinstance(t, ox.NamedNode)))
         self.labeller.resolve()
@@ -394,7 +403,7 @@ class ResourceView:
                                                                     self.labeller),
                         "read": reader_href(doc), "quotes": list(quotes.values()),
                         "more": max(0, len(facts) - limit), "mentions": mentions.get(doc, 0)})
-        return out
+        return out, total
 
     def _fragments(self, outgoing) -> dict[str, list[tuple[ox.NamedNode, ox.Term]]]:
         """Fragment resources (…#position, …#quote) described on this page."""
@@ -465,6 +474,17 @@ class ResourceView:
                 PREFIX + f"ASK {{ {_iri(claim)} ctip:inferred true }}"))
         return cache[claim]
 
+    def _prefetch_inferred(self, claims: set[str]) -> None:
+        """`_inferred` of many claims with one query per 500 (a hub page shows hundreds)."""
+        cache = self.__dict__.setdefault("_inferred_cache", {})
+        wanted = sorted(c for c in claims if c not in cache and safe_iri(c))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            values = " ".join(_iri(c) for c in chunk)
+            found = {row["c"].value for row in self.store.query(
+                PREFIX + f"SELECT ?c WHERE {{ VALUES ?c {{ {values} }} ?c ctip:inferred true }}")}
+            cache.update((c, c in found) for c in chunk)
+
     def _evidence(self, claims: list[tuple[str, list[str]]], info: dict[str, dict]) -> list:
         """The claims behind one value (at most EVIDENCE_LIMIT: its /trace has them all)."""
         out = []
@@ -485,6 +505,8 @@ class ResourceView:
     def _groups(self, pairs, fact, claims, claim_key, *, counts=None, limit=OUT_LIMIT) -> list:
         """Facts grouped by property, with the evidence behind each."""
         info = self._passage_info({pa for lst in claims.values() for _, pas in lst for pa in pas})
+        self._prefetch_inferred({claim for lst in claims.values()
+                                 for claim, _ in lst[:EVIDENCE_LIMIT]})
         by_prop: dict[str, list] = defaultdict(list)
         props: dict[str, ox.NamedNode] = {}
         for p, other in pairs:
