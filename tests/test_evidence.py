@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from conftest import FIXTURES, MINI, make_app, make_store
 from ctipgraph.cli import main
+from ctipgraph.derive import derive
 from ctipgraph.evidence import EvidenceReporter, evidence_report, render_text
 from ctipgraph.paths import ONTOLOGY, QUERIES_DIR
 
@@ -36,7 +37,9 @@ def mini_report():
 
 @pytest.fixture(scope="module")
 def extra_store():
-    return make_store(EXTRA)
+    store = make_store(EXTRA)
+    derive(store.store)  # what a project store holds beside the data (query 08 reads it)
+    return store
 
 
 @pytest.fixture(scope="module")

@@ -53,7 +53,9 @@ def store() -> GraphStore:
 def fixture_store() -> GraphStore:
     from conftest import FIXTURES, make_store
 
-    return make_store(FIXTURES / "extra.ttl")
+    store = make_store(FIXTURES / "extra.ttl")
+    derive(store.store)  # what a project store holds beside the data (08 and 09 read it)
+    return store
 
 
 def answers(store: GraphStore, path: Path) -> tuple[list[str], list[tuple]]:

@@ -116,9 +116,6 @@ class GraphStore:
             else:
                 load_file(store, path, format=fmt, to_graph=target,
                           base_iri=path.resolve().as_uri())
-        from .derive import derive
-
-        derive(store)  # what the competency queries read beside the data
         return cls(store, union_default=False)
 
     @classmethod
