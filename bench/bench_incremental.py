@@ -47,7 +47,7 @@ from bench_scale import count_quads, country_orgs, rename, replicate  # noqa: E4
 from ctipgraph.paths import LEXICON_DIR, TTL_DIR  # noqa: E402
 from ctipgraph.serve.search import SearchIndex  # noqa: E402
 from ctipgraph.store import GraphStore  # noqa: E402
-from ctipgraph.store_update import SEARCH_FILE, load_dataset  # noqa: E402
+from ctipgraph.store.update import SEARCH_FILE, load_dataset  # noqa: E402
 
 SHORT = ("tip-report-2002-mali", "tip-report-2015-mali",
          "usdol-project-summary-mali-better-future", "usaid-ctip-research-2021-mali")

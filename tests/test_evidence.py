@@ -1,4 +1,5 @@
-"""The evidence report (ctipgraph.evidence), its page /evidence (+ .json) and `ctipgraph evidence`,
+"""The evidence report (ctipgraph.provenance.evidence), its page /evidence (+ .json) and `ctipgraph
+evidence`,
 on the mini graph and on the mini graph with the extra fixture."""
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from click.testing import CliRunner
 
 from conftest import FIXTURES, MINI, make_app, make_store
 from ctipgraph.cli import main
-from ctipgraph.derive import derive
-from ctipgraph.evidence import EvidenceReporter, evidence_report, render_text
 from ctipgraph.paths import ONTOLOGY, QUERIES_DIR
+from ctipgraph.provenance.evidence import EvidenceReporter, evidence_report, render_text
+from ctipgraph.store.derive import derive
 
 ID = "https://w3id.org/ctipgraph/id/"
 CTIP = "https://w3id.org/ctipgraph/ontology#"

@@ -14,7 +14,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from ctipgraph.namespaces import CTIP, ID
 from ctipgraph.ontology import declared_terms, load_ontology
 from ctipgraph.paths import ONTOLOGY, QUERIES_DIR, TTL_DIR, shape_files
-from ctipgraph.reason import infer
+from ctipgraph.store.reason import infer
 
 TESTS = Path(__file__).parent
 FIXTURES = [TESTS / "shapes" / "valid.ttl", *sorted((TESTS / "fixtures").glob("*.ttl"))]

@@ -55,7 +55,7 @@ def test_a_request_during_the_computation_waits_then_is_told_to_come_back():
     """While another thread computes the report, a request waits within its page budget and
     is then answered 503 with Retry-After (not a second computation); once computed, 200."""
     app = make_app(make_store(FIXTURES / "extra.ttl"), PAGE_TIMEOUT=0.3)
-    lock = app.extensions.setdefault("ctipgraph.evidence.lock", threading.Lock())
+    lock = app.extensions.setdefault("ctipgraph.provenance.evidence.lock", threading.Lock())
     lock.acquire()
     try:
         started = time.monotonic()
@@ -65,8 +65,8 @@ def test_a_request_during_the_computation_waits_then_is_told_to_come_back():
         assert 0.2 <= time.monotonic() - started < 5
     finally:
         lock.release()
-    assert "ctipgraph.evidence.cache" not in app.extensions or \
-        "report" not in app.extensions["ctipgraph.evidence.cache"]
+    assert "ctipgraph.provenance.evidence.cache" not in app.extensions or \
+        "report" not in app.extensions["ctipgraph.provenance.evidence.cache"]
     evidence_views.warm(app)  # what `serve` runs in a thread at start-up
-    assert app.extensions["ctipgraph.evidence.cache"]["report"].totals["facts"] > 0
+    assert app.extensions["ctipgraph.provenance.evidence.cache"]["report"].totals["facts"] > 0
     assert app.test_client().get("/evidence").status_code == 200

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store
 
-from ctipgraph.derive import derive
+from ctipgraph.store.derive import derive
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"

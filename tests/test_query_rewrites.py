@@ -3,7 +3,7 @@
 tests/fixtures/queries-before/ keeps the text of each query as it was before its rewrite; both
 texts run on the built corpus (data/ttl/, the ontology and the lexicon) loaded as `ctipgraph
 serve` loads it — one named graph per document, the default graph their merge, the OWL RL
-inferences, the facts derived from the claims (ctipgraph.derive) — and on the test fixture
+inferences, the facts derived from the claims (ctipgraph.store.derive) — and on the test fixture
 (tests/fixtures/mini.ttl, extra.ttl: where the corpus gives a query no row), and must give the
 same multiset of rows (same variables, same values; the items of a " | "-separated list in any
 order)."""
@@ -16,9 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ctipgraph.derive import derive
 from ctipgraph.paths import LEXICON_DIR, ONTOLOGY, QUERIES_DIR, ROOT, TTL_DIR
-from ctipgraph.rules import materialize
 from ctipgraph.store import (
     INFERRED_GRAPH,
     LEXICON_GRAPH,
@@ -27,6 +25,8 @@ from ctipgraph.store import (
     document_graph,
     merge_into_default,
 )
+from ctipgraph.store.derive import derive
+from ctipgraph.store.rules import materialize
 
 BEFORE = ROOT / "tests" / "fixtures" / "queries-before"
 REWRITTEN = sorted(p.name for p in BEFORE.glob("*.rq"))

@@ -19,11 +19,11 @@ from ctipgraph.extract import extract
 from ctipgraph.link.lexicon import load_lexicon
 from ctipgraph.namespaces import CTIP, CTIPC, ID
 from ctipgraph.paths import ONTOLOGY, QUERIES_DIR, ROOT
+from ctipgraph.provenance.trace import Tracer
+from ctipgraph.provenance.trace_render import render_text
 from ctipgraph.segment import load
 from ctipgraph.sources import SourceMeta, discover
 from ctipgraph.store import GraphStore
-from ctipgraph.trace import Tracer
-from ctipgraph.trace_render import render_text
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SEEDS = ROOT / "data" / "sources" / "seeds"

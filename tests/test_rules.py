@@ -1,4 +1,5 @@
-"""The OWL RL rules run inside Oxigraph (ctipgraph.rules) agree with owlrl, and the project store
+"""The OWL RL rules run inside Oxigraph (ctipgraph.store.rules) agree with owlrl, and the project
+store
 keeps their result in its own graph and in a deterministic inferred.ttl."""
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from rdflib import Graph
 from ctipgraph.namespaces import CTIP
 from ctipgraph.ontology import load_ontology
 from ctipgraph.paths import ONTOLOGY
-from ctipgraph.reason import infer
-from ctipgraph.rules import materialize
 from ctipgraph.store import INFERRED_FILE, INFERRED_GRAPH, GraphStore
+from ctipgraph.store.reason import infer
+from ctipgraph.store.rules import materialize
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.ttl"
 AXIOMATIC = ("http://www.w3.org/2001/XMLSchema#", "http://www.w3.org/2000/01/rdf-schema#",

@@ -1,4 +1,5 @@
-"""Incremental store builds (ctipgraph.store_update, ctipgraph.incremental): after documents are
+"""Incremental store builds (ctipgraph.store.update, ctipgraph.store.incremental): after documents
+are
 added, changed and removed, the updated store holds exactly the quads of a store built from
 scratch — every graph, the merged default graph, the inferences, inferred.ttl byte for byte, the
 in-memory dataset (dataset.nq and its patches) and the RocksDB copy. A crash mid-update leaves
@@ -18,9 +19,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ctipgraph import incremental, rules, store_update
 from ctipgraph.paths import LEXICON_DIR, ROOT, TTL_DIR
-from ctipgraph.store import INFERRED_FILE, GraphStore, StoreInputError
+from ctipgraph.store import INFERRED_FILE, GraphStore, StoreInputError, incremental, rules
+from ctipgraph.store import update as store_update
 from ctipgraph.swap import CRASH_ENV, CRASH_STATUS
 
 REAL = ("tip-report-2002-mali", "tip-report-2015-mali", "usdol-project-summary-mali-better-future")

@@ -11,8 +11,8 @@ import pytest
 from rdflib import Graph, URIRef
 
 from ctipgraph.paths import ONTOLOGY
+from ctipgraph.provenance.trace import TraceError, Tracer, parse_term
 from ctipgraph.store import GraphStore
-from ctipgraph.trace import TraceError, Tracer, parse_term
 
 MINI = Path(__file__).parent / "fixtures" / "mini.ttl"
 ID = "https://w3id.org/ctipgraph/id/"

@@ -7,7 +7,7 @@ import json
 
 import click
 
-from ..evidence import evidence_report, render_text
+from ..provenance.evidence import evidence_report, render_text
 from .serve import data_store_or_exit, project_store_or_exit
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..trace import TraceError, Tracer
-from ..trace_render import render_json, render_text, render_turtle
+from ..provenance.trace import TraceError, Tracer
+from ..provenance.trace_render import render_json, render_text, render_turtle
 from .serve import data_store_or_exit, project_store_or_exit
 
 

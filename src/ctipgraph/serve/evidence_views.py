@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from .. import budget
-from ..evidence import EvidenceReport, FactRow, evidence_report
+from ..provenance.evidence import EvidenceReport, FactRow, evidence_report
 from .app import get_store
 from .inputs import BadInput, int_arg
 from .labels import Labeller, href
@@ -41,11 +41,11 @@ def _report() -> EvidenceReport:
     a time: a request arriving meanwhile waits for it within its page budget, then is answered
     503 (the report of a few million quads takes tens of seconds; `warm` computes it when the
     server starts)."""
-    cache = current_app.extensions.setdefault("ctipgraph.evidence.cache", {})
+    cache = current_app.extensions.setdefault("ctipgraph.provenance.evidence.cache", {})
     report = cache.get("report")
     if report is not None:
         return report
-    lock = current_app.extensions.setdefault("ctipgraph.evidence.lock", threading.Lock())
+    lock = current_app.extensions.setdefault("ctipgraph.provenance.evidence.lock", threading.Lock())
     left = budget.remaining()
     if not lock.acquire(timeout=-1 if left is None else max(0.0, left)):
         raise Preparing()

@@ -103,7 +103,7 @@ def update_index(path: Path, store: GraphStore, subjects: set[str], stamps: tupl
                  size_change: int) -> bool:
     """Update, in the index file `path` of a store whose FINGERPRINT was `stamps[0]`, the rows
     of `subjects` from `store` (where `stamps[1]` is now, and `size_change` more quads): what
-    an incremental store update (ctipgraph.store_update) does instead of a rebuild. False
+    an incremental store update (ctipgraph.store.update) does instead of a rebuild. False
     (the file untouched) when the file is not that index."""
     conn = sqlite3.connect(str(path))
     try:

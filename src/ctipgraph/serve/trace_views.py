@@ -17,9 +17,9 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, request, url_for
 
-from ..evidence import FUNCTIONAL
-from ..trace import FactTrace, TraceError, Tracer, parse_term
-from ..trace_render import render_turtle
+from ..provenance.evidence import FUNCTIONAL
+from ..provenance.trace import FactTrace, TraceError, Tracer, parse_term
+from ..provenance.trace_render import render_turtle
 from .app import get_store
 from .charts import Node, layered_svg
 from .humanize import display_literal

@@ -7,9 +7,9 @@ import textwrap
 
 import pyoxigraph as ox
 
+from ..namespaces import sparql_prologue
+from ..store import GraphStore
 from .evidence import FUNCTIONAL
-from .namespaces import sparql_prologue
-from .store import GraphStore
 from .trace import FactTrace
 
 OTHER_VALUES_SHOWN = 10

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import sparql_prologue
-from .paths import TTL_DIR
-from .store import GraphStore
+from ..namespaces import sparql_prologue
+from ..paths import TTL_DIR
+from ..store import GraphStore
 
 CONTEXT = 120  # characters of context either side of a quote, when the text file is at hand
 MAX_TERM = 10_000  # characters of an IRI or literal given to trace

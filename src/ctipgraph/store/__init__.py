@@ -5,7 +5,8 @@ materialized: each distinct triple of any graph once (docs/design.md, "The defau
 `GraphStore.open_project()` keeps the store on disk (data/store/) and reuses it while the
 ontology, data/ttl/ and the lexicon are unchanged (a fingerprint of their bytes is stored beside
 it). When it rebuilds, it loads everything into memory, computes the OWL RL inferences inside
-Oxigraph (`ctipgraph.rules`), writes them to data/store/inferred.ttl (sorted, so deterministic)
+Oxigraph (`ctipgraph.store.rules`), writes them to data/store/inferred.ttl (sorted, so
+deterministic)
 and keeps them in INFERRED_GRAPH, then writes the whole dataset as data/store/dataset.nq and a
 RocksDB store in data/store/oxigraph/.
 
@@ -26,24 +27,24 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from . import budget
-from .namespaces import PREFIXES
-from .paths import DATA_DIR, LEXICON_DIR, ONTOLOGY, TTL_DIR
+from .. import budget
+from ..namespaces import PREFIXES
+from ..paths import DATA_DIR, LEXICON_DIR, ONTOLOGY, TTL_DIR
 
 if TYPE_CHECKING:
-    from .store_update import InputDigests
+    from .update import InputDigests
 
 GRAPH_BASE = "https://w3id.org/ctipgraph/graph/"
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_BASE + "ontology")
 LEXICON_GRAPH = ox.NamedNode(GRAPH_BASE + "lexicon")
 INFERRED_GRAPH = ox.NamedNode(GRAPH_BASE + "inferred")
-DERIVED_GRAPH = ox.NamedNode(GRAPH_BASE + "derived")  # ctipgraph.derive
+DERIVED_GRAPH = ox.NamedNode(GRAPH_BASE + "derived")  # ctipgraph.store.derive
 DOC_BASE = "https://w3id.org/ctipgraph/id/doc/"
 STORE_DIR = DATA_DIR / "store"
 INFERRED_FILE = "inferred.ttl"
 DATASET_FILE = "dataset.nq"
 OXIGRAPH_DIR = "oxigraph"
-RULES_VERSION = "rules-1"  # bump when ctipgraph.rules changes what it infers
+RULES_VERSION = "rules-1"  # bump when ctipgraph.store.rules changes what it infers
 #: a store whose N-Quads (dataset.nq and its patches) are larger than this is queried on disk by
 #: default: in memory it takes about 1.35 times their size (6.7 M quads: 2.97 GB of N-Quads,
 #: 4.0 GB resident), and `serve` must stay within 8 GB with its workers (bench/bench_scale.py)
@@ -124,10 +125,10 @@ class GraphStore:
                      full: bool = False,
                      progress: Callable[[str], None] | None = None) -> GraphStore:
         """The project's store, rebuilt only when its inputs changed (see the module doc):
-        updated when only documents changed (ctipgraph.store_update), unless `full`. It is
+        updated when only documents changed (ctipgraph.store.update), unless `full`. It is
         read into memory, or queried on disk; `in_memory=None`: in memory unless its N-Quads
         are over IN_MEMORY_MAX_BYTES."""
-        from .store_update import InputDigests, load_dataset, update_store
+        from .update import InputDigests, load_dataset, update_store
 
         digests = InputDigests.of(ONTOLOGY, ttl_dir, LEXICON_DIR)
         versions = f"+{LAYOUT_VERSION}" + (f"+{RULES_VERSION}" if inferences else "")
@@ -228,7 +229,7 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
     """Load and reason in memory, write the files into a fresh folder, then swap it in."""
     from .derive import derive
     from .rules import materialize, sorted_turtle
-    from .store_update import write_manifest
+    from .update import write_manifest
 
     building = location.with_name(f"{location.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
-from .store import DERIVED_GRAPH
+from . import DERIVED_GRAPH
 
 FACT_BASE = "https://w3id.org/ctipgraph/id/fact/"
 
@@ -157,7 +157,7 @@ def derive_some(store: ox.Store, references: Iterable[ox.NamedNode],
     """Compute again, in DERIVED_GRAPH only (not the merge), the derived triples of these
     references, claimed triples and (subject, property) pairs — what `derive` gives for them —
     and keep the others: after a change of the store whose claims, citations and references
-    are those keys (ctipgraph.incremental). The store must be writable."""
+    are those keys (ctipgraph.store.incremental). The store must be writable."""
     keys = {_REFERENCES: ("?reference", [(r,) for r in references]),
             _TRIPLES: ("(?s ?p ?o)", list(triples)), _PAIRS: ("(?s ?p)", list(pairs))}
     for marker, (variables, rows) in keys.items():

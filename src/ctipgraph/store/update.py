@@ -3,7 +3,8 @@ was built, update it instead of building it again (README, "Building the graph")
 
 The store folder keeps `MANIFEST.json`: a digest of every input (the ontology, each lexicon file,
 each document's Turtle) and of what else makes the store (ctipgraph's version, the store layout,
-the rules). `update_store` applies to a copy of the store what changed (`ctipgraph.incremental`:
+the rules). `update_store` applies to a copy of the store what changed
+(`ctipgraph.store.incremental`:
 graphs, merge, inferences) and swaps the copy in:
 
 - `oxigraph/`: the RocksDB store is copied by hard links (`Store.backup`; its files are never
@@ -40,12 +41,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__
+from .. import __version__
+from ..namespaces import PREFIXES
+from ..swap import clean_start, crash_point, install, locked, temporary
+from . import DATASET_FILE, INFERRED_FILE, INFERRED_GRAPH, OXIGRAPH_DIR
 from .incremental import DEFAULT, RDF_TYPE, ChangeLog, Changes, NotIncremental, Updater
-from .namespaces import PREFIXES
 from .rules import sorted_turtle
-from .store import DATASET_FILE, INFERRED_FILE, INFERRED_GRAPH, OXIGRAPH_DIR
-from .swap import clean_start, crash_point, install, locked, temporary
 
 MANIFEST_FILE = "MANIFEST.json"
 MANIFEST_FORMAT = 1
@@ -211,8 +212,8 @@ def _update_search(location: Path, new: Path, db: ox.Store, log: ChangeLog, fing
                    progress: Progress) -> None:
     """The search index of the new store: the old one with the rows of the resources whose
     labels, acronyms, quotes or types changed made again (serve.search.update_index)."""
-    from .serve.search import ACRONYM, LABEL_PROPS, OA, update_index
-    from .store import GraphStore
+    from ..serve.search import ACRONYM, LABEL_PROPS, OA, update_index
+    from . import GraphStore
 
     started = time.perf_counter()
     listed = {p.encode() for p in (*LABEL_PROPS, ACRONYM, RDF_TYPE, OA + "hasSelector")}

@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
-from .namespaces import sparql_prologue
-from .store import GraphStore
+from ..namespaces import sparql_prologue
+from ..store import GraphStore
 
 CTIP = "https://w3id.org/ctipgraph/ontology#"
 ID = "https://w3id.org/ctipgraph/id/"

@@ -8,7 +8,8 @@ Rules (names from the OWL 2 RL profile, tables 4–9):
   prp-rng, and cls-svf1/2 + cax-eqc through an `owl:someValuesFrom` restriction (how `ctip:Funder`
   is defined: anything that `ctip:funds` something).
 
-Like `ctipgraph.reason.infer`, only informative triples are kept: no blank nodes or literals as
+Like `ctipgraph.store.reason.infer`, only informative triples are kept: no blank nodes or literals
+as
 subjects, no blank-node objects, nothing already asserted, no `x a owl:Thing` and no reflexive or
 `owl:Thing` sub-class axioms. `tests/test_rules.py` checks that the result equals owlrl's on the
 test fixture.

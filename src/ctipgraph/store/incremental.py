@@ -4,7 +4,8 @@ result as a build from scratch (`store._build_store`).
 
 - **Merge.** A removed (or changed) document's triples leave the default graph unless another
   graph still holds them; a new document's triples not yet there are added.
-- **Inferences** (`ctipgraph.rules`). The inferred graph of a full build is the least fixpoint of
+- **Inferences** (`ctipgraph.store.rules`). The inferred graph of a full build is the least
+  fixpoint of
   the rules over the merge, minus the merge itself (only informative triples). Additions are
   monotone: the rules are evaluated *semi-naively*, each instance rule once per body pattern
   that can match a document triple, that pattern read from the delta (the new document's graph,
@@ -14,7 +15,7 @@ result as a build from scratch (`store._build_store`).
   the old store), remove them and the removed graphs' triples no other graph holds, rederive
   those the remaining triples still give in one step, then propagate from those and from the
   additions semi-naively.
-- **Derived facts** (`ctipgraph.derive`, computed after the rules at a full build): those held
+- **Derived facts** (`ctipgraph.store.derive`, computed after the rules at a full build): those held
   only by their graph leave the default graph while the rules run, then the facts of the
   claims, citations and references that changed are computed again (`derive.derive_some`).
 - This holds while the triples the rules read as **schema** (the TBox patterns of RULE_SCHEMA:
@@ -35,9 +36,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import GRAPH_BASE, INFERRED_GRAPH, document_graph, load_file
 from .derive import DERIVED_GRAPH, derive, derive_some
 from .rules import INFORMATIVE, INSTANCE_RULES, RULE_PREFIXES
-from .store import GRAPH_BASE, INFERRED_GRAPH, document_graph, load_file
 
 _WORK = GRAPH_BASE + "update/"
 #: the frontiers of semi-naive rounds (one is read while the next is written)
@@ -241,7 +242,7 @@ class Updater:
         self._derive()
         return self.log
 
-    # -- ctipgraph.derive: computed at store build after the rules, which never read it ----------
+    # -- ctipgraph.store.derive: computed at store build after the rules, which never read it ------
 
     def _alone(self) -> set[bytes]:
         """The derived triples that no other graph holds (in the merge only through it)."""
