@@ -9,6 +9,7 @@ import pytest
 
 from ctipgraph.paths import LEXICON_DIR, ONTOLOGY, QUERIES_DIR, TTL_DIR
 from ctipgraph.store import GraphStore
+from ctipgraph.store.derive import derive
 
 ID = "https://w3id.org/ctipgraph/id/"
 
@@ -16,7 +17,9 @@ ID = "https://w3id.org/ctipgraph/id/"
 @pytest.fixture(scope="module")
 def store() -> GraphStore:
     files = [*sorted(TTL_DIR.glob("*.ttl")), ONTOLOGY, *sorted(LEXICON_DIR.glob("*.ttl"))]
-    return GraphStore.from_files([(Path(f), None) for f in files])
+    store = GraphStore.from_files([(Path(f), None) for f in files])
+    derive(store.store)  # as in the project store: queries 08 and 09 read the derived facts
+    return store
 
 
 def rows(store: GraphStore, prefix: str) -> list[dict[str, str | None]]:
