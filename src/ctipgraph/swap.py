@@ -150,7 +150,8 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file or folder (its entries) to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -202,8 +203,8 @@ def replace_dir(out_dir: Path, files: Iterable[tuple[str, str]], *,
                 if i == 0:
                     crash_point("tmp-partial")
             for path in new.iterdir():
-                _fsync(path)  # the copied files too: all of the new build is on disk
-            _fsync(new)
+                fsync_path(path)  # the copied files too: all of the new build is on disk
+            fsync_path(new)
             crash_point("tmp-written")
         except BaseException:
             _recover(out_dir)  # the new folder removed
@@ -224,7 +225,7 @@ def install(new: Path, out_dir: Path) -> None:
     out_dir = _real(out_dir)
     try:
         previous = _swap(new, out_dir)
-        _fsync(out_dir.parent)
+        fsync_path(out_dir.parent)
     except BaseException:
         _recover(out_dir)  # the previous build back in place, the new folder removed
         raise

@@ -192,6 +192,20 @@ class _Answer:
         raise BackendError(502, f"The SPARQL server {self._server} sent an answer that cannot "
                                 f"be read: {_short(str(error))}") from None
 
+    def _read(self, items: Iterator) -> Iterator:
+        """`items` as the parser gives them; the body closed at the end, a broken read
+        reported (`_failed`)."""
+        while True:
+            try:
+                item = next(items)
+            except StopIteration:
+                self._body.close()
+                return
+            except (SyntaxError, OSError, ValueError) as error:
+                self._failed(error)
+                return
+            yield item
+
 
 class RemoteSolutions(_Answer):
     """SELECT results from a server: iterate for `pyoxigraph.QuerySolution`s, as one would
@@ -207,16 +221,7 @@ class RemoteSolutions(_Answer):
         return self._solutions.variables
 
     def __iter__(self) -> Iterator[ox.QuerySolution]:
-        iterator = iter(self._solutions)
-        while True:
-            try:
-                row = next(iterator)
-            except StopIteration:
-                self._body.close()
-                return
-            except (SyntaxError, OSError, ValueError) as error:
-                self._failed(error)
-                return
+        for row in self._read(iter(self._solutions)):
             if any(type(term) is ox.Literal and term.datatype == _BOOLEAN
                    and term.value in _CANONICAL_BOOLEANS for term in row):
                 row = _Solution(self._solutions.variables, row)
@@ -280,15 +285,7 @@ class RemoteTriples(_Answer):
         super().__init__(body, strict, server, cut_rows)
 
     def __iter__(self) -> Iterator[ox.Triple]:
-        while True:
-            try:
-                quad = next(self._quads)
-            except StopIteration:
-                self._body.close()
-                return
-            except (SyntaxError, OSError, ValueError) as error:
-                self._failed(error)
-                return
+        for quad in self._read(self._quads):
             yield quad.triple
 
     def serialize(self, output=None, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES):

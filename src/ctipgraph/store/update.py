@@ -43,7 +43,7 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..namespaces import PREFIXES
-from ..swap import clean_start, crash_point, install, locked, temporary
+from ..swap import clean_start, crash_point, fsync_path, install, locked, temporary
 from . import DATASET_FILE, INFERRED_FILE, INFERRED_GRAPH, OXIGRAPH_DIR
 from .incremental import DEFAULT, RDF_TYPE, ChangeLog, Changes, NotIncremental, Updater
 from .rules import sorted_turtle
@@ -204,7 +204,7 @@ def _update_copy(location: Path, new: Path, changes: Changes, digests: InputDige
             shutil.copytree(location / name, new / name, copy_function=os.link)
     write_manifest(new, digests, stamp, inferences=inferences, patches=patches)
     _write(new / "FINGERPRINT", fingerprint.encode())
-    _fsync(new)
+    fsync_path(new)
     crash_point("store-updated")
 
 
@@ -254,14 +254,6 @@ def _write(path: Path, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # -- dataset.nq and its patches -------------------------------------------------------------------
