@@ -105,6 +105,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextlib.contextmanager
+def writable_server(folder: Path, timeout: float, memory_gb: float):
+    """A Virtuoso in `folder` that takes anonymous Graph Store writes, stopped and removed at
+    the end; pytest's skip when virtuoso-t is not installed (`make install` installs it)."""
+    import pytest
+
+    if not installed():
+        pytest.skip("virtuoso-t is missing: `make install` installs Debian's "
+                    "virtuoso-opensource with apt")
+    server = Virtuoso(folder, timeout=timeout, memory_gb=memory_gb)
+    try:
+        server.grant_updates()
+        yield server
+    finally:
+        server.stop(remove=True)
+
+
 class Virtuoso:
     """A virtuoso-t process on loopback with its own database folder (see the module doc)."""
 

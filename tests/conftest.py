@@ -61,17 +61,10 @@ def texts(tmp_path_factory):
 def virtuoso(tmp_path_factory):
     """One Debian virtuoso-t for the session (tests/_virtuoso.py), anonymous GSP writes granted;
     skipped only when virtuoso-t is not installed (`make install` installs it with apt)."""
-    from _virtuoso import Virtuoso, installed
+    from _virtuoso import writable_server
 
-    if not installed():
-        pytest.skip("virtuoso-t is missing: `make install` installs Debian's "
-                    "virtuoso-opensource with apt")
-    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"), timeout=120, memory_gb=0.5)
-    try:
-        server.grant_updates()
+    with writable_server(tmp_path_factory.mktemp("virtuoso"), 120, 0.5) as server:
         yield server
-    finally:
-        server.stop(remove=True)
 
 
 @pytest.fixture(scope="module")

@@ -171,17 +171,10 @@ def test_corpus_second_publish_changes_nothing(virtuoso, corpus):
 def scratch(tmp_path_factory) -> Iterator:
     """A Virtuoso of this module's own (the edge cases delete graphs; the session's server keeps
     the corpus for the other tests)."""
-    from _virtuoso import Virtuoso, installed
+    from _virtuoso import writable_server
 
-    if not installed():
-        pytest.skip("virtuoso-t is missing: `make install` installs Debian's "
-                    "virtuoso-opensource with apt")
-    server = Virtuoso(tmp_path_factory.mktemp("scratch-virtuoso"), timeout=60, memory_gb=0.25)
-    try:
-        server.grant_updates()
+    with writable_server(tmp_path_factory.mktemp("scratch-virtuoso"), 60, 0.25) as server:
         yield server
-    finally:
-        server.stop(remove=True)
 
 
 @pytest.fixture()
