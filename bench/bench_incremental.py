@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_scale import count_quads, country_orgs, rename, replicate  # noqa: E402
 
 from ctipgraph.paths import LEXICON_DIR, TTL_DIR  # noqa: E402
-from ctipgraph.serve.search import SearchIndex  # noqa: E402
+from ctipgraph.serve.search_index import SearchIndex  # noqa: E402
 from ctipgraph.store import GraphStore  # noqa: E402
 from ctipgraph.store.update import SEARCH_FILE, load_dataset  # noqa: E402
 

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from conftest import make_app
-from ctipgraph.serve.search import SearchIndex, fts_query
+from ctipgraph.serve.search_index import SearchIndex, fts_query
 
 ID = "https://w3id.org/ctipgraph/id/"
 CTIP = "https://w3id.org/ctipgraph/ontology#"
@@ -125,3 +125,85 @@ def test_index_on_disk_is_reused(mini_store, tmp_path):
     assert [h.iri for h in index.search("gatia")][0] == ID + "org/gatia"
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT value FROM meta").fetchone()[0] != "stale"
+
+
+def _index(app) -> SearchIndex:
+    from ctipgraph.serve.search import get_index
+
+    with app.app_context():
+        return get_index()
+
+
+def test_names_before_passages(browse_app):
+    hits = _index(browse_app).find("mali", limit=500).hits
+    named = [i for i, h in enumerate(hits) if h.label]
+    passages = [i for i, h in enumerate(hits) if not h.label]  # a quote only
+    assert all(h.field == "text" for h in hits if not h.label)
+    assert named and passages and max(named) < min(passages)
+    # each tier best first
+    for tier in (named, passages):
+        scores = [hits[i].score for i in tier]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_every_page_in_order(browse_app):
+    index = _index(browse_app)
+    everything = index.find("mali", limit=500)
+    assert everything.total == len(everything.hits) > 14
+    for limit in (1, 7):  # pages that end inside the names and that straddle the passages
+        paged = []
+        for page in range(1, -(-everything.total // limit) + 1):
+            found = index.find("mali", page=page, limit=limit)
+            assert found.total == everything.total and found.page == page
+            paged += [h.iri for h in found.hits]
+        assert paged == [h.iri for h in everything.hits]
+    last = index.find("mali", page=10 ** 6, limit=7)
+    assert last.page == last.pages and last.hits == everything.hits[(last.page - 1) * 7:]
+
+
+def test_filters_rank_within_the_filtered_matches(browse_app):
+    index = _index(browse_app)
+    everything = index.find("mali", limit=500)
+    for cls in (CTIP + "Sentence", CTIP + "SourceDocument"):
+        only = index.find("mali", limit=500, cls=cls)
+        expected = [h.iri for h in everything.hits if cls in h.types]
+        assert [h.iri for h in only.hits] == expected and only.total == len(expected) > 0
+        second = index.find("mali", page=2, limit=2, cls=cls)
+        assert [h.iri for h in second.hits] == expected[2:4]
+    doc = ID + "doc/usdol-findings-2017-mali"
+    in_doc = index.find("mali", limit=500, doc=doc, cls=CTIP + "Sentence")
+    assert in_doc.hits and [h.iri for h in in_doc.hits] == [
+        h.iri for h in everything.hits
+        if h.iri.startswith(doc + "/") and CTIP + "Sentence" in h.types]
+    assert in_doc.by_doc[doc] == in_doc.total
+    assert index.find("mali", doc=ID + "doc/no-such-doc").total == 0
+
+
+def test_snippets_as_the_index_makes_them(browse_app):
+    from ctipgraph.serve.search_index import CLOSE, OPEN, _split_snippet
+
+    index = _index(browse_app)
+    found = index.find("peace accord")
+    conn = index.connection()
+    passages = [h for h in found.hits if h.field == "text"]
+    assert passages
+    for hit in passages:
+        rowid = conn.execute("SELECT id FROM resources WHERE iri = ?", (hit.iri,)).fetchone()[0]
+        snippet = conn.execute(
+            f"SELECT snippet(docs, 3, '{OPEN}', '{CLOSE}', '…', 24) FROM docs "
+            "WHERE docs MATCH ? AND rowid = ?", (found.query, rowid)).fetchone()[0]
+        assert hit.snippet == _split_snippet(snippet)
+
+
+def test_facets_list_their_first_values_with_links(browse_client, monkeypatch):
+    from ctipgraph.serve import search
+
+    data = results(browse_client, "mali")
+    docs = data["facets"]["doc"]
+    assert len(docs) > 2
+    monkeypatch.setattr(search, "FACET_SHOWN", 2)
+    html = browse_client.get("/search?q=mali").data.decode()
+    facet = html[html.index('class="facet facet-doc"'):]
+    facet = facet[:facet.index("</details>")]
+    assert facet.count("<li") == 2
+    assert all(d["label"] in facet for d in docs[:2]) and docs[2]["label"] not in facet

@@ -255,16 +255,17 @@ def test_delta_patterns_match_the_rules():
 
 
 def _index_rows(path: Path) -> list[tuple]:
+    from ctipgraph.serve.search_index import contents
+
     conn = sqlite3.connect(str(path))
     try:
-        return conn.execute("SELECT iri, label, labels, acronyms, text, types FROM docs "
-                            "ORDER BY iri").fetchall()
+        return contents(conn)
     finally:
         conn.close()
 
 
 def test_search_index_rows_updated_like_a_rebuild(project):
-    from ctipgraph.serve.search import SearchIndex, _fingerprint
+    from ctipgraph.serve.search_index import SearchIndex, _fingerprint
 
     SearchIndex(project.open(), project.location / "search.sqlite").connection().close()
     _write(project.ttl, "synth-b", SYNTH_B + f'<{ID}org/other> <http://www.w3.org/2000/01/'

@@ -50,7 +50,7 @@ from .rules import sorted_turtle
 
 MANIFEST_FILE = "MANIFEST.json"
 MANIFEST_FORMAT = 1
-SEARCH_FILE = "search.sqlite"  # the search index (serve.search), when it was made
+SEARCH_FILE = "search.sqlite"  # the search index (serve.search_index), when it was made
 #: dataset.nq is written again once its patches weigh more than this share of it
 PATCH_SHARE = 0.1
 #: more patches than this are composed into one
@@ -211,8 +211,8 @@ def _update_copy(location: Path, new: Path, changes: Changes, digests: InputDige
 def _update_search(location: Path, new: Path, db: ox.Store, log: ChangeLog, fingerprint: str,
                    progress: Progress) -> None:
     """The search index of the new store: the old one with the rows of the resources whose
-    labels, acronyms, quotes or types changed made again (serve.search.update_index)."""
-    from ..serve.search import ACRONYM, LABEL_PROPS, OA, update_index
+    labels, acronyms, quotes or types changed made again (serve.search_index.update_index)."""
+    from ..serve.search_index import ACRONYM, LABEL_PROPS, OA, update_index
     from . import GraphStore
 
     started = time.perf_counter()
