@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import request
 
-from ..store import ONTOLOGY_GRAPH, GraphStore
+from ..store import DOC_BASE, ONTOLOGY_GRAPH, GraphStore
 from .inputs import is_iri
 from .labels import (
     CTIP,
@@ -55,6 +55,9 @@ CITED_LIMIT = 25  # references in a document's "most cited" list
 TERM_ORDER = "isLiteral({v}) IF(isLiteral({v}), {v}, STR({v}))"
 TIMELINE_LIMIT = 12  # facts per document in an entity's timeline
 TIMELINE_DOCUMENTS = 20  # documents in an entity's timeline: the most recent ones
+#: a resource with at most this many values (out or in) has them read in one query and put in
+#: order here; beyond, each long list is ordered and cut by the store
+INLINE_MAX = 20_000
 
 PREFIX = f"""PREFIX rdf: <{RDF}>
 PREFIX rdfs: <{RDFS}>
@@ -113,6 +116,12 @@ def page_args() -> dict[str, int]:
     return out
 
 
+def _str_key(value: ox.Term) -> tuple[int, str]:
+    """ORDER BY STR(?x) in Python: IRIs by their string, after what STR() cannot take (blank
+    nodes; an error sorts first)."""
+    return (1, value.value) if isinstance(value, ox.NamedNode | ox.Literal) else (0, "")
+
+
 def _term(value: ox.Term) -> str:
     """A term written for SPARQL VALUES ("" for one that cannot be: a blank node, an IRI with
     characters that would break out of <>)."""
@@ -155,45 +164,131 @@ class ResourceView:
         self.mention_limit = per_page or MENTION_LIMIT
         self.page = max(1, page)
         self.pages = 1  # how many pages the longest list needs
+        self._mention_docs: dict[str, str] | None = None  # passage -> document
+        self._info: dict[str, dict] = {}  # passage -> its quote, document, section, order
 
     def _slice(self, total: int, limit: int) -> tuple[int, int]:
         """LIMIT and OFFSET of this page in a list of `total` (a short list: all of it)."""
         self.pages = max(self.pages, -(-total // limit))
         return (limit, (self.page - 1) * limit) if total > limit else (total, 0)
 
+    def _every(self, pattern: str, counts: dict[str, int]) -> dict[str, list[ox.Term]] | None:
+        """Every value of `pattern` (?p ?v) by property, in one query, when there are at most
+        INLINE_MAX (cheaper than a sorted query per property); else None."""
+        if sum(counts.values()) > INLINE_MAX:
+            return None
+        values: dict[str, list[ox.Term]] = defaultdict(list)
+        for row in self._q(f"SELECT ?p ?v WHERE {{ {pattern} }}"):
+            values[row["p"].value].append(row["v"])
+        return values
+
     def _outgoing(self, r: str) -> tuple[list[tuple[ox.NamedNode, ox.Term]], dict[str, int]]:
         """This page of the resource's outgoing values, and how many each property has."""
         counts = {row["p"].value: int(row["n"].value) for row in self._q(
             f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {r} ?p ?o }} GROUP BY ?p")}
+        every = self._every(f"{r} ?p ?v", counts)
         outgoing: list[tuple[ox.NamedNode, ox.Term]] = []
         for p in sorted(counts):
+            values = every.get(p, []) if every is not None else None
             if counts[p] <= self.out_limit:
-                rows = self._q(f"SELECT ?o WHERE {{ {r} {_iri(p)} ?o }}")
+                if values is None:
+                    values = [row["o"] for row in self._q(
+                        f"SELECT ?o WHERE {{ {r} {_iri(p)} ?o }}")]
             else:
                 limit, offset = self._slice(counts[p], self.out_limit)
-                rows = self._q(f"SELECT ?o WHERE {{ {r} {_iri(p)} ?o }} "
-                               f"ORDER BY {TERM_ORDER.format(v='?o')} "
-                               f"LIMIT {limit} OFFSET {offset}")
-            outgoing.extend((ox.NamedNode(p), row["o"]) for row in rows)
+                if values is not None and all(isinstance(v, ox.NamedNode) for v in values):
+                    # IRIs only: TERM_ORDER is their string order
+                    values = sorted(values, key=_str_key)[offset:offset + limit]
+                else:
+                    values = [row["o"] for row in self._q(
+                        f"SELECT ?o WHERE {{ {r} {_iri(p)} ?o }} "
+                        f"ORDER BY {TERM_ORDER.format(v='?o')} LIMIT {limit} OFFSET {offset}")]
+            outgoing.extend((ox.NamedNode(p), o) for o in values)
         return outgoing, counts
+
+    def _incoming(self, r: str) -> tuple[list[tuple[ox.NamedNode, ox.Term]], dict[str, int]]:
+        """This page of the resources that refer to it (by their IRIs), and how many each
+        property has."""
+        counts = {row["p"].value: int(row["n"].value) for row in self._q(
+            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p {r} }} GROUP BY ?p")}
+        every = self._every(f"?v ?p {r}", counts)
+        incoming: list[tuple[ox.NamedNode, ox.Term]] = []
+        for p in sorted(counts):
+            limit, offset = self._slice(counts[p], self.in_limit)
+            if every is not None:
+                subjects = sorted(every.get(p, []), key=_str_key)[offset:offset + limit]
+            else:
+                subjects = [row["s"] for row in self._q(
+                    f"SELECT ?s WHERE {{ ?s {_iri(p)} {r} }} ORDER BY STR(?s) "
+                    f"LIMIT {limit} OFFSET {offset}")]
+            incoming.extend((ox.NamedNode(p), s) for s in subjects)
+        return incoming, counts
+
+    def _mention_documents(self, r: str) -> dict[str, str]:
+        """The document of each passage that mentions the resource ("" for none). In a store
+        whose default graph is the merge of the document graphs, the graph stating a mention
+        is its passage's document (one index scan, not a join per passage)."""
+        if self._mention_docs is not None:
+            return self._mention_docs
+        docs: dict[str, str] = {}
+        self._mention_docs = docs
+        if self.store.union_default:
+            elsewhere = set()
+            for row in self._q(
+                    f"SELECT ?g ?pa WHERE {{ GRAPH ?g {{ {r} ctip:mentionedIn ?pa }} }}"):
+                pa, graph = row["pa"], row["g"].value
+                if isinstance(pa, ox.NamedNode):
+                    if graph.startswith(DOC_BASE):
+                        docs[pa.value] = min(docs.get(pa.value, graph), graph)
+                    else:
+                        elsewhere.add(pa.value)
+            rest = sorted(p for p in elsewhere - set(docs) if safe_iri(p))
+            for start in range(0, len(rest), 300):
+                values = " ".join(_iri(p) for p in rest[start:start + 300])
+                for row in self._q(f"""SELECT ?pa (MIN(STR(?doc)) AS ?d) WHERE {{
+                        VALUES ?pa {{ {values} }} OPTIONAL {{ ?pa ctip:inDocument ?doc }} }}
+                        GROUP BY ?pa"""):
+                    docs[row["pa"].value] = row["d"].value if row["d"] is not None else ""
+            return docs
+        for row in self._q(f"""SELECT ?pa (MIN(STR(?doc)) AS ?d) WHERE {{
+                {r} ctip:mentionedIn ?pa . OPTIONAL {{ ?pa ctip:inDocument ?doc }} }}
+                GROUP BY ?pa"""):
+            if isinstance(row["pa"], ox.NamedNode):
+                docs[row["pa"].value] = row["d"].value if row["d"] is not None else ""
+        return docs
+
+    def _orders(self, passages: list[str]) -> dict[str, int]:
+        """ctip:order of each passage (0 when it has none)."""
+        orders: dict[str, int] = {}
+        wanted = sorted(p for p in passages if safe_iri(p))
+        for start in range(0, len(wanted), 300):
+            values = " ".join(_iri(p) for p in wanted[start:start + 300])
+            for row in self._q(f"SELECT ?pa ?order WHERE {{ VALUES ?pa {{ {values} }} "
+                               f"?pa ctip:order ?order }}"):
+                if row["order"].value.isdigit():
+                    orders[row["pa"].value] = int(row["order"].value)
+        return orders
 
     def _mention_page(self, r: str) -> tuple[list[ox.NamedNode], dict[str, int]]:
         """This page of the passages mentioning the resource (by document, in order), and how
-        many each document has."""
-        mentions: list[tuple[str, int, str]] = []
-        for row in self._q(f"""SELECT ?pa ?doc ?order WHERE {{ {r} ctip:mentionedIn ?pa .
-                OPTIONAL {{ ?pa ctip:inDocument ?doc }} OPTIONAL {{ ?pa ctip:order ?order }} }}"""):
-            if isinstance(row["pa"], ox.NamedNode):
-                order = row["order"]
-                mentions.append((row["doc"].value if row["doc"] is not None else "",
-                                 int(order.value) if order is not None and order.value.isdigit()
-                                 else 0, row["pa"].value))
-        mentions.sort()
+        many each document has. Only the passages of the documents this page shows are put in
+        order (a country is mentioned by thousands of passages)."""
+        docs = self._mention_documents(r)
         counts: dict[str, int] = defaultdict(int)
-        for doc, _, _ in mentions:
+        for doc in docs.values():
             counts[doc] += 1
-        limit, offset = self._slice(len(mentions), self.mention_limit)
-        return [ox.NamedNode(pa) for _, _, pa in mentions[offset:offset + limit]], dict(counts)
+        limit, offset = self._slice(len(docs), self.mention_limit)
+        shown, start, first = set(), 0, None
+        for doc in sorted(counts):
+            if start + counts[doc] > offset and start < offset + limit:
+                shown.add(doc)
+                first = start if first is None else first
+            start += counts[doc]
+        passages = [pa for pa, doc in docs.items() if doc in shown]
+        orders = self._orders(passages)
+        ordered = sorted((docs[pa], orders.get(pa, 0), pa) for pa in passages)
+        skip = offset - (first or 0)
+        return [ox.NamedNode(pa) for _, _, pa in ordered[skip:skip + limit]], dict(counts)
 
     def pager(self) -> dict:
         """Page links, when a list is longer than one page."""
@@ -213,16 +308,7 @@ class ResourceView:
     def build(self) -> dict:
         r = _iri(self.iri)
         outgoing, outgoing_counts = self._outgoing(r)
-        incoming_counts = {
-            row["p"].value: int(row["n"].value)
-            for row in self._q(f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p {r} }} GROUP BY ?p")
-        }
-        incoming: list[tuple[ox.NamedNode, ox.Term]] = []
-        for p in sorted(incoming_counts):
-            limit, offset = self._slice(incoming_counts[p], self.in_limit)
-            rows = self._q(f"SELECT ?s WHERE {{ ?s {_iri(p)} {r} }} ORDER BY STR(?s) "
-                           f"LIMIT {limit} OFFSET {offset}")
-            incoming.extend((ox.NamedNode(p), row["s"]) for row in rows)
+        incoming, incoming_counts = self._incoming(r)
         fragments = self._fragments(outgoing)
         out_claims = self._claims(f"?claim rdf:subject {r} ; rdf:predicate ?p ; rdf:object ?o .",
                                   key=lambda row: (row["p"], row["o"]),
@@ -350,17 +436,29 @@ class ResourceView:
         Returns those entries and the number of documents there are."""
         documents = TIMELINE_DOCUMENTS if documents is None else documents
         r = _iri(self.iri)
-        rows = list(self._q(f"""
-            SELECT ?doc ?p ?o (MIN(CONCAT(STR(?x), " ", STR(?pa))) AS ?quote) WHERE {{
-              {{ ?c rdf:subject {r} ; rdf:predicate ?p ; rdf:object ?o }}
-              UNION {{ ?c rdf:object {r} ; rdf:predicate ?p ; rdf:subject ?o }}
+        facts = """SELECT ?doc ?p ?o (MIN(CONCAT(STR(?x), " ", STR(?pa))) AS ?quote) WHERE {{
+              {graphs}
+              {{ {g_open} ?c rdf:subject {r} ; rdf:predicate ?p ; rdf:object ?o {g_close} }}
+              UNION {{ {g_open} ?c rdf:object {r} ; rdf:predicate ?p ; rdf:subject ?o {g_close} }}
               ?c prov:wasQuotedFrom ?pa . ?pa ctip:inDocument ?doc ;
                  oa:hasSelector ?sel . ?sel oa:exact ?x .
-            }} GROUP BY ?doc ?p ?o LIMIT {ALL_LIMIT}"""))
-        mentions = {row["doc"].value: int(row["n"].value) for row in self._q(f"""
-            SELECT ?doc (COUNT(DISTINCT ?pa) AS ?n) WHERE {{
-              {r} ctip:mentionedIn ?pa . ?pa ctip:inDocument ?doc }} GROUP BY ?doc""")}
-        docs = set(mentions) | {row["doc"].value for row in rows}
+            }} GROUP BY ?doc ?p ?o LIMIT {limit}"""
+        mentions: dict[str, int] = defaultdict(int)
+        for doc in self._mention_documents(r).values():
+            if doc:
+                mentions[doc] += 1
+        rows = None
+        if self.store.union_default:
+            # the documents whose graphs hold claims about it (graph = document: no join per
+            # claim); their facts are read below for the documents shown only
+            docs = set(mentions) | {row["g"].value for row in self._q(f"""
+                SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?g {{ ?c rdf:subject {r} }} }}
+                  UNION {{ GRAPH ?g {{ ?c rdf:object {r} }} }} }}""")
+                if row["g"].value.startswith(DOC_BASE)}
+        else:
+            rows = list(self._q(facts.format(graphs="", g_open="", g_close="", r=r,
+                                             limit=ALL_LIMIT)))
+            docs = set(mentions) | {row["doc"].value for row in rows}
         if not docs:
             return [], 0
         values = " ".join(_iri(d) for d in sorted(docs) if safe_iri(d))
@@ -375,7 +473,12 @@ class ResourceView:
         total = len(docs)
         if total > documents:  # the most recent ones (ties: by IRI)
             docs = set(sorted(docs, key=lambda d: (when.get(d, ""), d))[-documents:])
-            rows = [row for row in rows if row["doc"].value in docs]
+        if rows is None:
+            shown = " ".join(_iri(d) for d in sorted(docs) if safe_iri(d))
+            rows = list(self._q(facts.format(graphs=f"VALUES ?g {{ {shown} }}",
+                                             g_open="GRAPH ?g {", g_close="}", r=r,
+                                             limit=ALL_LIMIT)))
+        rows = [row for row in rows if row["doc"].value in docs]
         self.labeller.want(*docs, *(t.value for row in rows for t in (row["p"], row["o"])
                                     if isinstance(t, ox.NamedNode)))
         self.labeller.resolve()
@@ -443,12 +546,14 @@ class ResourceView:
                 entry[1].append(row["passage"].value)
         claims: dict[tuple, list] = defaultdict(list)
         for claim, (k, pas) in by_claim.items():
-            claims[k].append((claim, pas))
+            if len(claims[k]) < EVIDENCE_LIMIT:  # the claims a value shows (its /trace: all)
+                claims[k].append((claim, pas))
         return claims
 
     def _passage_info(self, passages: set[str]) -> dict[str, dict]:
-        info: dict[str, dict] = {}
-        wanted = sorted(p for p in passages if safe_iri(p))
+        """The quote, document, section and order of passages (each looked up once a page)."""
+        info = self._info
+        wanted = sorted(p for p in passages if p not in info and safe_iri(p))
         for start in range(0, len(wanted), 300):
             values = " ".join(_iri(p) for p in wanted[start:start + 300])
             rows = self._q(f"""

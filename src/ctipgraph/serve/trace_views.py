@@ -203,8 +203,8 @@ def trace_page(suffix: str | None = None):
                 raise TraceError("the subject (s) and predicate (p) must be IRIs")
             mode, about = "fact", None
         elif args["iri"]:
-            found = tracer.facts_about(args["iri"], limit=limit + 1, offset=(page - 1) * limit)
-            total = tracer.count_facts_about(args["iri"])
+            found, total = tracer.facts_about_page(args["iri"], limit=limit + 1,
+                                                   offset=(page - 1) * limit)
             mode, about = "iri", args["iri"]
         elif args["q"]:
             if len(args["q"]) > MAX_PHRASE:
