@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 DOC = "/id/doc/usdol-findings-2017-mali"
 
 
@@ -54,3 +56,75 @@ def test_a_timeline_of_many_documents_shows_the_most_recent(browse_client, monke
     cut, recent = timeline(browse_client.get("/id/place/mali").get_data(as_text=True))
     assert recent == years[1:]  # the earliest left out
     assert f"The {len(years) - 1} most recent of the {len(years)} documents" in cut
+
+
+def _section(html: str, name: str) -> str:
+    """The section headed `name` ("" when the page has none: a list past its last page)."""
+    start = html.find(f'id="{name}"')
+    return html[start:html.index("</section>", start)] if start >= 0 else ""
+
+
+def _rows(html: str) -> list[tuple[str, str]]:
+    """(property, value link) of each row of the "Referenced by" table."""
+    rows, prop = [], None
+    for row in re.findall(r"<tr>(.*?)</tr>", _section(html, "incoming"), re.S):
+        head = re.search(r'<th scope="rowgroup"[^>]*>(.*?)<br>', row, re.S)
+        if head:
+            prop = text(head.group(1))
+        cell = re.search(r"<td>(.*?)</td>", row, re.S)
+        if cell:
+            rows.append((prop, re.search(r'href="([^"]+)"', cell.group(1)).group(1)))
+    return rows
+
+
+def _mentions(html: str) -> list[tuple[str, str]]:
+    """(document, passage link) of each passage listed under "Mentioned in"."""
+    found = []
+    pattern = r'<li><a href="([^"]+)">[^<]*</a>\s*— \d+ passages?\s*<ul>(.*?)</ul>'
+    for doc, body in re.findall(pattern, _section(html, "mentions"), re.S):
+        found += [(doc, link) for link in re.findall(r'<li><a href="([^"]+)"', body)]
+    return found
+
+
+@pytest.mark.parametrize(("path", "per_page"), [
+    ("/id/place/mali", 2),  # passages in three documents
+    ("/id/program/glo-act", 1),  # two passages of one document on two pages
+])
+def test_a_hub_comes_a_page_at_a_time(browse_client, path, per_page):
+    """Each long list of a resource's page (what refers to it, the passages that mention it)
+    is cut to per_page items; following "next" shows the next items of each, none lost or
+    repeated, and the counts say how many there are in all (the pager, every property's
+    total, every document's passages)."""
+    everything = browse_client.get(f"{path}?all=1").get_data(as_text=True)
+    all_rows, all_mentions = _rows(everything), _mentions(everything)
+    assert len(all_rows) > per_page and len(all_mentions) > per_page
+    seen_rows, seen_mentions, url, pages = [], [], f"{path}?per_page={per_page}", 0
+    while url:
+        html = browse_client.get(url).get_data(as_text=True)
+        pages += 1
+        rows, mentions = _rows(html), _mentions(html)
+        for prop in {p for p, _ in rows}:
+            assert sum(1 for p, _ in rows if p == prop) <= per_page
+        assert len(mentions) <= per_page
+        seen_rows += rows
+        seen_mentions += mentions
+        nxt = re.search(r'<a rel="next" href="([^"]+)"', html)
+        url = path + nxt.group(1).replace("&amp;", "&") if nxt else None
+        assert pages < 100
+    assert f"page {pages} of {pages}" in html and 'rel="prev"' in html
+    # every item of a long list once (a list of at most per_page items is on every page);
+    # a page shows its documents by title, the pages go by document
+    for prop in {p for p, _ in all_rows}:
+        whole = sorted(r for r in all_rows if r[0] == prop)
+        seen = sorted(r for r in seen_rows if r[0] == prop)
+        assert seen == (whole * pages if len(whole) <= per_page else whole), prop
+    assert len(set(seen_mentions)) == len(seen_mentions)
+    assert sorted(seen_mentions) == sorted(all_mentions)
+    # the counts shown: per property "N in all", per document "N passages"
+    shown = text(_section(everything, "incoming"))
+    for prop in {p for p, _ in all_rows}:
+        assert f"{prop} {sum(1 for p, _ in all_rows if p == prop)} in all" in shown
+    counts = dict(re.findall(r'<li><a href="([^"]+)">[^<]*</a>\s*— (\d+) passages?',
+                             _section(everything, "mentions")))
+    for doc, n in counts.items():
+        assert sum(1 for d, _ in seen_mentions if d == doc) == int(n)

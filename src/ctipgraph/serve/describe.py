@@ -4,10 +4,11 @@ the evidence behind each fact, the RDF twin of a resource, and the ontology as d
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import request
+from flask import current_app, request
 
 from ..store import DOC_BASE, ONTOLOGY_GRAPH, GraphStore
 from .inputs import is_iri
@@ -58,6 +59,7 @@ TIMELINE_DOCUMENTS = 20  # documents in an entity's timeline: the most recent on
 #: a resource with at most this many values (out or in) has them read in one query and put in
 #: order here; beyond, each long list is ordered and cut by the store
 INLINE_MAX = 20_000
+ALL_DOCUMENTS = ""  # the key saying that the years of every document are in the cache
 
 PREFIX = f"""PREFIX rdf: <{RDF}>
 PREFIX rdfs: <{RDFS}>
@@ -177,10 +179,10 @@ class ResourceView:
         INLINE_MAX (cheaper than a sorted query per property); else None."""
         if sum(counts.values()) > INLINE_MAX:
             return None
-        values: dict[str, list[ox.Term]] = defaultdict(list)
-        for row in self._q(f"SELECT ?p ?v WHERE {{ {pattern} }}"):
-            values[row["p"].value].append(row["v"])
-        return values
+        nodes: dict[ox.NamedNode, list[ox.Term]] = defaultdict(list)
+        for p, v in self._q(f"SELECT ?p ?v WHERE {{ {pattern} }}"):  # by position: faster
+            nodes[p].append(v)
+        return {p.value: vs for p, vs in nodes.items()}
 
     def _outgoing(self, r: str) -> tuple[list[tuple[ox.NamedNode, ox.Term]], dict[str, int]]:
         """This page of the resource's outgoing values, and how many each property has."""
@@ -234,9 +236,9 @@ class ResourceView:
         self._mention_docs = docs
         if self.store.union_default:
             elsewhere = set()
-            for row in self._q(
+            for g, pa in self._q(
                     f"SELECT ?g ?pa WHERE {{ GRAPH ?g {{ {r} ctip:mentionedIn ?pa }} }}"):
-                pa, graph = row["pa"], row["g"].value
+                graph = g.value
                 if isinstance(pa, ox.NamedNode):
                     if graph.startswith(DOC_BASE):
                         docs[pa.value] = min(docs.get(pa.value, graph), graph)
@@ -312,10 +314,16 @@ class ResourceView:
         fragments = self._fragments(outgoing)
         out_claims = self._claims(f"?claim rdf:subject {r} ; rdf:predicate ?p ; rdf:object ?o .",
                                   key=lambda row: (row["p"], row["o"]),
-                                  shown=("?p ?o", outgoing))
+                                  shown=("?p ?o", outgoing),
+                                  long=lambda p, o: outgoing_counts[p.value] > self.out_limit,
+                                  by_value=("?o", "?claim rdf:object ?o .",
+                                            f"?claim rdf:subject {r} ; rdf:predicate ?p ."))
         in_claims = self._claims(f"?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object {r} .",
                                  key=lambda row: (row["s"], row["p"]),
-                                 shown=("?s ?p", [(s, p) for p, s in incoming]))
+                                 shown=("?s ?p", [(s, p) for p, s in incoming]),
+                                 long=lambda s, p: incoming_counts[p.value] > self.in_limit,
+                                 by_value=("?s", "?claim rdf:subject ?s .",
+                                           f"?claim rdf:object {r} ; rdf:predicate ?p ."))
         stated_count = int(next(iter(self._q(
             f"SELECT (COUNT(*) AS ?n) WHERE {{ ?claim prov:wasQuotedFrom {r} }}")))["n"].value)
         stated_limit, stated_offset = self._slice(stated_count, self.in_limit)
@@ -461,15 +469,7 @@ class ResourceView:
             docs = set(mentions) | {row["doc"].value for row in rows}
         if not docs:
             return [], 0
-        values = " ".join(_iri(d) for d in sorted(docs) if safe_iri(d))
-        when: dict[str, str] = {}
-        for row in self._q(f"""SELECT ?doc (MIN(STR(?y)) AS ?year) (MIN(STR(?i)) AS ?issued)
-              WHERE {{
-                VALUES ?doc {{ {values} }}
-                OPTIONAL {{ ?doc ctip:reportingYear ?y }} OPTIONAL {{ ?doc dcterms:issued ?i }}
-              }} GROUP BY ?doc"""):
-            year = row["year"] or row["issued"]
-            when[row["doc"].value] = year.value[:4] if year is not None else ""
+        when = self._years(docs)
         total = len(docs)
         if total > documents:  # the most recent ones (ties: by IRI)
             docs = set(sorted(docs, key=lambda d: (when.get(d, ""), d))[-documents:])
@@ -508,6 +508,30 @@ class ResourceView:
                         "more": max(0, len(facts) - limit), "mentions": mentions.get(doc, 0)})
         return out, total
 
+    def _years(self, docs: set[str]) -> dict[str, str]:
+        """The year of each document (its reporting year, else the year it was issued; "" for
+        neither), kept for the application's life (a served store is never written): every
+        document's read on first use, a document not typed as one looked up when asked."""
+        cache = current_app.extensions.setdefault("ctipgraph.describe.years", {})
+
+        def read(scope: str) -> None:
+            for doc, year, issued in self._q(f"""
+                    SELECT ?doc (MIN(STR(?y)) AS ?year) (MIN(STR(?i)) AS ?issued) WHERE {{
+                      {scope}
+                      OPTIONAL {{ ?doc ctip:reportingYear ?y }}
+                      OPTIONAL {{ ?doc dcterms:issued ?i }}
+                    }} GROUP BY ?doc"""):
+                when = year or issued
+                cache[doc.value] = when.value[:4] if when is not None else ""
+
+        if not cache.get(ALL_DOCUMENTS):
+            read("?doc a ctip:SourceDocument")
+            cache[ALL_DOCUMENTS] = "read"
+        missing = sorted(d for d in docs if d not in cache and safe_iri(d))
+        for start in range(0, len(missing), 300):
+            read(f"VALUES ?doc {{ {' '.join(_iri(d) for d in missing[start:start + 300])} }}")
+        return {d: cache[d] for d in docs if d in cache}
+
     def _fragments(self, outgoing) -> dict[str, list[tuple[ox.NamedNode, ox.Term]]]:
         """Fragment resources (…#position, …#quote) described on this page."""
         frags = {o.value for p, o in outgoing if isinstance(o, ox.NamedNode)
@@ -520,25 +544,46 @@ class ResourceView:
             found[row["f"].value].append((row["p"], row["o"]))
         return found
 
-    def _claims(self, pattern: str, key, shown: tuple[str, list[tuple[ox.Term, ox.Term]]]
+    def _claims(self, pattern: str, key, shown: tuple[str, list[tuple[ox.Term, ox.Term]]],
+                long: Callable[[ox.Term, ox.Term], bool] = lambda a, b: False,
+                by_value: tuple[str, str, str] = ("", "", "")
                 ) -> dict[tuple, list[tuple[str, list[str]]]]:
         """Claims matching `pattern` about the facts shown (variables and their values), by
-        fact key, each with its quoted passages."""
+        fact key, each with its quoted passages. The facts of `long` lists (a hub's hundreds
+        of passages, claims, …) are found from their values (`by_value`: the variable, the
+        pattern of a claim of that value, the rest of `pattern`), the others from the
+        resource's claims."""
         by_claim: dict[str, tuple[tuple, list[str]]] = {}
         variables, pairs = shown
-        written = sorted({f"({_term(a)} {_term(b)})" for a, b in pairs
-                          if _term(a) and _term(b)})
+        value, claim_of_value, rest = by_value
+        at = variables.split().index(value) if value else 0
+        written = {f"({_term(a)} {_term(b)})": (bool(value) and long(a, b), _term((a, b)[at]))
+                   for a, b in pairs if _term(a) and _term(b)}
+        wanted = {(a, b) for a, b in pairs if value and long(a, b)}
         rows = []
-        for start in range(0, len(written), 300):
-            # the claims about this resource first (a sub-query: the engine would otherwise
-            # start from the VALUES and scan every claim of each predicate; 1.6 s → 8 ms for
-            # the page of Mali on the project data), then the facts shown
-            rows.extend(self._q(f"""
-                SELECT ?claim ?s ?p ?o ?passage WHERE {{
-                  {{ SELECT ?claim {variables} WHERE {{ {pattern} }} }}
-                  VALUES ({variables}) {{ {" ".join(written[start:start + 300])} }}
-                  OPTIONAL {{ ?claim prov:wasQuotedFrom ?passage }}
-                }} ORDER BY STR(?claim) STR(?passage) LIMIT {ALL_LIMIT}"""))
+        for from_values in (False, True):
+            some = sorted(w for w, (flag, _) in written.items() if flag == from_values)
+            for start in range(0, len(some), 300):
+                chunk = some[start:start + 300]
+                if from_values:
+                    # a long list's values (passages, claims, …) find their few claims; the
+                    # resource's thousands are not read (20 ms → 1.4 ms at 5 M quads). In a
+                    # sub-query: the engine would otherwise start from the predicate
+                    distinct = " ".join(sorted({written[w][1] for w in chunk}))
+                    where = (f"{{ SELECT ?claim {value} WHERE {{ VALUES {value} {{ {distinct} }} "
+                             f"{claim_of_value} }} }} {rest}")
+                else:
+                    # the claims about this resource first (a sub-query: the engine would
+                    # otherwise start from the VALUES and scan every claim of each predicate;
+                    # 1.6 s → 8 ms for the page of Mali on the project data), then the facts
+                    where = (f"{{ SELECT ?claim {variables} WHERE {{ {pattern} }} }} "
+                             f"VALUES ({variables}) {{ {' '.join(chunk)} }}")
+                found = self._q(f"""
+                    SELECT ?claim ?s ?p ?o ?passage WHERE {{
+                      {where}
+                      OPTIONAL {{ ?claim prov:wasQuotedFrom ?passage }}
+                    }} ORDER BY STR(?claim) STR(?passage) LIMIT {ALL_LIMIT}""")
+                rows.extend(row for row in found if not from_values or key(row) in wanted)
         for row in rows:
             claim = row["claim"].value
             entry = by_claim.setdefault(claim, (key(row), []))
