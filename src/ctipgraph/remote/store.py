@@ -170,6 +170,12 @@ class RemoteGraphStore(GraphStore):
     def graphs(self) -> list[str]:
         return sorted(self.store.named)
 
+    @property
+    def graphs_are_documents(self) -> bool:
+        """Only over the merge `publish` wrote (graph/merged) beside the document graphs: a
+        server's own default graph may hold data that no named graph does."""
+        return bool(self.store.graph)
+
     def __len__(self) -> int:
         return self.store.size
 

@@ -228,13 +228,13 @@ class ResourceView:
 
     def _mention_documents(self, r: str) -> dict[str, str]:
         """The document of each passage that mentions the resource ("" for none). In a store
-        whose default graph is the merge of the document graphs, the graph stating a mention
-        is its passage's document (one index scan, not a join per passage)."""
+        whose graphs are its documents (GraphStore.graphs_are_documents), the graph stating a
+        mention is its passage's document (one index scan, not a join per passage)."""
         if self._mention_docs is not None:
             return self._mention_docs
         docs: dict[str, str] = {}
         self._mention_docs = docs
-        if self.store.union_default:
+        if self.store.graphs_are_documents:
             elsewhere = set()
             for g, pa in self._q(
                     f"SELECT ?g ?pa WHERE {{ GRAPH ?g {{ {r} ctip:mentionedIn ?pa }} }}"):
@@ -456,7 +456,7 @@ class ResourceView:
             if doc:
                 mentions[doc] += 1
         rows = None
-        if self.store.union_default:
+        if self.store.graphs_are_documents:
             # the documents whose graphs hold claims about it (graph = document: no join per
             # claim); their facts are read below for the documents shown only
             docs = set(mentions) | {row["g"].value for row in self._q(f"""

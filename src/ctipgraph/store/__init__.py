@@ -171,6 +171,12 @@ class GraphStore:
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
+    @property
+    def graphs_are_documents(self) -> bool:
+        """Each document's triples are in its own named graph and the default graph is their
+        merge, so the graph stating a triple tells its document (pages read it from there)."""
+        return self.union_default
+
     def __len__(self) -> int:
         """The quads of the dataset as loaded: the named graphs' (and, without a merge, the
         default graph's), not the merge derived from them."""
