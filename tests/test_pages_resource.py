@@ -128,3 +128,43 @@ def test_a_hub_comes_a_page_at_a_time(browse_client, path, per_page):
                              _section(everything, "mentions")))
     for doc, n in counts.items():
         assert sum(1 for d, _ in seen_mentions if d == doc) == int(n)
+
+
+def test_a_hub_shows_a_short_page_of_each_long_list(browse_client, monkeypatch):
+    """Without ?per_page, a list longer than its limit comes LONG_PAGE items a page (a list
+    within its limit is shown whole on every page), with its total and a link to the next
+    page; following "next" shows every item of each long list once."""
+    from ctipgraph.serve import describe
+
+    monkeypatch.setattr(describe, "IN_LIMIT", 10)
+    monkeypatch.setattr(describe, "MENTION_LIMIT", 2)
+    monkeypatch.setattr(describe, "LONG_PAGE", 1)
+    path = "/id/place/mali"
+    everything = browse_client.get(f"{path}?all=1").get_data(as_text=True)
+    all_rows, all_mentions = _rows(everything), _mentions(everything)
+    sizes = {prop: sum(1 for p, _ in all_rows if p == prop) for prop, _ in all_rows}
+    assert min(sizes.values()) <= 10 < max(sizes.values()) and len(all_mentions) > 2
+    seen_rows, seen_mentions, url, pages = [], [], path, 0
+    while url:
+        html = browse_client.get(url).get_data(as_text=True)
+        pages += 1
+        rows, mentions = _rows(html), _mentions(html)
+        for prop, n in sizes.items():
+            on_page = sum(1 for p, _ in rows if p == prop)
+            assert on_page == n if n <= 10 else on_page <= 1, prop
+        assert len(mentions) <= 1
+        if pages == 1:
+            shown = text(_section(html, "incoming"))
+            assert all(f"{prop} {n} in all" in shown for prop, n in sizes.items())
+        seen_rows += rows
+        seen_mentions += mentions
+        nxt = re.search(r'<a rel="next" href="([^"]+)"', html)
+        url = path + nxt.group(1).replace("&amp;", "&") if nxt else None
+        assert pages < 500
+    assert pages >= max(len(all_mentions), *sizes.values()) and f"page {pages} of {pages}" in html
+    for prop, n in sizes.items():
+        whole = sorted(r for r in all_rows if r[0] == prop)
+        seen = sorted(r for r in seen_rows if r[0] == prop)
+        assert seen == (sorted(whole * pages) if n <= 10 else whole), prop
+    assert sorted(seen_mentions) == sorted(all_mentions)
+    assert len(set(seen_mentions)) == len(seen_mentions)

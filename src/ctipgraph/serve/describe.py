@@ -39,10 +39,14 @@ HAS_SELECTOR = OA + "hasSelector"
 EXACT = OA + "exact"
 WAS_QUOTED_FROM = PROV + "wasQuotedFrom"
 CLAIM = CTIP + "Claim"
-#: per property, how many values a page lists before "… n more"
+#: per property, the longest list of values a page shows whole; a longer one (a hub's) comes
+#: LONG_PAGE values a page, with its total and "… n more"
 OUT_LIMIT = 100
 IN_LIMIT = 50
-MENTION_LIMIT = 100  # passages in "Mentioned in" (per page, in document order)
+MENTION_LIMIT = 100  # passages in "Mentioned in" (in document order)
+#: values per page of a list longer than its limit: a hub's page shows a short page of each
+#: long list (rendering and labelling hundreds of values cost most of its time)
+LONG_PAGE = 20
 ALL_LIMIT = 5000
 #: a hub's page shows one page of each long list: ?page=N, ?per_page= (at most MAX_PER_PAGE,
 #: which ?all=1 asks for)
@@ -164,15 +168,23 @@ class ResourceView:
         self.out_limit = per_page or OUT_LIMIT
         self.in_limit = per_page or IN_LIMIT
         self.mention_limit = per_page or MENTION_LIMIT
+        self.long_page = per_page or LONG_PAGE
         self.page = max(1, page)
         self.pages = 1  # how many pages the longest list needs
         self._mention_docs: dict[str, str] | None = None  # passage -> document
         self._info: dict[str, dict] = {}  # passage -> its quote, document, section, order
 
+    def _step(self, limit: int) -> int:
+        """Values per page of a list longer than `limit`."""
+        return min(limit, self.long_page)
+
     def _slice(self, total: int, limit: int) -> tuple[int, int]:
         """LIMIT and OFFSET of this page in a list of `total` (a short list: all of it)."""
-        self.pages = max(self.pages, -(-total // limit))
-        return (limit, (self.page - 1) * limit) if total > limit else (total, 0)
+        if total <= limit:
+            return total, 0
+        step = self._step(limit)
+        self.pages = max(self.pages, -(-total // step))
+        return step, (self.page - 1) * step
 
     def _every(self, pattern: str, counts: dict[str, int]) -> dict[str, list[ox.Term]] | None:
         """Every value of `pattern` (?p ?v) by property, in one query, when there are at most
@@ -679,7 +691,7 @@ class ResourceView:
                                        v["term"].get("iri", "")))
             total = counts.get(p_iri, len(values)) if counts else len(values)
             shown = values[:limit]
-            before = (self.page - 1) * limit if total > limit else 0
+            before = (self.page - 1) * self._step(limit) if total > limit else 0
             groups.append({"property": term(p, self.labeller), "rows": shown,
                            "total": total, "more": max(0, total - before - len(shown))})
         groups.sort(key=lambda g: (g["property"]["label"].lower(), g["property"]["iri"]))
