@@ -14,7 +14,7 @@ from rdflib import Graph
 from ctipgraph.namespaces import CTIP
 from ctipgraph.ontology import load_ontology
 from ctipgraph.paths import ONTOLOGY
-from ctipgraph.store import INFERRED_FILE, INFERRED_GRAPH, GraphStore
+from ctipgraph.store import INFERRED_FILE, INFERRED_GRAPH, GraphStore, merge_into_default
 from ctipgraph.store.reason import infer
 from ctipgraph.store.rules import materialize
 
@@ -119,3 +119,59 @@ def test_store_is_reused_while_inputs_are_unchanged(project):
 def test_no_inferences(project, tmp_path):
     store = GraphStore.open_project(project / "ttl", tmp_path / "plain", inferences=False)
     assert INFERRED_GRAPH.value not in store.graphs()
+
+
+RULES_DATA = """
+@prefix ex: <http://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+ex:Dog rdfs:subClassOf ex:Animal . ex:Animal rdfs:subClassOf ex:Agent .
+ex:rex a ex:Dog .
+ex:partOf rdfs:subPropertyOf ex:near .
+ex:a ex:partOf ex:b . ex:b ex:partOf ex:c . ex:c ex:partOf ex:d .
+ex:kind rdfs:domain owl:TransitiveProperty .
+ex:partOf ex:kind ex:anything .
+"""
+
+
+def _naive_closure(store: ox.Store) -> set[str]:
+    """The rules applied over the whole store, every one each round, to a fixpoint."""
+    from ctipgraph.store.rules import INSTANCE_RULES, SCHEMA_RULES, _construct
+
+    target = ox.NamedNode("urn:x:naive")
+    while True:
+        added = 0
+        for body in (*SCHEMA_RULES.values(), *INSTANCE_RULES.values()):
+            data = store.query(_construct(body), use_default_graph_as_union=True).serialize(
+                format=ox.RdfFormat.N_TRIPLES)
+            if data:
+                store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+                added += 1
+        if not added:
+            return _lines(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=target))
+
+
+@pytest.mark.parametrize("merged", [False, True])
+def test_semi_naive_rounds_reach_the_naive_fixpoint(merged):
+    """materialize's semi-naive rounds (and the rounds over the whole store after an instance
+    rule infers a schema triple: here that ex:partOf is transitive, so prp-trp, which had no
+    schema to match, fires) give what applying every rule to the whole store gives."""
+    def loaded() -> ox.Store:
+        store = ox.Store()
+        store.load(RULES_DATA.encode(), format=ox.RdfFormat.TURTLE,
+                   to_graph=ox.NamedNode("urn:x:data"))
+        return store
+
+    store = loaded()
+    if merged:
+        merge_into_default(store)
+    materialize(store, INFERRED_GRAPH, merged=merged)
+    ours = _lines(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=INFERRED_GRAPH))
+    assert ours == _naive_closure(loaded())
+    ex = "http://example.org/"
+    for triple in (f"<{ex}a> <{ex}partOf> <{ex}d>", f"<{ex}a> <{ex}near> <{ex}d>",
+                   f"<{ex}partOf> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                   "<http://www.w3.org/2002/07/owl#TransitiveProperty>",
+                   f"<{ex}rex> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{ex}Agent>"):
+        assert f"{triple} ." in ours
+    assert not {str(g) for g in store.named_graphs()} - {str(INFERRED_GRAPH), "<urn:x:data>"}

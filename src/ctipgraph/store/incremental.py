@@ -38,7 +38,15 @@ import pyoxigraph as ox
 
 from . import GRAPH_BASE, INFERRED_GRAPH, document_graph, load_file
 from .derive import DERIVED_GRAPH, derive, derive_some
-from .rules import INFORMATIVE, INSTANCE_RULES, RULE_PREFIXES
+from .rules import (  # noqa: F401 (DELTA_PATTERNS and the schema terms: re-exported)
+    DELTA_PATTERNS,
+    INFORMATIVE,
+    INSTANCE_RULES,
+    RULE_PREFIXES,
+    SCHEMA_CLASSES,
+    SCHEMA_PREDICATES,
+    delta_variants,
+)
 
 _WORK = GRAPH_BASE + "update/"
 #: the frontiers of semi-naive rounds (one is read while the next is written)
@@ -51,34 +59,6 @@ DEFAULT = ""  # ChangeLog key of the default graph
 #: Findings report took 120 s by key, the whole 40 s; a few hundred, a second or two)
 DERIVE_SOME_MAX = 300
 
-#: The body patterns of each instance rule (as written in rules.INSTANCE_RULES) that can match
-#: a document's triple, and what reads them from the delta graph ({delta}) instead. The other
-#: patterns of a rule are its schema (RULE_SCHEMA). For cls-svf the pattern `?y a ?v` sits in a
-#: filter whose other branch (owl:Thing) needs no such triple: its delta form is the join.
-DELTA_PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
-    "cax-sco": (("?s a ?c", "GRAPH {delta} { ?s a ?c }"),),
-    "cax-eqc": (("?s a ?c", "GRAPH {delta} { ?s a ?c }"),),
-    "prp-spo1": (("?s ?q ?o", "GRAPH {delta} { ?s ?q ?o }"),),
-    "prp-eqp": (("?s ?q ?o", "GRAPH {delta} { ?s ?q ?o }"),),
-    "prp-inv1": (("?o ?q ?s", "GRAPH {delta} { ?o ?q ?s }"),),
-    "prp-inv2": (("?o ?q ?s", "GRAPH {delta} { ?o ?q ?s }"),),
-    "prp-symp": (("?o ?p ?s", "GRAPH {delta} { ?o ?p ?s }"),),
-    "prp-trp": (("?s ?p ?m", "GRAPH {delta} { ?s ?p ?m }"),
-                ("?m ?p ?o", "GRAPH {delta} { ?m ?p ?o }")),
-    "prp-dom": (("?s ?q ?any", "GRAPH {delta} { ?s ?q ?any }"),),
-    "prp-rng": (("?any ?q ?s", "GRAPH {delta} { ?any ?q ?s }"),),
-    "cls-svf": (("?s ?q ?y", "GRAPH {delta} { ?s ?q ?y }"),
-                ("FILTER(?v = owl:Thing || EXISTS { ?y a ?v })", "GRAPH {delta} { ?y a ?v }")),
-}
-
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_OWL = "http://www.w3.org/2002/07/owl#"
-#: The triples the rules read as schema: these predicates, and rdf:type with these classes.
-#: (tests/test_store_incremental.py checks that the rules name no other RDFS/OWL term.)
-SCHEMA_PREDICATES = tuple(_RDFS + n for n in ("subClassOf", "subPropertyOf", "domain", "range")) \
-    + tuple(_OWL + n for n in ("equivalentClass", "equivalentProperty", "inverseOf",
-                               "someValuesFrom", "onProperty"))
-SCHEMA_CLASSES = (_OWL + "SymmetricProperty", _OWL + "TransitiveProperty")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _CTIP = "https://w3id.org/ctipgraph/ontology#"
@@ -150,15 +130,6 @@ def _triples(store: ox.Store, graph: ox.NamedNode) -> list[bytes]:
 
 def _nt(lines: Iterable[bytes]) -> bytes:
     return b"".join(line + b"\n" for line in sorted(lines))
-
-
-def delta_variants(frontier: list[ox.NamedNode]) -> list[str]:
-    """Every instance rule with one of its document patterns read from one of the `frontier`
-    graphs: the bodies of semi-naive evaluation (and of overdeletion). One query per graph:
-    Oxigraph scans every graph for `VALUES ?g {…} GRAPH ?g {…}`."""
-    return [INSTANCE_RULES[name].replace(pattern, replacement.replace("{delta}", str(graph)))
-            for graph in frontier for name, patterns in DELTA_PATTERNS.items()
-            for pattern, replacement in patterns]
 
 
 def rederive_bodies(deleted: ox.NamedNode) -> list[str]:

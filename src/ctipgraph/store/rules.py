@@ -13,14 +13,23 @@ as
 subjects, no blank-node objects, nothing already asserted, no `x a owl:Thing` and no reflexive or
 `owl:Thing` sub-class axioms. `tests/test_rules.py` checks that the result equals owlrl's on the
 test fixture.
+
+Evaluation (`materialize`): the schema rules to a fixpoint, then one round of every rule over the
+whole store, then *semi-naive* rounds: each instance rule once per body pattern that can match a
+non-schema triple, that pattern read from the last round's new triples (a frontier graph) and
+the others from the whole store. A round that adds a schema triple (SCHEMA_PREDICATES,
+SCHEMA_CLASSES) is followed by a round over the whole store again. Rules whose schema patterns
+match nothing are left out of the rounds (a cheap ASK). The result is the same fixpoint.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
+
+from . import GRAPH_BASE
 
 RULE_PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -77,27 +86,103 @@ INFORMATIVE = """
 """
 
 
+#: The body patterns of each instance rule (as written in INSTANCE_RULES) that can match a
+#: non-schema triple, and what reads them from a delta graph ({delta}) instead. The other
+#: patterns of a rule are its schema. For cls-svf the pattern `?y a ?v` sits in a filter whose
+#: other branch (owl:Thing) needs no such triple: its delta form is the join.
+DELTA_PATTERNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "cax-sco": (("?s a ?c", "GRAPH {delta} { ?s a ?c }"),),
+    "cax-eqc": (("?s a ?c", "GRAPH {delta} { ?s a ?c }"),),
+    "prp-spo1": (("?s ?q ?o", "GRAPH {delta} { ?s ?q ?o }"),),
+    "prp-eqp": (("?s ?q ?o", "GRAPH {delta} { ?s ?q ?o }"),),
+    "prp-inv1": (("?o ?q ?s", "GRAPH {delta} { ?o ?q ?s }"),),
+    "prp-inv2": (("?o ?q ?s", "GRAPH {delta} { ?o ?q ?s }"),),
+    "prp-symp": (("?o ?p ?s", "GRAPH {delta} { ?o ?p ?s }"),),
+    "prp-trp": (("?s ?p ?m", "GRAPH {delta} { ?s ?p ?m }"),
+                ("?m ?p ?o", "GRAPH {delta} { ?m ?p ?o }")),
+    "prp-dom": (("?s ?q ?any", "GRAPH {delta} { ?s ?q ?any }"),),
+    "prp-rng": (("?any ?q ?s", "GRAPH {delta} { ?any ?q ?s }"),),
+    "cls-svf": (("?s ?q ?y", "GRAPH {delta} { ?s ?q ?y }"),
+                ("FILTER(?v = owl:Thing || EXISTS { ?y a ?v })", "GRAPH {delta} { ?y a ?v }")),
+}
+
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+#: The triples the rules read as schema: these predicates, and rdf:type with these classes.
+#: (tests/test_store_incremental.py checks that the rules name no other RDFS/OWL term.)
+SCHEMA_PREDICATES = tuple(_RDFS + n for n in ("subClassOf", "subPropertyOf", "domain", "range")) \
+    + tuple(_OWL + n for n in ("equivalentClass", "equivalentProperty", "inverseOf",
+                               "someValuesFrom", "onProperty"))
+SCHEMA_CLASSES = (_OWL + "SymmetricProperty", _OWL + "TransitiveProperty")
+
+#: the frontiers of materialize's semi-naive rounds (one is read while the next is written)
+FRONTIERS = (ox.NamedNode(GRAPH_BASE + "rules/frontier-a"),
+             ox.NamedNode(GRAPH_BASE + "rules/frontier-b"))
+
+
+def delta_variants(frontier: list[ox.NamedNode], names: Iterable[str] | None = None) -> list[str]:
+    """Every instance rule (or those `names`) with one of its document patterns read from one
+    of the `frontier` graphs: the bodies of semi-naive evaluation (and of overdeletion). One
+    query per graph: Oxigraph scans every graph for `VALUES ?g {…} GRAPH ?g {…}`."""
+    chosen = DELTA_PATTERNS if names is None else {n: DELTA_PATTERNS[n] for n in names}
+    return [INSTANCE_RULES[name].replace(pattern, replacement.replace("{delta}", str(graph)))
+            for graph in frontier for name, patterns in chosen.items()
+            for pattern, replacement in patterns]
+
+
+def _schema_part(name: str) -> str:
+    """The schema patterns of an instance rule: its body with the document patterns empty."""
+    body = INSTANCE_RULES[name]
+    for pattern, _ in DELTA_PATTERNS[name]:
+        body = body.replace(pattern, "{}")
+    return body
+
+
+def _live(store: ox.Store, options: dict[str, object]) -> list[str]:
+    """The instance rules whose schema patterns match something in the store (the others
+    cannot fire while the schema is unchanged)."""
+    return [name for name in INSTANCE_RULES
+            if store.query(f"{RULE_PREFIXES}ASK {{ {_schema_part(name)} }}", **options)]
+
+
 def _construct(body: str) -> str:
     return f"{RULE_PREFIXES}CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {body}\n{INFORMATIVE} }}"
 
 
-def _round(store: ox.Store, rules: dict[str, str], target: ox.NamedNode, merged: bool) -> int:
-    """Apply every rule once (each sees the previous ones' results); return the lines added."""
-    added = 0
-    for body in rules.values():
-        options = {} if merged else {"use_default_graph_as_union": True}
-        data = store.query(_construct(body), **options).serialize(format=ox.RdfFormat.N_TRIPLES)
-        if data:
-            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-            if merged:  # the merge holds every triple of every graph, these too
-                store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-            added += data.count(b"\n")
-    return added
+def _insert(body: str, graphs: list[ox.NamedNode]) -> str:
+    into = " ".join(f"GRAPH {graph} {{ ?s ?p ?o }}" for graph in graphs)
+    return f"{RULE_PREFIXES}INSERT {{ {into} ?s ?p ?o }} WHERE {{ {body}\n{INFORMATIVE} }}"
+
+
+_ANY_SCHEMA = " ".join(f"<{iri}>" for iri in SCHEMA_PREDICATES)
+_ANY_SCHEMA_CLASS = " ".join(f"<{iri}>" for iri in SCHEMA_CLASSES)
+
+
+def _round(store: ox.Store, bodies: Iterable[str], target: ox.NamedNode,
+           frontier: ox.NamedNode, merged: bool) -> tuple[bool, bool]:
+    """Apply every rule body once (each sees the previous ones' results) and add what it
+    infers to `target` and to the empty graph `frontier` (and, when `merged`, to the default
+    graph: SPARQL INSERT, faster than CONSTRUCT and loading its result). Returns whether
+    anything was added, and whether a schema triple was."""
+    for body in bodies:
+        if merged:  # the merge holds every triple of every graph, these too
+            store.update(_insert(body, [target, frontier]))
+            continue
+        data = store.query(_construct(body), use_default_graph_as_union=True) \
+            .serialize(format=ox.RdfFormat.N_TRIPLES)
+        for graph in (target, frontier) if data else ():
+            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    added = bool(store.query(f"ASK {{ GRAPH {frontier} {{ ?s ?p ?o }} }}"))
+    schema = added and bool(store.query(
+        f"ASK {{ GRAPH {frontier} {{ {{ VALUES ?p {{ {_ANY_SCHEMA} }} ?s ?p ?o }} UNION "
+        f"{{ VALUES ?o {{ {_ANY_SCHEMA_CLASS} }} ?s a ?o }} }} }}"))
+    return added, schema
 
 
 def materialize(store: ox.Store, target: ox.NamedNode,
                 progress: Callable[[str], None] | None = None, *, merged: bool = False) -> int:
-    """Add the closure of the rules over all graphs of `store` into graph `target`.
+    """Add the closure of the rules over all graphs of `store` into graph `target` (see the
+    module doc for the order of evaluation).
 
     With `merged`, the store's default graph is the RDF merge of its named graphs
     (store.merge_into_default) and the rules read it (each triple once: much faster where many
@@ -106,10 +191,33 @@ def materialize(store: ox.Store, target: ox.NamedNode,
     afterwards. The store must be writable.
     """
     started = time.perf_counter()
+    options: dict[str, object] = {} if merged else {"use_default_graph_as_union": True}
+    drop = "".join(f"DROP SILENT GRAPH {graph} ;\n" for graph in FRONTIERS)
+    store.update(drop)
     rounds = 0
-    for rules in (SCHEMA_RULES, {**SCHEMA_RULES, **INSTANCE_RULES}):
-        while _round(store, rules, target, merged):
-            rounds += 1
+    while _round(store, SCHEMA_RULES.values(), target, FRONTIERS[0], merged)[0]:
+        rounds += 1
+        store.update(drop)
+    frontier: ox.NamedNode | None = None  # None: the next round reads the whole store
+    live: list[str] = []
+    while True:
+        spare = FRONTIERS[1] if frontier == FRONTIERS[0] else FRONTIERS[0]
+        if frontier is None:
+            live = _live(store, options)
+            bodies = [*SCHEMA_RULES.values(), *(INSTANCE_RULES[name] for name in live)]
+        else:
+            bodies = delta_variants([frontier], live)
+        added, schema = _round(store, bodies, target, spare, merged)
+        if frontier is not None:
+            store.update(f"DROP SILENT GRAPH {frontier}")
+        if not added:
+            break
+        rounds += 1
+        frontier = spare
+        if schema:  # the schema changed: the next round reads the whole store
+            store.update(drop)
+            frontier = None
+    store.update(drop)
     count = int(next(iter(store.query(
         f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}")))["n"].value)
     if progress:
