@@ -579,11 +579,11 @@ class ResourceView:
                 chunk = some[start:start + 300]
                 if from_values:
                     # a long list's values (passages, claims, …) find their few claims; the
-                    # resource's thousands are not read (20 ms → 1.4 ms at 5 M quads). In a
-                    # sub-query: the engine would otherwise start from the predicate
+                    # resource's thousands are not read (20 ms → 1.4 ms at 5 M quads). Not in
+                    # a sub-query: its result was joined to the rest by reading every claim of
+                    # the resource (25 ms → 0.4 ms for 20 passages of a country at 5 M)
                     distinct = " ".join(sorted({written[w][1] for w in chunk}))
-                    where = (f"{{ SELECT ?claim {value} WHERE {{ VALUES {value} {{ {distinct} }} "
-                             f"{claim_of_value} }} }} {rest}")
+                    where = f"VALUES {value} {{ {distinct} }} {claim_of_value} {rest}"
                 else:
                     # the claims about this resource first (a sub-query: the engine would
                     # otherwise start from the VALUES and scan every claim of each predicate;
