@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from operator import attrgetter
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -63,6 +64,7 @@ TIMELINE_DOCUMENTS = 20  # documents in an entity's timeline: the most recent on
 #: a resource with at most this many values (out or in) has them read in one query and put in
 #: order here; beyond, each long list is ordered and cut by the store
 INLINE_MAX = 20_000
+_VALUE = attrgetter("value")
 ALL_DOCUMENTS = ""  # the key saying that the years of every document are in the cache
 
 PREFIX = f"""PREFIX rdf: <{RDF}>
@@ -126,6 +128,14 @@ def _str_key(value: ox.Term) -> tuple[int, str]:
     """ORDER BY STR(?x) in Python: IRIs by their string, after what STR() cannot take (blank
     nodes; an error sorts first)."""
     return (1, value.value) if isinstance(value, ox.NamedNode | ox.Literal) else (0, "")
+
+
+def _by_str(values: list[ox.Term]) -> list[ox.Term]:
+    """`values` in the order of _str_key (IRIs only, the common case: by their string without
+    a Python key function, a hub's thousands of values)."""
+    if all(type(v) is ox.NamedNode for v in values):
+        return sorted(values, key=_VALUE)
+    return sorted(values, key=_str_key)
 
 
 def _term(value: ox.Term) -> str:
@@ -212,7 +222,7 @@ class ResourceView:
                 limit, offset = self._slice(counts[p], self.out_limit)
                 if values is not None and all(isinstance(v, ox.NamedNode) for v in values):
                     # IRIs only: TERM_ORDER is their string order
-                    values = sorted(values, key=_str_key)[offset:offset + limit]
+                    values = _by_str(values)[offset:offset + limit]
                 else:
                     values = [row["o"] for row in self._q(
                         f"SELECT ?o WHERE {{ {r} {_iri(p)} ?o }} "
@@ -230,7 +240,7 @@ class ResourceView:
         for p in sorted(counts):
             limit, offset = self._slice(counts[p], self.in_limit)
             if every is not None:
-                subjects = sorted(every.get(p, []), key=_str_key)[offset:offset + limit]
+                subjects = _by_str(every.get(p, []))[offset:offset + limit]
             else:
                 subjects = [row["s"] for row in self._q(
                     f"SELECT ?s WHERE {{ ?s {_iri(p)} {r} }} ORDER BY STR(?s) "
