@@ -480,11 +480,13 @@ class ResourceView:
         rows = None
         if self.store.graphs_are_documents:
             # the documents whose graphs hold claims about it (graph = document: no join per
-            # claim); their facts are read below for the documents shown only
-            docs = set(mentions) | {row["g"].value for row in self._q(f"""
-                SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?g {{ ?c rdf:subject {r} }} }}
-                  UNION {{ GRAPH ?g {{ ?c rdf:object {r} }} }} }}""")
-                if row["g"].value.startswith(DOC_BASE)}
+            # claim), and those claims; their facts are read below for the documents shown
+            stating: dict[str, list[ox.Term]] = defaultdict(list)
+            for g, c in self._q(f"""SELECT ?g ?c WHERE {{ {{ GRAPH ?g {{ ?c rdf:subject {r} }} }}
+                                  UNION {{ GRAPH ?g {{ ?c rdf:object {r} }} }} }}"""):
+                if g.value.startswith(DOC_BASE):
+                    stating[g.value].append(c)
+            docs = set(mentions) | set(stating)
         else:
             rows = list(self._q(facts.format(graphs="", g_open="", g_close="", r=r,
                                              limit=ALL_LIMIT)))
@@ -496,10 +498,17 @@ class ResourceView:
         if total > documents:  # the most recent ones (ties: by IRI)
             docs = set(sorted(docs, key=lambda d: (when.get(d, ""), d))[-documents:])
         if rows is None:
-            shown = " ".join(_iri(d) for d in sorted(docs) if safe_iri(d))
-            rows = list(self._q(facts.format(graphs=f"VALUES ?g {{ {shown} }}",
-                                             g_open="GRAPH ?g {", g_close="}", r=r,
-                                             limit=ALL_LIMIT)))
+            # the claims stated in the documents shown, by name (a country's claims in 20
+            # documents: their graphs were joined to every claim about it, 45 ms at 5 M quads)
+            claims = {_term(c) for d in docs for c in stating.get(d, ())}
+            if "" in claims:  # a blank node: the claims of the documents' graphs
+                shown = " ".join(_iri(d) for d in sorted(docs) if safe_iri(d))
+                where = dict(graphs=f"VALUES ?g {{ {shown} }}", g_open="GRAPH ?g {",
+                             g_close="}")
+            else:
+                where = dict(graphs=f"VALUES ?c {{ {' '.join(sorted(claims))} }}", g_open="",
+                             g_close="")
+            rows = list(self._q(facts.format(r=r, limit=ALL_LIMIT, **where)))
         rows = [row for row in rows if row["doc"].value in docs]
         self.labeller.want(*docs, *(t.value for row in rows for t in (row["p"], row["o"])
                                     if isinstance(t, ox.NamedNode)))
