@@ -6,7 +6,8 @@ serve` loads it — one named graph per document, the default graph their merge,
 inferences, the facts derived from the claims (ctipgraph.store.derive) — and on the test fixture
 (tests/fixtures/mini.ttl, extra.ttl: where the corpus gives a query no row), and must give the
 same multiset of rows (same variables, same values; the items of a " | "-separated list in any
-order)."""
+order), or, for a rewrite that also stopped repeating rows (DEDUPLICATED), the same rows each
+once."""
 
 from __future__ import annotations
 
@@ -87,13 +88,30 @@ def test_every_rewritten_query_still_exists() -> None:
         assert (QUERIES_DIR / name).is_file(), name
 
 
+#: rewrites that also stopped repeating rows (a fault of the old text), and why it repeated
+#: them: their rows are the old rows, each once
+DEDUPLICATED = {
+    "10-recurring-recommendations.rq": "a recommendation has a label and a text per wording: each "
+                                        "row came once per label not shown (777 rows on the "
+                                        "corpus, 157 distinct)",
+}
+
+
+def assert_same_rows(name: str, old: list[tuple], new: list[tuple]) -> None:
+    if name in DEDUPLICATED:
+        assert len(set(new)) == len(new), f"{name}: a row repeated"
+        assert set(new) == set(old)
+    else:
+        assert len(new) == len(old)
+        assert Counter(new) == Counter(old)
+
+
 @pytest.mark.parametrize("name", REWRITTEN)
 def test_same_answers_before_and_after(store: GraphStore, name: str) -> None:
     old_names, old = answers(store, BEFORE / name)
     new_names, new = answers(store, QUERIES_DIR / name)
     assert new_names == old_names
-    assert len(new) == len(old)
-    assert Counter(new) == Counter(old)
+    assert_same_rows(name, old, new)
 
 
 @pytest.mark.parametrize("name", REWRITTEN)
@@ -101,4 +119,4 @@ def test_same_answers_on_the_fixture(fixture_store: GraphStore, name: str) -> No
     old_names, old = answers(fixture_store, BEFORE / name)
     new_names, new = answers(fixture_store, QUERIES_DIR / name)
     assert new_names == old_names
-    assert Counter(new) == Counter(old)
+    assert_same_rows(name, old, new)
