@@ -206,10 +206,14 @@ class ResourceView:
             nodes[p].append(v)
         return {p.value: vs for p, vs in nodes.items()}
 
+    def _property_counts(self, pattern: str) -> dict[str, int]:
+        """How many triples of `pattern` (binding ?p) each property has."""
+        return {row["p"].value: int(row["n"].value) for row in self._q(
+            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {pattern} }} GROUP BY ?p")}
+
     def _outgoing(self, r: str) -> tuple[list[tuple[ox.NamedNode, ox.Term]], dict[str, int]]:
         """This page of the resource's outgoing values, and how many each property has."""
-        counts = {row["p"].value: int(row["n"].value) for row in self._q(
-            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {r} ?p ?o }} GROUP BY ?p")}
+        counts = self._property_counts(f"{r} ?p ?o")
         every = self._every(f"{r} ?p ?v", counts)
         outgoing: list[tuple[ox.NamedNode, ox.Term]] = []
         for p in sorted(counts):
@@ -233,8 +237,7 @@ class ResourceView:
     def _incoming(self, r: str) -> tuple[list[tuple[ox.NamedNode, ox.Term]], dict[str, int]]:
         """This page of the resources that refer to it (by their IRIs), and how many each
         property has."""
-        counts = {row["p"].value: int(row["n"].value) for row in self._q(
-            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p {r} }} GROUP BY ?p")}
+        counts = self._property_counts(f"?s ?p {r}")
         every = self._every(f"?v ?p {r}", counts)
         incoming: list[tuple[ox.NamedNode, ox.Term]] = []
         for p in sorted(counts):
