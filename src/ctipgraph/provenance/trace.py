@@ -172,10 +172,6 @@ class Tracer:
         """Claimed facts whose subject or object is the resource (`offset`: skip that many)."""
         return self.facts_about_page(iri, limit, offset)[0]
 
-    def count_facts_about(self, iri: str) -> int:
-        """How many claimed facts have the resource as subject or object."""
-        return self.facts_about_page(iri, 0)[1]
-
     def facts_about_page(self, iri: str, limit: int = 500, offset: int = 0
                          ) -> tuple[list[tuple[object, object, object]], int]:
         """A page of the claimed facts about the resource, in the order of their subjects',
@@ -186,6 +182,7 @@ class Tracer:
         facts.sort(key=lambda spo: (*(_value(t) for t in spo), *(str(t) for t in spo)))
         start = _limit(offset)
         return facts[start:start + _limit(limit)], len(facts)
+
     def facts_matching(self, phrase: str, limit: int = 100,
                        offset: int = 0) -> list[tuple[object, object, object]]:
         """Claimed facts whose quoted passage or subject/object label contains the phrase."""
@@ -286,26 +283,22 @@ class Tracer:
     def _publishers(self, documents: set[str]) -> dict[str, str]:
         """The label of each document's publisher (apart from the claims' query: as a path
         OPTIONAL there, the engine joined every labelled publisher of the store; 200 ms)."""
-        wanted = sorted(d for d in documents if d)
-        if not wanted:
-            return {}
-        rows = self._select(
-            "SELECT ?doc (MIN(STR(?label)) AS ?publisher) WHERE { VALUES ?doc { "
-            + " ".join(f"<{iri}>" for iri in wanted)
-            + " } ?doc dcterms:publisher ?org . ?org rdfs:label ?label } GROUP BY ?doc")
-        return {_value(row["doc"]): _value(row["publisher"]) for row in rows}
+        return self._least_values(documents, "?x dcterms:publisher ?org . ?org rdfs:label ?v")
 
     def _sections(self, passages: set[str]) -> dict[str, str]:
         """The title of the section each passage is in (looked up for these passages only: as
         an OPTIONAL of the claims' query, the engine joined every passage of the store)."""
-        if not passages:
+        return self._least_values(passages, "?x ctip:inSection ?part . ?part dcterms:title ?v")
+
+    def _least_values(self, subjects: set[str], pattern: str) -> dict[str, str]:
+        """For each of `subjects` (?x of `pattern`) that has one, the least string of ?v."""
+        wanted = sorted(x for x in subjects if x)
+        if not wanted:
             return {}
-        values = " ".join(f"<{iri}>" for iri in sorted(passages))
         rows = self._select(
-            "SELECT ?passage (MIN(STR(?title)) AS ?section) WHERE { VALUES ?passage { "
-            + values + " } ?passage ctip:inSection ?part . ?part dcterms:title ?title } "
-            "GROUP BY ?passage")
-        return {_value(row["passage"]): _value(row["section"]) for row in rows}
+            "SELECT ?x (MIN(STR(?v)) AS ?value) WHERE { VALUES ?x { "
+            + " ".join(f"<{iri}>" for iri in wanted) + " } " + pattern + " } GROUP BY ?x")
+        return {_value(row["x"]): _value(row["value"]) for row in rows}
 
     def _references(self, claim_iri: str) -> list[ReferenceInfo]:
         rows = self._select(
