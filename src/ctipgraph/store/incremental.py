@@ -82,20 +82,10 @@ class ChangeLog:
     added: dict[str, set[bytes]] = field(default_factory=dict)
 
     def remove(self, graph: str, lines: Iterable[bytes]) -> None:
-        added, removed = self.added.setdefault(graph, set()), self.removed.setdefault(graph, set())
-        for line in lines:
-            if line in added:
-                added.discard(line)
-            else:
-                removed.add(line)
+        _record(lines, self.removed.setdefault(graph, set()), self.added.setdefault(graph, set()))
 
     def add(self, graph: str, lines: Iterable[bytes]) -> None:
-        added, removed = self.added.setdefault(graph, set()), self.removed.setdefault(graph, set())
-        for line in lines:
-            if line in removed:
-                removed.discard(line)
-            else:
-                added.add(line)
+        _record(lines, self.added.setdefault(graph, set()), self.removed.setdefault(graph, set()))
 
     def quads(self, which: str) -> list[bytes]:
         """The removed or added ('removed' / 'added') quads as sorted N-Quads lines."""
@@ -387,3 +377,13 @@ class Updater:
         self.log.add(INFERRED_GRAPH.value, derived)
         self.log.add(DEFAULT, derived)
         return spare[0]
+
+
+def _record(lines: Iterable[bytes], into: set[bytes], undone: set[bytes]) -> None:
+    """Record each line in `into`, unless it is in `undone` (the opposite change): then the two
+    cancel out."""
+    for line in lines:
+        if line in undone:
+            undone.discard(line)
+        else:
+            into.add(line)
