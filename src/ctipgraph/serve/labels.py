@@ -125,10 +125,9 @@ def lookup_labels(store: GraphStore, iris: Iterable[str], *, quotes: bool = True
     """The best label of each IRI that has one (a funding, an assessment, an observation without
     a label: a title composed from its parts, humanize.compose_titles; passages: the start of
     their quote; `compose`: how deep titles may be composed of composed titles)."""
-    wanted = sorted({i for i in iris if i and "<" not in i and ">" not in i and " " not in i})
+    wanted = sorted({i for i in iris if labellable(i)})
     best: dict[str, tuple[int, int, str]] = {}
     props = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    rank = {p: n for n, p in enumerate(LABEL_PROPERTIES)}
     for chunk in _chunks(wanted):
         # the properties as a FILTER, not a second VALUES: with VALUES ?p Oxigraph may start
         # from ?p and scan every labelled subject of the store
@@ -139,16 +138,22 @@ def lookup_labels(store: GraphStore, iris: Iterable[str], *, quotes: bool = True
             }}"""
         for row in store.query(query):
             x, p, literal = row["x"].value, row["p"].value, row["l"]
-            key = (rank[p], _lang_rank(literal), literal.value)
+            key = _label_key(p, literal)
             if x not in best or key < best[x]:
                 best[x] = key
     labels = {x: key[2] for x, key in best.items()}
     if compose > 0:
         from .humanize import compose_titles
 
-        labels.update(compose_titles(
-            store, (i for i in wanted if i not in labels),
-            lambda named: lookup_labels(store, named, quotes=False, compose=compose - 1)))
+        found = dict(labels)  # what a title names was often looked up here (a hub: 6 ms each)
+
+        def parts(named: Iterable[str]) -> dict[str, str]:
+            named = set(named)
+            return {**{i: found[i] for i in named & found.keys()},
+                    **lookup_labels(store, named - found.keys(), quotes=False,
+                                    compose=compose - 1)}
+
+        labels.update(compose_titles(store, (i for i in wanted if i not in labels), parts))
     if quotes:
         missing = [i for i in wanted if i not in labels]
         for chunk in _chunks(missing):
@@ -162,6 +167,28 @@ def lookup_labels(store: GraphStore, iris: Iterable[str], *, quotes: bool = True
                 if row["q"] is not None:
                     labels[row["x"].value] = "“" + shorten(row["q"].value) + "”"
     return labels
+
+
+def labellable(iri: str) -> bool:
+    """An IRI whose label lookup_labels looks up (one it can write into a query)."""
+    return bool(iri) and "<" not in iri and ">" not in iri and " " not in iri
+
+
+def _label_key(prop: str, literal: ox.Literal) -> tuple[int, int, str]:
+    """How good a label is (the least is the best): its property's place in LABEL_PROPERTIES,
+    then its language (English first), then its text."""
+    return _LABEL_RANK[prop], _lang_rank(literal), literal.value
+
+
+_LABEL_RANK = {p: n for n, p in enumerate(LABEL_PROPERTIES)}
+
+
+def best_label(values: Iterable[tuple[str, ox.Term]]) -> str | None:
+    """The label lookup_labels gives a resource whose (property, value) pairs are `values`
+    (all of those with a property of LABEL_PROPERTIES), or None when it has none."""
+    keys = [_label_key(p, v) for p, v in values
+            if p in _LABEL_RANK and isinstance(v, ox.Literal)]
+    return min(keys)[2] if keys else None
 
 
 def shorten(text: str, length: int = QUOTE_LABEL_LENGTH) -> str:
@@ -189,6 +216,11 @@ class Labeller:
         self.store = store
         self.labels: dict[str, str] = {}
         self.pending: set[str] = set()
+
+    def know(self, iri: str, label: str) -> None:
+        """`iri`'s label, found by the caller as lookup_labels would (best_label)."""
+        self.labels[iri] = label
+        self.pending.discard(iri)
 
     def want(self, *iris: str) -> None:
         self.pending.update(i for i in iris if i not in self.labels)
