@@ -121,14 +121,17 @@ def _chunks(items: list[str], size: int = 300) -> Iterable[list[str]]:
 
 
 def lookup_labels(store: GraphStore, iris: Iterable[str], *, quotes: bool = True,
-                  compose: int = 2) -> dict[str, str]:
+                  compose: int = 2, named: dict[str, str] | None = None) -> dict[str, str]:
     """The best label of each IRI that has one (a funding, an assessment, an observation without
     a label: a title composed from its parts, humanize.compose_titles; passages: the start of
-    their quote; `compose`: how deep titles may be composed of composed titles)."""
+    their quote; `compose`: how deep titles may be composed of composed titles). `named`: the
+    labels already found by a label property (best_label), not looked up again (a hub's look-up
+    reads its triples in every graph, 6 ms at 5 M quads); those found here are added to it."""
+    named = {} if named is None else named
     wanted = sorted({i for i in iris if labellable(i)})
     best: dict[str, tuple[int, int, str]] = {}
     props = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    for chunk in _chunks(wanted):
+    for chunk in _chunks([i for i in wanted if i not in named]):
         # the properties as a FILTER, not a second VALUES: with VALUES ?p Oxigraph may start
         # from ?p and scan every labelled subject of the store
         query = f"""
@@ -141,19 +144,15 @@ def lookup_labels(store: GraphStore, iris: Iterable[str], *, quotes: bool = True
             key = _label_key(p, literal)
             if x not in best or key < best[x]:
                 best[x] = key
-    labels = {x: key[2] for x, key in best.items()}
+    named.update((x, key[2]) for x, key in best.items())
+    labels = {x: named[x] for x in wanted if x in named}
     if compose > 0:
         from .humanize import compose_titles
 
-        found = dict(labels)  # what a title names was often looked up here (a hub: 6 ms each)
-
-        def parts(named: Iterable[str]) -> dict[str, str]:
-            named = set(named)
-            return {**{i: found[i] for i in named & found.keys()},
-                    **lookup_labels(store, named - found.keys(), quotes=False,
-                                    compose=compose - 1)}
-
-        labels.update(compose_titles(store, (i for i in wanted if i not in labels), parts))
+        labels.update(compose_titles(
+            store, (i for i in wanted if i not in labels),
+            lambda parts: lookup_labels(store, parts, quotes=False, compose=compose - 1,
+                                        named=named)))
     if quotes:
         missing = [i for i in wanted if i not in labels]
         for chunk in _chunks(missing):
@@ -215,11 +214,12 @@ class Labeller:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         self.labels: dict[str, str] = {}
+        self.named: dict[str, str] = {}  # the labels found by a label property (lookup_labels)
         self.pending: set[str] = set()
 
     def know(self, iri: str, label: str) -> None:
         """`iri`'s label, found by the caller as lookup_labels would (best_label)."""
-        self.labels[iri] = label
+        self.labels[iri] = self.named[iri] = label
         self.pending.discard(iri)
 
     def want(self, *iris: str) -> None:
@@ -227,7 +227,7 @@ class Labeller:
 
     def resolve(self) -> None:
         if self.pending:
-            self.labels.update(lookup_labels(self.store, self.pending))
+            self.labels.update(lookup_labels(self.store, self.pending, named=self.named))
             self.pending.clear()
 
     def label(self, iri: str) -> str:
