@@ -43,6 +43,7 @@ HAS_SELECTOR = OA + "hasSelector"
 EXACT = OA + "exact"
 WAS_QUOTED_FROM = PROV + "wasQuotedFrom"
 CLAIM = CTIP + "Claim"
+CLAIM_SIDES = (RDF + "subject", RDF + "object")  # a claim's properties naming a resource
 #: per property, the longest list of values a page shows whole; a longer one (a hub's) comes
 #: LONG_PAGE values a page, with its total and "… n more"
 OUT_LIMIT = 100
@@ -186,6 +187,8 @@ class ResourceView:
         self.pages = 1  # how many pages the longest list needs
         self._mention_docs: dict[str, str] | None = None  # passage -> document
         self._info: dict[str, dict] = {}  # passage -> its quote, document, section, order
+        #: document -> the claims its graph states about the resource (from _every_in_graphs)
+        self._stating: dict[str, list[ox.Term]] | None = None
 
     def _step(self, limit: int) -> int:
         """Values per page of a list longer than `limit`."""
@@ -212,6 +215,27 @@ class ResourceView:
         if read > INLINE_MAX:
             return None, self._property_counts(pattern)
         every = {p.value: vs for p, vs in nodes.items()}
+        return every, {p: len(vs) for p, vs in every.items()}
+
+    def _every_in_graphs(self, r: str) -> tuple[dict[str, list[ox.Term]] | None,
+                                                 dict[str, int]]:
+        """_every of the values that refer to the resource, read from the graphs stating them
+        (GraphStore.graphs_are_documents: the default graph is their merge); the claims about
+        it come with their documents, which the timeline needs (it read them again: 5-13 ms
+        for a hub at 5 M quads)."""
+        nodes: dict[ox.NamedNode, dict[ox.Term, None]] = defaultdict(dict)
+        stating: dict[str, list[ox.Term]] = defaultdict(list)
+        read = 0
+        for g, p, v in self._q(f"SELECT ?g ?p ?v WHERE {{ GRAPH ?g {{ ?v ?p {r} }} }} "
+                               f"LIMIT {INLINE_MAX + 1}"):
+            nodes[p][v] = None  # each value once, whatever graphs state it
+            if p.value in CLAIM_SIDES and g.value.startswith(DOC_BASE):
+                stating[g.value].append(v)
+            read += 1
+        if read > INLINE_MAX:
+            return None, self._property_counts(f"?v ?p {r}")
+        self._stating = stating
+        every = {p.value: list(vs) for p, vs in nodes.items()}
         return every, {p: len(vs) for p, vs in every.items()}
 
     def _property_counts(self, pattern: str) -> dict[str, int]:
@@ -244,7 +268,10 @@ class ResourceView:
     def _incoming(self, r: str) -> tuple[list[tuple[ox.NamedNode, ox.Term]], dict[str, int]]:
         """This page of the resources that refer to it (by their IRIs), and how many each
         property has."""
-        every, counts = self._every(f"?v ?p {r}")
+        if self.store.graphs_are_documents:
+            every, counts = self._every_in_graphs(r)
+        else:
+            every, counts = self._every(f"?v ?p {r}")
         incoming: list[tuple[ox.NamedNode, ox.Term]] = []
         for p in sorted(counts):
             limit, offset = self._slice(counts[p], self.in_limit)
@@ -503,11 +530,14 @@ class ResourceView:
         if self.store.graphs_are_documents:
             # the documents whose graphs hold claims about it (graph = document: no join per
             # claim), and those claims; their facts are read below for the documents shown
-            stating: dict[str, list[ox.Term]] = defaultdict(list)
-            for g, c in self._q(f"""SELECT ?g ?c WHERE {{ {{ GRAPH ?g {{ ?c rdf:subject {r} }} }}
-                                  UNION {{ GRAPH ?g {{ ?c rdf:object {r} }} }} }}"""):
-                if g.value.startswith(DOC_BASE):
-                    stating[g.value].append(c)
+            stating = self._stating
+            if stating is None:
+                stating = defaultdict(list)
+                for g, c in self._q(f"""SELECT ?g ?c WHERE {{
+                        {{ GRAPH ?g {{ ?c rdf:subject {r} }} }}
+                        UNION {{ GRAPH ?g {{ ?c rdf:object {r} }} }} }}"""):
+                    if g.value.startswith(DOC_BASE):
+                        stating[g.value].append(c)
             docs = set(mentions) | set(stating)
         else:
             rows = list(self._q(facts.format(graphs="", g_open="", g_close="", r=r,
