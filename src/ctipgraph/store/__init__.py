@@ -52,6 +52,10 @@ RULES_VERSION = "rules-1"  # bump when ctipgraph.store.rules changes what it inf
 #: default: in memory it takes about 1.35 times their size (6.7 M quads: 2.97 GB of N-Quads,
 #: 4.0 GB resident), and `serve` must stay within 8 GB with its workers (bench/bench_scale.py)
 IN_MEMORY_MAX_BYTES = 4 * 1024 ** 3
+#: a corpus whose Turtle (documents, ontology, lexicon) is larger than this is built on disk
+#: (ctipgraph.store.disk_build): the in-memory build peaks at about 17 times its Turtle
+#: (15.1 M quads from 588 MB of Turtle: 9.4 GB), the on-disk one within a few GB at any size
+BUILD_IN_MEMORY_MAX_BYTES = 768 * 1024 ** 2
 LAYOUT_VERSION = "merged-default-2"  # bump when what the built store holds changes
 
 
@@ -125,26 +129,34 @@ class GraphStore:
     @classmethod
     def open_project(cls, ttl_dir: Path = TTL_DIR, location: Path = STORE_DIR, *,
                      inferences: bool = True, in_memory: bool | None = True,
-                     full: bool = False,
+                     full: bool = False, build_on_disk: bool | None = None,
                      progress: Callable[[str], None] | None = None) -> GraphStore:
         """The project's store, rebuilt only when its inputs changed (see the module doc):
-        updated when only documents changed (ctipgraph.store.update), unless `full`. It is
-        read into memory, or queried on disk; `in_memory=None`: in memory unless its N-Quads
-        are over IN_MEMORY_MAX_BYTES."""
+        updated when only documents changed (ctipgraph.store.update), unless `full`; built in
+        memory, or on disk (`build_on_disk`; None: past BUILD_IN_MEMORY_MAX_BYTES of Turtle).
+        It is read into memory, or queried on disk; `in_memory=None`: in memory unless its
+        N-Quads are over IN_MEMORY_MAX_BYTES (a store built on disk has none: on disk)."""
+        from .disk_build import ON_DISK_MARK
         from .update import InputDigests, load_dataset, update_store
 
         digests = InputDigests.of(ONTOLOGY, ttl_dir, LEXICON_DIR)
         versions = f"+{LAYOUT_VERSION}" + (f"+{RULES_VERSION}" if inferences else "")
         fingerprint = digests.fingerprint() + versions
         stamp = location / "FINGERPRINT"
+        dataset = location / DATASET_FILE
         if not (location.is_dir() and stamp.is_file() and stamp.read_text() == fingerprint
-                and (location / DATASET_FILE).is_file()) and (full or not update_store(
-                    ttl_dir, location, digests, fingerprint, versions, inferences=inferences,
-                    progress=progress)):
+                and (dataset.is_file() or (location / ON_DISK_MARK).is_file())) and (
+                    full or not update_store(ttl_dir, location, digests, fingerprint, versions,
+                                             inferences=inferences, progress=progress)):
             _build_store(ttl_dir, location, fingerprint, inferences=inferences,
-                         progress=progress, digests=digests, versions=versions)
+                         progress=progress, digests=digests, versions=versions,
+                         on_disk=build_on_disk)
         if in_memory is None:
-            in_memory = dataset_bytes(location) <= IN_MEMORY_MAX_BYTES
+            in_memory = dataset.is_file() and dataset_bytes(location) <= IN_MEMORY_MAX_BYTES
+        if in_memory and not dataset.is_file():  # built on disk: read from RocksDB
+            store = ox.Store()
+            store.bulk_extend(ox.Store.read_only(str(location / OXIGRAPH_DIR)))
+            return cls(store, location=location)
         if in_memory:
             return cls(load_dataset(location), location=location)
         return cls(ox.Store.read_only(str(location / OXIGRAPH_DIR)), location=location,
@@ -234,28 +246,55 @@ def dataset_options(union_default: bool, default_graph: list[str] | None = None,
 
 def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences: bool,
                  progress: Callable[[str], None] | None, digests: InputDigests,
-                 versions: str) -> None:
-    """Load and reason in memory, write the files into a fresh folder, then swap it in."""
-    from .derive import derive
-    from .rules import materialize
+                 versions: str, on_disk: bool | None = None) -> None:
+    """Build the store into a fresh folder (in memory, or on disk: `on_disk`, by default past
+    BUILD_IN_MEMORY_MAX_BYTES of Turtle), then swap it in."""
     from .update import write_manifest
 
     building = location.with_name(f"{location.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
-    step = _Steps(progress)
-    store = ox.Store()
+    inputs = build_inputs(ttl_dir)
+    if on_disk is None:
+        on_disk = sum(path.stat().st_size for path, _, _ in inputs) > BUILD_IN_MEMORY_MAX_BYTES
     try:
-        load_file(store, ONTOLOGY, format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
-        for path in sorted(ttl_dir.glob("*.ttl")):
-            load_file(store, path, format=ox.RdfFormat.TURTLE,
-                      to_graph=document_graph(path.stem),
-                      base_iri=document_graph(path.stem).value + "/")
-        for path in sorted(LEXICON_DIR.glob("*.ttl")):
-            load_file(store, path, format=ox.RdfFormat.TURTLE, to_graph=LEXICON_GRAPH)
-    except StoreInputError:
+        if on_disk:
+            from .disk_build import build_on_disk
+
+            build_on_disk(inputs, building, inferences=inferences, progress=progress,
+                          write_inferred=_inferred_writer())
+        else:
+            _build_in_memory(inputs, building, inferences=inferences, progress=progress)
+    except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    write_manifest(building, digests, versions, inferences=inferences)
+    (building / "FINGERPRINT").write_text(fingerprint)
+    shutil.rmtree(location, ignore_errors=True)
+    location.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(building, location)
+
+
+def build_inputs(ttl_dir: Path) -> list[tuple[Path, ox.NamedNode, str | None]]:
+    """What a store is built from, in order: (file, its graph, its base IRI) of the ontology,
+    each document of `ttl_dir` and each lexicon file."""
+    return [(ONTOLOGY, ONTOLOGY_GRAPH, None),
+            *((path, document_graph(path.stem), document_graph(path.stem).value + "/")
+              for path in sorted(ttl_dir.glob("*.ttl"))),
+            *((path, LEXICON_GRAPH, None) for path in sorted(LEXICON_DIR.glob("*.ttl")))]
+
+
+def _build_in_memory(inputs: list[tuple[Path, ox.NamedNode, str | None]], building: Path, *,
+                     inferences: bool, progress: Callable[[str], None] | None) -> None:
+    """Load and reason in memory, then write dataset.nq, inferred.ttl and the RocksDB store
+    into `building`."""
+    from .derive import derive
+    from .rules import materialize
+
+    step = _Steps(progress)
+    store = ox.Store()
+    for path, graph, base_iri in inputs:
+        load_file(store, path, format=ox.RdfFormat.TURTLE, to_graph=graph, base_iri=base_iri)
     step.done("documents loaded")
     merged = merge_into_default(store)
     step.done(f"default graph: {merged} distinct triple(s) of {len(store) - merged} quad(s), "
@@ -274,9 +313,8 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
         written = inferred = None
         if inferences:
             materialize(store, INFERRED_GRAPH, progress, merged=True)
-            prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-            written = beside.submit(_timed, _write_inferred, store, building / INFERRED_FILE,
-                                    prefixes)
+            written = beside.submit(_timed, _inferred_writer(), store,
+                                    building / INFERRED_FILE)
             # the rules infer no blank node (rules.INFORMATIVE): none to match the first load's
             inferred = loader.submit(_timed, _load_graph, store, disk, INFERRED_GRAPH, building)
         derive(store, progress)
@@ -302,11 +340,6 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
     del disk
     gc.collect()  # close the read-write RocksDB instance before it is reopened read-only
     step.done("RocksDB store compacted")
-    write_manifest(building, digests, versions, inferences=inferences)
-    (building / "FINGERPRINT").write_text(fingerprint)
-    shutil.rmtree(location, ignore_errors=True)
-    location.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(building, location)
 
 
 class _Steps:
@@ -357,6 +390,12 @@ def _load_graph(store: ox.Store, disk: ox.Store, graph: ox.NamedNode, folder: Pa
     for target in (graph, ox.DefaultGraph()):
         disk.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
     path.unlink()
+
+
+def _inferred_writer() -> Callable[[ox.Store, Path], None]:
+    """`_write_inferred` with the project's prefixes."""
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    return lambda store, path: _write_inferred(store, path, prefixes)
 
 
 def _write_inferred(store: ox.Store, path: Path, prefixes: dict[str, str]) -> None:

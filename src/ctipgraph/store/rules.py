@@ -159,19 +159,24 @@ _ANY_SCHEMA_CLASS = " ".join(f"<{iri}>" for iri in SCHEMA_CLASSES)
 
 
 def _round(store: ox.Store, bodies: Iterable[str], target: ox.NamedNode,
-           frontier: ox.NamedNode, merged: bool) -> tuple[bool, bool]:
+           frontier: ox.NamedNode, merged: bool, bulk: bool) -> tuple[bool, bool]:
     """Apply every rule body once (each sees the previous ones' results) and add what it
     infers to `target` and to the empty graph `frontier` (and, when `merged`, to the default
-    graph: SPARQL INSERT, faster than CONSTRUCT and loading its result). Returns whether
+    graph: SPARQL INSERT, faster in memory than CONSTRUCT and loading its result; with `bulk`,
+    CONSTRUCT and Oxigraph's bulk loader, what a RocksDB store writes fast). Returns whether
     anything was added, and whether a schema triple was."""
     for body in bodies:
-        if merged:  # the merge holds every triple of every graph, these too
+        if merged and not bulk:  # the merge holds every triple of every graph, these too
             store.update(_insert(body, [target, frontier]))
             continue
-        data = store.query(_construct(body), use_default_graph_as_union=True) \
-            .serialize(format=ox.RdfFormat.N_TRIPLES)
-        for graph in (target, frontier) if data else ():
-            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        options = {} if merged else {"use_default_graph_as_union": True}
+        data = store.query(_construct(body), **options).serialize(format=ox.RdfFormat.N_TRIPLES)
+        graphs = (target, frontier, ox.DefaultGraph()) if merged else (target, frontier)
+        for graph in graphs if data else ():
+            if bulk:
+                store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            else:
+                store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
     added = bool(store.query(f"ASK {{ GRAPH {frontier} {{ ?s ?p ?o }} }}"))
     schema = added and bool(store.query(
         f"ASK {{ GRAPH {frontier} {{ {{ VALUES ?p {{ {_ANY_SCHEMA} }} ?s ?p ?o }} UNION "
@@ -180,7 +185,8 @@ def _round(store: ox.Store, bodies: Iterable[str], target: ox.NamedNode,
 
 
 def materialize(store: ox.Store, target: ox.NamedNode,
-                progress: Callable[[str], None] | None = None, *, merged: bool = False) -> int:
+                progress: Callable[[str], None] | None = None, *, merged: bool = False,
+                bulk: bool = False) -> int:
     """Add the closure of the rules over all graphs of `store` into graph `target` (see the
     module doc for the order of evaluation).
 
@@ -189,41 +195,60 @@ def materialize(store: ox.Store, target: ox.NamedNode,
     graphs repeat the same triples); the inferred triples are added to it as well. Otherwise
     the rules read the union of the graphs. Returns the number of triples in `target`
     afterwards. The store must be writable.
+
+    With `bulk` (a RocksDB store being built: ctipgraph.store.disk_build), every write is a
+    bulk load, and nothing is removed: each round's frontier is a new graph
+    (`rules/frontier-N`), left in the store for its caller to discard.
     """
     started = time.perf_counter()
     options: dict[str, object] = {} if merged else {"use_default_graph_as_union": True}
-    drop = "".join(f"DROP SILENT GRAPH {graph} ;\n" for graph in FRONTIERS)
-    store.update(drop)
+    frontiers = _Frontiers(store, bulk)
     rounds = 0
-    while _round(store, SCHEMA_RULES.values(), target, FRONTIERS[0], merged)[0]:
+    while _round(store, SCHEMA_RULES.values(), target, frontiers.fresh(), merged, bulk)[0]:
         rounds += 1
-        store.update(drop)
     frontier: ox.NamedNode | None = None  # None: the next round reads the whole store
     live: list[str] = []
     while True:
-        spare = FRONTIERS[1] if frontier == FRONTIERS[0] else FRONTIERS[0]
+        spare = frontiers.fresh()
         if frontier is None:
             live = _live(store, options)
             bodies = [*SCHEMA_RULES.values(), *(INSTANCE_RULES[name] for name in live)]
         else:
             bodies = delta_variants([frontier], live)
-        added, schema = _round(store, bodies, target, spare, merged)
-        if frontier is not None:
-            store.update(f"DROP SILENT GRAPH {frontier}")
+        added, schema = _round(store, bodies, target, spare, merged, bulk)
         if not added:
             break
         rounds += 1
-        frontier = spare
-        if schema:  # the schema changed: the next round reads the whole store
-            store.update(drop)
-            frontier = None
-    store.update(drop)
-    count = int(next(iter(store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}")))["n"].value)
+        frontier = None if schema else spare  # a schema change: the next round reads all
+    frontiers.fresh()
+    count = sum(1 for _ in store.quads_for_pattern(None, None, None, target)) if bulk else int(
+        next(iter(store.query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}")))["n"].value)
     if progress:
         progress(f"inferred {count} triple(s) in {rounds} round(s), "
                  f"{time.perf_counter() - started:.1f} s")
     return count
+
+
+class _Frontiers:
+    """The frontier graphs of materialize's rounds: FRONTIERS in turn, each emptied before it
+    is written (the other holds the last round's triples); with `bulk`, a new graph each
+    round (a RocksDB store removes slowly), none emptied."""
+
+    def __init__(self, store: ox.Store, bulk: bool) -> None:
+        self.store = store
+        self.bulk = bulk
+        self.used = 0
+
+    def fresh(self) -> ox.NamedNode:
+        """An empty frontier graph, the previous one's triples still in place (the one before
+        removed, unless `bulk`)."""
+        self.used += 1
+        if self.bulk:
+            return ox.NamedNode(f"{GRAPH_BASE}rules/frontier-{self.used}")
+        graph = FRONTIERS[self.used % 2]
+        self.store.update(f"DROP SILENT GRAPH {graph}")
+        return graph
 
 
 def sorted_turtle(store: ox.Store, graph: ox.NamedNode, prefixes: dict[str, str]) -> bytes:

@@ -137,6 +137,9 @@ def update_store(ttl_dir: Path, location: Path, digests: InputDigests, fingerpri
     manifest = _read_manifest(location)
     if manifest is None or not (location / OXIGRAPH_DIR).is_dir():
         return False
+    if not (location / DATASET_FILE).is_file():
+        say("store: built on disk (no dataset.nq to patch): building it from scratch")
+        return False
     if manifest["base"] != digests.base(stamp) or manifest["inferences"] != inferences:
         say("store: the ontology, the lexicon or ctipgraph changed: building it from scratch")
         return False
