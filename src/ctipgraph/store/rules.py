@@ -216,6 +216,9 @@ def materialize(store: ox.Store, target: ox.NamedNode,
         else:
             bodies = delta_variants([frontier], live)
         added, schema = _round(store, bodies, target, spare, merged, bulk)
+        if progress:
+            progress(f"rules: round {rounds + 1} ({'whole store' if frontier is None else 'new'}"
+                     f" triples) done, {time.perf_counter() - started:.1f} s")
         if not added:
             break
         rounds += 1
