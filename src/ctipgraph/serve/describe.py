@@ -404,8 +404,8 @@ class ResourceView:
                                  by_value=("?s", "?claim rdf:subject ?s .",
                                            f"?claim rdf:object {r} ; rdf:predicate ?p ."),
                                  about=incoming_counts.get(RDF + "object", 0))
-        stated_count = int(next(iter(self._q(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ ?claim prov:wasQuotedFrom {r} }}")))["n"].value)
+        # the claims quoted from it (a passage's), counted with what refers to it
+        stated_count = incoming_counts.get(WAS_QUOTED_FROM, 0)
         stated_limit, stated_offset = self._slice(stated_count, self.in_limit)
         stated = [
             (row["claim"], row["s"], row["p"], row["o"])
@@ -414,7 +414,7 @@ class ResourceView:
                   ?claim prov:wasQuotedFrom {r} ; rdf:subject ?s ; rdf:predicate ?p ;
                          rdf:object ?o .
                 }} ORDER BY STR(?claim) LIMIT {stated_limit} OFFSET {stated_offset}""")
-        ]
+        ] if stated_count else []
         mention_passages, mention_counts = self._mention_page(r)
         passages = {pa for claims in (out_claims, in_claims) for lst in claims.values()
                     for _, pas in lst for pa in pas}
