@@ -584,25 +584,29 @@ class ResourceView:
                 where = dict(graphs=f"VALUES ?c {{ {' '.join(sorted(claims))} }}", g_open="",
                              g_close="")
             rows = list(self._q(facts.format(r=r, limit=ALL_LIMIT, **where)))
-        rows = [row for row in rows if row["doc"].value in docs]
-        self.labeller.want(*docs, *(t.value for row in rows for t in (row["p"], row["o"])
-                                    if isinstance(t, ox.NamedNode)))
+        by_doc: dict[str, list] = defaultdict(list)
+        for row in rows:
+            if row["doc"].value in docs and row["p"].value not in (MENTIONED_IN, RDF_TYPE):
+                by_doc[row["doc"].value].append(row)
+        self.labeller.want(*docs, *{row["p"].value for facts in by_doc.values()
+                                    for row in facts})
+        self.labeller.resolve()
+        shown = {doc: self._first_facts(facts, limit) for doc, facts in by_doc.items()}
+        self.labeller.want(*(row["o"].value for facts in shown.values() for row in facts
+                             if isinstance(row["o"], ox.NamedNode)))
         self.labeller.resolve()
         from .reader import reader_href
 
-        by_doc: dict[str, list[dict]] = defaultdict(list)
-        for row in rows:
-            if row["p"].value in (MENTIONED_IN, RDF_TYPE):
-                continue
-            exact, passage = row["quote"].value.rsplit(" ", 1)
-            by_doc[row["doc"].value].append({
-                "property": term(row["p"], self.labeller), "value": term(row["o"], self.labeller),
-                "exact": exact, "read": reader_href(passage)})
         out = []
         for doc in sorted(docs, key=lambda d: (when.get(d, ""), self.labeller.label(d))):
-            facts = sorted(by_doc.get(doc, []), key=lambda f: (f["property"]["label"],
-                                                              f["value"].get("label") or
-                                                              f["value"].get("value") or ""))
+            facts = []
+            for row in shown.get(doc, []):
+                exact, passage = row["quote"].value.rsplit(" ", 1)
+                facts.append({"property": term(row["p"], self.labeller),
+                              "value": term(row["o"], self.labeller),
+                              "exact": exact, "read": reader_href(passage)})
+            facts.sort(key=lambda f: (f["property"]["label"], f["value"].get("label") or
+                                      f["value"].get("value") or ""))
             # facts read from one quote are shown together, above it
             quotes: dict[str, dict] = {}
             for f in facts[:limit]:
@@ -611,8 +615,19 @@ class ResourceView:
             out.append({"year": when.get(doc, ""), "document": term(ox.NamedNode(doc),
                                                                     self.labeller),
                         "read": reader_href(doc), "quotes": list(quotes.values()),
-                        "more": max(0, len(facts) - limit), "mentions": mentions.get(doc, 0)})
+                        "more": max(0, len(by_doc.get(doc, [])) - limit),
+                        "mentions": mentions.get(doc, 0)})
         return out, total
+
+    def _first_facts(self, facts: list, limit: int) -> list:
+        """Those of a document's `facts` (rows with ?p and ?o) that may be among the `limit` first
+        by property label, then value: all of the properties before the limit's, and all of its
+        (the others' values are neither shown nor labelled: a country's hundreds of facts in a
+        report, 0.2 s). The property labels must be resolved."""
+        if len(facts) <= limit:
+            return facts
+        cut = sorted(self.labeller.label(row["p"].value) for row in facts)[limit - 1]
+        return [row for row in facts if self.labeller.label(row["p"].value) <= cut]
 
     def _years(self, docs: set[str]) -> dict[str, str]:
         """The year of each document (its reporting year, else the year it was issued; "" for
