@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pyoxigraph as ox
-from flask import url_for
+from flask import g, has_app_context, has_request_context, request, url_for
 
 from ..namespaces import PREFIXES as _NAMESPACES
 from ..store import GraphStore
@@ -53,6 +54,7 @@ QUOTE_LABEL_LENGTH = 90
 _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 
 
+@lru_cache(maxsize=1 << 16)  # a page shows thousands of IRIs, many of them on every page
 def compact(iri: str) -> str | None:
     """`prefix:local` for an IRI in a known namespace whose local part is a valid SPARQL name
     as written (`ctip:Program`; not `id:program/glo-act`, which SPARQL cannot parse)."""
@@ -82,7 +84,18 @@ def id_path(iri: str) -> tuple[str, str | None]:
 
 def href(iri: str) -> str | None:
     """Where a link to `iri` goes: its page here when it has one, else the IRI itself when it
-    may be linked (http or https, security.safe_url), else None (shown as text)."""
+    may be linked (http or https, security.safe_url), else None (shown as text). Each IRI's
+    link is built once a request (a hub's page links hundreds of IRIs twice or more)."""
+    if not has_app_context():
+        return _href(iri)
+    cache = g.setdefault("ctipgraph_hrefs", {})
+    key = (request.script_root if has_request_context() else None, iri)
+    if key not in cache:
+        cache[key] = _href(iri)
+    return cache[key]
+
+
+def _href(iri: str) -> str | None:
     if iri.startswith(ID):
         path, fragment = id_path(iri)
         if not path:
