@@ -9,7 +9,8 @@ in ontology/ctip.ttl ("Derived at store build"):
   that denote it (`ctip:denotes`) and the claims that cite it as evidence
   (`cito:citesAsEvidence`), 0 included;
 - a `ctip:StatedFact` for each triple that claims (`ctip:Claim`) state in two or more documents
-  (`ctip:CorroboratedFact`: its documents, `ctip:statedIn`, and their number) or whose claims cite
+  (`ctip:CorroboratedFact`: its documents, `ctip:statedIn`, their number and their IRIs sorted
+  and " | "-joined, `ctip:documentList`) or whose claims cite
   exactly one reference as evidence (`ctip:SingleReferenceFact`: that reference and how many
   claims cite it). Its IRI is id/fact/ and the SHA-1 of the triple, so a rebuild mints the same;
 - `?subject ctip:severalValuesClaimedFor ?property` when claims give the subject two or more
@@ -81,13 +82,18 @@ WHERE {{
 INSERT {{ GRAPH {DERIVED_GRAPH} {{
   ?fact a ctip:StatedFact , ctip:CorroboratedFact ;
         ctip:factSubject ?s ; ctip:factPredicate ?p ; ctip:factObject ?o ;
-        ctip:documentCount ?documents ; ctip:statedIn ?document }} }}
+        ctip:documentCount ?documents ; ctip:documentList ?list ; ctip:statedIn ?document }} }}
 WHERE {{
   {{
-    SELECT ?s ?p ?o (COUNT(DISTINCT ?d) AS ?documents)
-    WHERE {{ {_TRIPLES}{_CLAIM} ?claim ctip:inDocument ?d }}
+    # the documents in IRI order, so that the list is the same whatever order the store
+    # holds the claims in (a full build or an incremental update)
+    SELECT ?s ?p ?o (COUNT(?d) AS ?documents) (GROUP_CONCAT(STR(?d); separator=" | ") AS ?list)
+    WHERE {{
+      SELECT DISTINCT ?s ?p ?o ?d WHERE {{ {_TRIPLES}{_CLAIM} ?claim ctip:inDocument ?d }}
+      ORDER BY ?d
+    }}
     GROUP BY ?s ?p ?o
-    HAVING (COUNT(DISTINCT ?d) >= 2)
+    HAVING (COUNT(?d) >= 2)
   }}
   {{
     SELECT DISTINCT ?s ?p ?o ?document
