@@ -27,6 +27,7 @@ from ctipgraph.swap import CRASH_ENV, CRASH_STATUS
 REAL = ("tip-report-2002-mali", "tip-report-2015-mali", "usdol-project-summary-mali-better-future")
 ID = "https://w3id.org/ctipgraph/id/"
 CTIP = "https://w3id.org/ctipgraph/ontology#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 # Synthetic reports that exercise the rules: a funder (cls-svf, prp-inv, prp-rng), partners
 # (prp-symp, prp-dom), a triple asserted by two reports, one asserted that others infer.
 SYNTH_A = f"""
@@ -219,12 +220,49 @@ def test_full_rebuild_on_request_and_dataset_written_again_past_the_patch_share(
     project.assert_same_as_full_build("after-rewrite")
 
 
-def test_derived_facts_computed_whole_past_the_key_limit(project, monkeypatch):
-    monkeypatch.setattr(incremental, "DERIVE_SOME_MAX", 0)
+def test_derived_facts_computed_again_one_key_at_a_time(project, monkeypatch):
+    monkeypatch.setattr(incremental, "DERIVE_CHUNK", 1)
     (project.ttl / f"{REAL[1]}.ttl").unlink()
     project.open()
     assert project.updated(), project.lines
-    project.assert_same_as_full_build("after-whole-derive")
+    project.assert_same_as_full_build("after-keyed-derive")
+
+
+def test_inferences_beside_the_derived_triples(project):
+    """A full build's rules run before derive: an inference equal to a derived triple is
+    inferred, and one that derived triples alone would give is not. Here a document gives a
+    derived fact a property whose domain is ctip:StatedFact (`fact a ctip:StatedFact`, derived
+    already, is inferred) and says that an organization has several values claimed for a
+    property (range rdf:Property: derived triples say so of that property too). Removing the
+    document removes both inferences, though the derived triples would give them again."""
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    stated = ox.NamedNode(f"{CTIP}StatedFact")
+    several = ox.NamedNode(f"{CTIP}severalValuesClaimedFor")
+    _write(project.ttl, "synth-c", f"""
+<{ID}claim/c1> a <{CTIP}Claim> ; <{RDF}subject> <{ID}org/donor> ;
+    <{RDF}predicate> <{CTIP}funds> ; <{RDF}object> <{ID}program/p1> ;
+    <http://purl.org/spar/cito/citesAsEvidence> <{ID}ref/r1> .
+<{ID}ref/r1> a <{CTIP}Reference> .
+""")
+    project.open()
+    disk = ox.Store.read_only(str(project.location / "oxigraph"))
+    fact = next(disk.quads_for_pattern(None, rdf_type, stated, incremental.DERIVED_GRAPH)).subject
+    prop = next(disk.quads_for_pattern(None, several, None, incremental.DERIVED_GRAPH)).object
+    del disk
+    _write(project.ttl, "synth-f", f"<{fact.value}> <{CTIP}factSubject> <{ID}org/donor> .\n"
+                                   f"<{ID}org/donor> <{several.value}> <{prop.value}> .\n")
+    inferences = (ox.Quad(fact, rdf_type, stated, incremental.INFERRED_GRAPH),
+                  ox.Quad(prop, rdf_type, ox.NamedNode(f"{RDF}Property"),
+                          incremental.INFERRED_GRAPH))
+    for step in ("after-add", "after-remove"):
+        project.open()
+        assert project.updated(), project.lines
+        disk = ox.Store.read_only(str(project.location / "oxigraph"))
+        assert [quad in disk for quad in inferences] == [step == "after-add"] * 2, step
+        assert ox.Quad(fact, rdf_type, stated, ox.DefaultGraph()) in disk
+        del disk
+        project.assert_same_as_full_build(step)
+        (project.ttl / "synth-f.ttl").unlink(missing_ok=True)
 
 
 def test_patches_composed_past_their_limit(project, monkeypatch):

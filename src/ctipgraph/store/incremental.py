@@ -15,9 +15,17 @@ result as a build from scratch (`store._build_store`).
   the old store), remove them and the removed graphs' triples no other graph holds, rederive
   those the remaining triples still give in one step, then propagate from those and from the
   additions semi-naively.
-- **Derived facts** (`ctipgraph.store.derive`, computed after the rules at a full build): those held
-  only by their graph leave the default graph while the rules run, then the facts of the
-  claims, citations and references that changed are computed again (`derive.derive_some`).
+- **Derived facts** (`ctipgraph.store.derive`, computed after the rules at a full build, which
+  therefore never read them). While the rules run, a derived triple that no other graph holds
+  ("alone") must count as absent: the rules' test that a triple is new (VISIBLE) says so, and
+  those the rules could read leave the default graph: the ones a rule reads beside a delta
+  pattern (the predicate transitive or a restriction's property, the type a restriction's
+  class) and, before DRed rederives, those whose subject or object is the subject of a triple
+  it rederives (each pattern of a rule body holds the head's subject, but prp-trp's second
+  and cls-svf's `?y a ?v`, hidden already). The others stay in place (writes cost most).
+  Then the facts of the claims, citations and references that changed are computed again
+  (`derive.derive_some`, DERIVE_CHUNK keys a query) and the default graph gets the derived
+  triples it lacks and loses those no longer derived that no other graph holds.
 - This holds while the triples the rules read as **schema** (the TBox patterns of RULE_SCHEMA:
   sub-classes, domains, inverses, restrictions …) are unchanged: the schema rules then derive
   nothing new and the instance rules' schema patterns match the same triples. A delta (asserted,
@@ -37,7 +45,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import GRAPH_BASE, INFERRED_GRAPH, document_graph, load_file
-from .derive import DERIVED_GRAPH, derive, derive_some
+from .derive import DERIVED_GRAPH, derive_some
 from .rules import (  # noqa: F401 (DELTA_PATTERNS and the schema terms: re-exported)
     DELTA_PATTERNS,
     INFORMATIVE,
@@ -54,10 +62,10 @@ FRONTIERS = (ox.NamedNode(_WORK + "frontier-a"), ox.NamedNode(_WORK + "frontier-
 DELETED = ox.NamedNode(_WORK + "deleted")  # every triple deleted (DRed's overdeletion)
 REMOVED = ox.NamedNode(_WORK + "removed")  # the triples a changed document no longer states
 DEFAULT = ""  # ChangeLog key of the default graph
-#: more claimed triples and references changed than this: the derived facts computed again
-#: whole (derive.derive) rather than for those keys (at 5 M quads: 1,431 claimed triples of a
-#: Findings report took 120 s by key, the whole 40 s; a few hundred, a second or two)
-DERIVE_SOME_MAX = 300
+#: keys of one kind given to one derive.derive_some call: Oxigraph joins a long VALUES late
+#: (at 5.1 M quads the 1,431 claimed triples of a Findings report: 34 s in one query, 2 s in
+#: chunks of 100)
+DERIVE_CHUNK = 100
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -113,6 +121,19 @@ class Changes:
         return bool(self.added or self.changed or self.removed)
 
 
+#: INFORMATIVE with its last test (not in the default graph) read as a full build's rules read
+#: it: a triple there only through DERIVED_GRAPH (or a graph being deleted) is absent
+VISIBLE = INFORMATIVE.replace("FILTER NOT EXISTS { ?s ?p ?o }", (
+    f"FILTER(NOT EXISTS {{ ?s ?p ?o }} || EXISTS {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }} && "
+    f"NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({DERIVED_GRAPH}, {DELETED}, "
+    f"{REMOVED})) }})"))
+assert VISIBLE != INFORMATIVE, "rules.INFORMATIVE no longer ends as VISIBLE expects"
+#: what the rules read beside a delta pattern (prp-trp, cls-svf): properties and classes
+_READ_BESIDE = f"""{RULE_PREFIXES}SELECT DISTINCT ?property ?class WHERE {{
+  {{ ?property a owl:TransitiveProperty }} UNION {{ ?r owl:onProperty ?property }}
+  UNION {{ ?r owl:someValuesFrom ?class }} }}"""
+
+
 def _triples(store: ox.Store, graph: ox.NamedNode) -> list[bytes]:
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
     return data.splitlines() if data else []
@@ -120,6 +141,13 @@ def _triples(store: ox.Store, graph: ox.NamedNode) -> list[bytes]:
 
 def _nt(lines: Iterable[bytes]) -> bytes:
     return b"".join(line + b"\n" for line in sorted(lines))
+
+
+def _parsed(lines: Iterable[bytes]) -> dict[bytes, ox.Triple]:
+    """N-Triples lines, each with its triple."""
+    ordered = sorted(set(lines))
+    return dict(zip(ordered, ox.parse(_nt(ordered), format=ox.RdfFormat.N_TRIPLES),
+                    strict=True)) if ordered else {}
 
 
 def rederive_bodies(deleted: ox.NamedNode) -> list[str]:
@@ -155,8 +183,8 @@ class Updater:
         self.store = store
         self.inferences = inferences
         self.log = ChangeLog()
-        self.derived: set[bytes] = set()  # DERIVED_GRAPH before the update
-        self.alone: set[bytes] = set()  # those of its triples no other graph held
+        self.derived: dict[bytes, ox.Triple] = {}  # DERIVED_GRAPH before the update
+        self.hidden: set[bytes] = set()  # its triples taken out of the default graph
 
     def _construct(self, bodies: list[str], tail: str) -> set[bytes]:
         """The union of CONSTRUCT { ?s ?p ?o } over `bodies` (each followed by `tail`), as
@@ -205,54 +233,73 @@ class Updater:
 
     # -- ctipgraph.store.derive: computed at store build after the rules, which never read it ------
 
-    def _alone(self) -> set[bytes]:
-        """The derived triples that no other graph holds (in the merge only through it)."""
-        return self._construct([f"GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }}"],
-                               f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} "
-                               f"FILTER(?g != {DERIVED_GRAPH}) }}")
+    def _holders(self, triple: ox.Triple) -> set[ox.NamedNode | ox.DefaultGraph]:
+        """The graphs (the default graph included) that hold `triple`."""
+        return {q.graph_name for q in self.store.quads_for_pattern(
+            triple.subject, triple.predicate, triple.object, None)}
 
-    def _alone_among(self, lines: set[bytes]) -> set[bytes]:
-        """Those of the derived triples `lines` that no other graph holds."""
-        alone = set()
-        for line, t in zip(sorted(lines), ox.parse(_nt(lines), format=ox.RdfFormat.N_TRIPLES),
-                           strict=True):
-            graphs = {q.graph_name for q in self.store.quads_for_pattern(
-                t.subject, t.predicate, t.object, None)}
-            if not graphs - {DERIVED_GRAPH, ox.DefaultGraph()}:
-                alone.add(line)
-        return alone
-
-    def _hide_derived(self) -> None:
-        """Out of the default graph while the graphs and inferences are updated: the derived
-        triples that only DERIVED_GRAPH holds (the graph itself is kept)."""
-        self.derived = set(_triples(self.store, DERIVED_GRAPH))
-        self.alone = self._alone()
-        alone = sorted(self.alone)
+    def _hide(self, lines: Iterable[bytes]) -> None:
+        """Out of the default graph (DERIVED_GRAPH keeps them): those of the derived triples
+        `lines` still there that no other graph holds."""
+        alone = []
+        for line in set(lines) - self.hidden:
+            holders = self._holders(self.derived[line])
+            if ox.DefaultGraph() in holders and holders <= {DERIVED_GRAPH, ox.DefaultGraph()}:
+                alone.append(line)
+        alone.sort()
         for i in range(0, len(alone), 10000):
             self.store.update("DELETE DATA {\n" + b"\n".join(alone[i:i + 10000]).decode()
                               + "\n}")
+        self.hidden.update(alone)
         self.log.remove(DEFAULT, alone)
+
+    def _hide_derived(self) -> None:
+        """Out of the default graph while the graphs and inferences are updated: the derived
+        triples no other graph holds that a rule reads beside a delta pattern (see the module
+        doc; the graph itself is kept)."""
+        self.derived = _parsed(_triples(self.store, DERIVED_GRAPH))
+        properties, classes = set(), set()
+        for row in self.store.query(_READ_BESIDE):
+            properties.add(row["property"])
+            classes.add(row["class"])
+        self._hide(line for line, t in self.derived.items()
+                   if t.predicate in properties or t.predicate.value == RDF_TYPE
+                   and t.object in classes)
+
+    def _hide_touching(self, graphs: list[ox.NamedNode]) -> None:
+        """Before DRed rederives the triples of `graphs`: out of the default graph, the derived
+        triples alone whose subject or object is the subject of one of them (a rule body's
+        patterns but those _hide_derived hid each hold the head's subject)."""
+        terms = {quad.subject for graph in graphs
+                 for quad in self.store.quads_for_pattern(None, None, None, graph)}
+        self._hide(line for line, t in self.derived.items()
+                   if t.subject in terms or t.object in terms)
 
     def _derive(self) -> None:
         """The derived triples of the claims, citations and references that changed computed
-        again (derive.derive_some; all of them past DERIVE_SOME_MAX), and the derived triples
-        back in the default graph: those
-        no other graph holds (looked up again only for the triples new to DERIVED_GRAPH or
-        whose other graphs changed)."""
+        again (derive.derive_some, DERIVE_CHUNK keys at a time), and the default graph brought
+        up to date: every derived triple in it, and those no longer derived out of it unless
+        another graph holds them."""
         references, triples, pairs = self._derive_keys()
-        if len(triples) + len(references) <= DERIVE_SOME_MAX:
-            derive_some(self.store, references, triples, pairs)
-        else:  # Oxigraph joins the keys' VALUES late: many keys cost more than all
-            derive(self.store)
-        after = set(_triples(self.store, DERIVED_GRAPH))
-        self.log.remove(DERIVED_GRAPH.value, self.derived - after)
-        self.log.add(DERIVED_GRAPH.value, after - self.derived)
-        held = {line for graph, lines in (*self.log.removed.items(), *self.log.added.items())
-                if graph not in (DEFAULT, DERIVED_GRAPH.value) for line in lines}
-        again = (after - self.derived) | (after & held)
-        alone = (self.alone & (after - again)) | self._alone_among(again)
-        self._load(alone, ox.DefaultGraph())
-        self.log.add(DEFAULT, alone)
+        for kind, keys in enumerate((references, triples, pairs)):
+            ordered = sorted(keys, key=str)
+            for i in range(0, len(ordered), DERIVE_CHUNK):
+                chunk = ordered[i:i + DERIVE_CHUNK]
+                derive_some(self.store, *(chunk if k == kind else [] for k in range(3)))
+        after = _parsed(_triples(self.store, DERIVED_GRAPH))
+        self.log.remove(DERIVED_GRAPH.value, self.derived.keys() - after.keys())
+        self.log.add(DERIVED_GRAPH.value, after.keys() - self.derived.keys())
+        removed = self.log.removed.get(DEFAULT, set())
+        back = sorted(line for line in (after.keys() - self.derived.keys()) | (
+            after.keys() & removed) if ox.DefaultGraph() not in self._holders(after[line]))
+        gone = sorted(line for line in self.derived.keys() - after.keys() - removed
+                      if self._holders(self.derived[line]) == {ox.DefaultGraph()})
+        for i in range(0, len(gone), 10000):
+            self.store.update("DELETE DATA {\n" + b"\n".join(gone[i:i + 10000]).decode()
+                              + "\n}")
+        self.log.remove(DEFAULT, gone)
+        self._load(set(back), ox.DefaultGraph())
+        self.log.add(DEFAULT, back)
 
     def _derive_keys(self) -> tuple[set, set, set]:
         """What derive_some must compute again, from the default graph's changes: references
@@ -289,8 +336,8 @@ class Updater:
         """Remove the old graphs, and from the default graph their triples that no other graph
         holds (nor a new document: `kept`) and, by DRed, the inferences they supported; then
         rederive those still given. Returns the graph of the rederived triples (a frontier)."""
-        excluded = ", ".join(str(g) for g in (*old, INFERRED_GRAPH, *FRONTIERS, DELETED,
-                                              REMOVED))
+        excluded = ", ".join(str(g) for g in (*old, INFERRED_GRAPH, DERIVED_GRAPH, *FRONTIERS,
+                                              DELETED, REMOVED))  # derived: put back later
         gone = self._construct([f"GRAPH {graph} {{ ?s ?p ?o }}" for graph in old],
                                f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} "
                                f"FILTER(?h NOT IN ({excluded})) }}") - kept
@@ -322,8 +369,9 @@ class Updater:
         frontier = []
         if self.inferences:  # the deleted triples still given: the inferences, and of the old
             # graphs' triples those no longer in the default graph (INFORMATIVE's last filter)
+            self._hide_touching([DELETED, *sources])
             rederived = self._construct([b for graph in (DELETED, *sources)
-                                         for b in rederive_bodies(graph)], INFORMATIVE)
+                                         for b in rederive_bodies(graph)], VISIBLE)
             self._drop(DELETED, REMOVED)
             if rederived:
                 frontier.append(self._commit(rederived, list(FRONTIERS)))
@@ -364,7 +412,7 @@ class Updater:
                               f"{graph} {{ ?s ?p ?o }} GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }}")
         frontier = [*new, *rederived]
         while frontier:
-            derived = self._construct(delta_variants(frontier), INFORMATIVE)
+            derived = self._construct(delta_variants(frontier), VISIBLE)
             self._drop(*(g for g in frontier if g in FRONTIERS))
             spare = [g for g in FRONTIERS if g not in frontier]
             frontier = [self._commit(derived, spare)] if derived else []
@@ -373,9 +421,12 @@ class Updater:
         """Add the triples derived in a round to the inferred and default graphs and to a
         spare frontier graph, which is returned."""
         check_triples(_nt(derived), "the inferences added")
-        self._load(derived, INFERRED_GRAPH, ox.DefaultGraph(), spare[0])
+        self._load(derived, INFERRED_GRAPH, spare[0])
         self.log.add(INFERRED_GRAPH.value, derived)
-        self.log.add(DEFAULT, derived)
+        new = derived - {line for line in derived & self.derived.keys()  # derived, in place
+                         if ox.DefaultGraph() in self._holders(self.derived[line])}
+        self._load(new, ox.DefaultGraph())
+        self.log.add(DEFAULT, new)
         return spare[0]
 
 
