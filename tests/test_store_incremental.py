@@ -263,6 +263,13 @@ def test_inferences_beside_the_derived_triples(project):
         del disk
         project.assert_same_as_full_build(step)
         (project.ttl / "synth-f.ttl").unlink(missing_ok=True)
+    (project.ttl / "synth-c.ttl").unlink()  # the claim gone: its fact too
+    project.open()
+    assert project.updated(), project.lines
+    disk = ox.Store.read_only(str(project.location / "oxigraph"))
+    assert not list(disk.quads_for_pattern(fact, None, None, None))
+    del disk
+    project.assert_same_as_full_build("after-claim-removed")
 
 
 def test_patches_composed_past_their_limit(project, monkeypatch):

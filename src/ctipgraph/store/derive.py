@@ -131,8 +131,11 @@ _FORGET = {
     _REFERENCES: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?reference ?p ?n }} }} WHERE {{
   {_REFERENCES}VALUES ?p {{ ctip:timesCited ctip:timesCitedAsEvidence }}
   GRAPH {DERIVED_GRAPH} {{ ?reference ?p ?n }} }}""",
+    # the fact of a triple found by its parts, not by its IRI (_FACT_IRI then a scan of the
+    # graph: 0.7 s for 100 keys at 5.1 M quads, by parts 10 ms)
     _TRIPLES: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?fact ?x ?y }} }} WHERE {{
-  {_TRIPLES}{_FACT_IRI} GRAPH {DERIVED_GRAPH} {{ ?fact ?x ?y }} }}""",
+  {_TRIPLES}GRAPH {DERIVED_GRAPH} {{ ?fact ctip:factObject ?o ; ctip:factSubject ?s ;
+    ctip:factPredicate ?p . ?fact ?x ?y }} }}""",
     _PAIRS: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?s ctip:severalValuesClaimedFor ?p }} }} WHERE {{
   {_PAIRS}GRAPH {DERIVED_GRAPH} {{ ?s ctip:severalValuesClaimedFor ?p }} }}""",
 }
