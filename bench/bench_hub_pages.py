@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import random
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,9 @@ from ctipgraph.serve import describe as current  # noqa: E402
 from ctipgraph.serve.app import create_app  # noqa: E402
 from ctipgraph.store import GraphStore  # noqa: E402
 from ctipgraph.store.update import load_dataset  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_scale import page_resources  # noqa: E402
 
 ID = "https://w3id.org/ctipgraph/id/"
 PACKAGE = "ctipgraph.serve"
@@ -70,16 +72,7 @@ def old_modules(commit: str, names: list[str], folder: Path) -> ModuleType:
 
 def pages(store: GraphStore, n_random: int) -> dict[str, list[str]]:
     """The paths of the hub pages (as bench_scale.py picks them), their page 2 and a sample."""
-    hubs = [row["o"].value for row in store.query(
-        f"""SELECT ?o (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?o)
-            && STRSTARTS(STR(?o), "{ID}") && !STRSTARTS(STR(?o), "{ID}concept/")
-            && !CONTAINS(STR(?o), "#")) }}
-            GROUP BY ?o ORDER BY DESC(?n) LIMIT 20""")]
-    typed = sorted({row["s"].value for row in store.query(
-        f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{ID}")
-            && !CONTAINS(STR(?s), "#")) }}""")})
-    random.seed(13)
-    sample = random.sample(typed, min(n_random, len(typed)))
+    hubs, sample = page_resources(store, n_random)
 
     def path(iri: str) -> str:
         return "/id/" + urllib.parse.quote(iri[len(ID):], safe="/")

@@ -141,6 +141,21 @@ def replicate(sources: list[Path], target: Path, quads: int) -> tuple[int, int]:
 # -- measuring ----------------------------------------------------------------------------------
 
 
+def page_resources(store: GraphStore, n_random: int) -> tuple[list[str], list[str]]:
+    """The resources whose pages are timed: the 20 largest hubs (most triples pointing at
+    them) and `n_random` typed resources drawn with a fixed seed."""
+    hubs = [row["o"].value for row in store.query(
+        f"""SELECT ?o (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?o)
+            && STRSTARTS(STR(?o), "{ID}") && !STRSTARTS(STR(?o), "{ID}concept/")
+            && !CONTAINS(STR(?o), "#")) }}
+            GROUP BY ?o ORDER BY DESC(?n) LIMIT 20""")]
+    typed = sorted({row["s"].value for row in store.query(
+        f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{ID}")
+            && !CONTAINS(STR(?s), "#")) }}""")})  # a hash IRI's page is its document's
+    random.seed(13)
+    return hubs, random.sample(typed, min(n_random, len(typed)))
+
+
 def stats(times_ms: list[float]) -> tuple[float, float]:
     """(median, p95) in ms."""
     ordered = sorted(times_ms)
@@ -327,16 +342,7 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
                   flush=True)
 
         # resources for the pages, and the default graph for Virtuoso
-        hubs = [row["o"].value for row in store.query(
-            f"""SELECT ?o (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?o)
-                && STRSTARTS(STR(?o), "{ID}") && !STRSTARTS(STR(?o), "{ID}concept/")
-                && !CONTAINS(STR(?o), "#")) }}
-                GROUP BY ?o ORDER BY DESC(?n) LIMIT 20""")]
-        typed = sorted({row["s"].value for row in store.query(
-            f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{ID}")
-                && !CONTAINS(STR(?s), "#")) }}""")})  # a hash IRI's page is its document's
-        random.seed(13)
-        sample = random.sample(typed, min(args.pages, len(typed)))
+        hubs, sample = page_resources(store, args.pages)
         fact = next(iter(store.query(
             """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
                PREFIX ctip: <https://w3id.org/ctipgraph/ontology#>

@@ -224,9 +224,8 @@ def materialize(store: ox.Store, target: ox.NamedNode,
         rounds += 1
         frontier = None if schema else spare  # a schema change: the next round reads all
     frontiers.fresh()
-    count = sum(1 for _ in store.quads_for_pattern(None, None, None, target)) if bulk else int(
-        next(iter(store.query(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}")))["n"].value)
+    count = int(next(iter(store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}")))["n"].value)
     if progress:
         progress(f"inferred {count} triple(s) in {rounds} round(s), "
                  f"{time.perf_counter() - started:.1f} s")
