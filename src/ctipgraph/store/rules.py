@@ -17,7 +17,9 @@ test fixture.
 Evaluation (`materialize`): the schema rules to a fixpoint, then one round of every rule over the
 whole store, then *semi-naive* rounds: each instance rule once per body pattern that can match a
 non-schema triple, that pattern read from the last round's new triples (a frontier graph) and
-the others from the whole store. A round that adds a schema triple (SCHEMA_PREDICATES,
+the others from the whole store. A round over the whole store writes only the target graph, and
+the next round reads that as its frontier (writing most of the inferences once more into a
+frontier graph cost about a tenth of the rules' time: 32.6 → 28.9 s at 3.5 M quads). A round that adds a schema triple (SCHEMA_PREDICATES,
 SCHEMA_CLASSES) is followed by a round over the whole store again. Rules whose schema patterns
 match nothing are left out of the rounds (a cheap ASK). The result is the same fixpoint.
 """
@@ -158,30 +160,44 @@ _ANY_SCHEMA = " ".join(f"<{iri}>" for iri in SCHEMA_PREDICATES)
 _ANY_SCHEMA_CLASS = " ".join(f"<{iri}>" for iri in SCHEMA_CLASSES)
 
 
-def _round(store: ox.Store, bodies: Iterable[str], target: ox.NamedNode,
-           frontier: ox.NamedNode, merged: bool, bulk: bool) -> tuple[bool, bool]:
+def _round(store: ox.Store, bodies: Iterable[str], graphs: list[ox.NamedNode], merged: bool,
+           bulk: bool) -> None:
     """Apply every rule body once (each sees the previous ones' results) and add what it
-    infers to `target` and to the empty graph `frontier` (and, when `merged`, to the default
-    graph: SPARQL INSERT, faster in memory than CONSTRUCT and loading its result; with `bulk`,
-    CONSTRUCT and Oxigraph's bulk loader, what a RocksDB store writes fast). Returns whether
-    anything was added, and whether a schema triple was."""
+    infers to `graphs` (and, when `merged`, to the default graph: SPARQL INSERT, faster in
+    memory than CONSTRUCT and loading its result; with `bulk`, CONSTRUCT and Oxigraph's bulk
+    loader, what a RocksDB store writes fast)."""
     for body in bodies:
         if merged and not bulk:  # the merge holds every triple of every graph, these too
-            store.update(_insert(body, [target, frontier]))
+            store.update(_insert(body, graphs))
             continue
         options = {} if merged else {"use_default_graph_as_union": True}
         data = store.query(_construct(body), **options).serialize(format=ox.RdfFormat.N_TRIPLES)
-        graphs = (target, frontier, ox.DefaultGraph()) if merged else (target, frontier)
-        for graph in graphs if data else ():
+        targets = (*graphs, ox.DefaultGraph()) if merged else graphs
+        for graph in targets if data else ():
             if bulk:
                 store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
             else:
                 store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+
+_SCHEMA_TRIPLES = (f"{{ VALUES ?p {{ {_ANY_SCHEMA} }} ?s ?p ?o }} UNION "
+                   f"{{ VALUES ?o {{ {_ANY_SCHEMA_CLASS} }} ?s a ?o }}")
+
+
+def _news(store: ox.Store, frontier: ox.NamedNode) -> tuple[bool, bool]:
+    """Whether the graph `frontier` holds a triple, and whether it holds a schema triple."""
     added = bool(store.query(f"ASK {{ GRAPH {frontier} {{ ?s ?p ?o }} }}"))
-    schema = added and bool(store.query(
-        f"ASK {{ GRAPH {frontier} {{ {{ VALUES ?p {{ {_ANY_SCHEMA} }} ?s ?p ?o }} UNION "
-        f"{{ VALUES ?o {{ {_ANY_SCHEMA_CLASS} }} ?s a ?o }} }} }}"))
-    return added, schema
+    return added, added and bool(store.query(
+        f"ASK {{ GRAPH {frontier} {{ {_SCHEMA_TRIPLES} }} }}"))
+
+
+def _sizes(store: ox.Store, graph: ox.NamedNode) -> tuple[int, int]:
+    """The number of triples of `graph`, and of its schema triples."""
+    def count(pattern: str) -> int:
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ {pattern} }} }}"
+        return int(next(iter(store.query(query)))["n"].value)
+
+    return count("?s ?p ?o"), count(_SCHEMA_TRIPLES)
 
 
 def materialize(store: ox.Store, target: ox.NamedNode,
@@ -204,25 +220,37 @@ def materialize(store: ox.Store, target: ox.NamedNode,
     options: dict[str, object] = {} if merged else {"use_default_graph_as_union": True}
     frontiers = _Frontiers(store, bulk)
     rounds = 0
-    while _round(store, SCHEMA_RULES.values(), target, frontiers.fresh(), merged, bulk)[0]:
+    while True:  # the schema rules, to a fixpoint
+        spare = frontiers.fresh()
+        _round(store, SCHEMA_RULES.values(), [target, spare], merged, bulk)
+        if not _news(store, spare)[0]:
+            break
         rounds += 1
     frontier: ox.NamedNode | None = None  # None: the next round reads the whole store
     live: list[str] = []
     while True:
-        spare = frontiers.fresh()
         if frontier is None:
+            # a round over the whole store writes `target` only: what it adds (most of the
+            # inferences) is not written again into a frontier graph. The next round reads
+            # `target` as its frontier: more than the round's new triples when `target` was not
+            # empty, which the rules find again and drop (rules.INFORMATIVE)
             live = _live(store, options)
             bodies = [*SCHEMA_RULES.values(), *(INSTANCE_RULES[name] for name in live)]
+            before = _sizes(store, target)
+            _round(store, bodies, [target], merged, bulk)
+            after = _sizes(store, target)
+            added, schema, written = after[0] > before[0], after[1] > before[1], target
         else:
-            bodies = delta_variants([frontier], live)
-        added, schema = _round(store, bodies, target, spare, merged, bulk)
+            written = frontiers.fresh()
+            _round(store, delta_variants([frontier], live), [target, written], merged, bulk)
+            added, schema = _news(store, written)
         if progress:
             progress(f"rules: round {rounds + 1} ({'whole store' if frontier is None else 'new'}"
                      f" triples) done, {time.perf_counter() - started:.1f} s")
         if not added:
             break
         rounds += 1
-        frontier = None if schema else spare  # a schema change: the next round reads all
+        frontier = None if schema else written  # a schema change: the next round reads all
     frontiers.fresh()
     count = int(next(iter(store.query(
         f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}")))["n"].value)
