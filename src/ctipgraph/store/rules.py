@@ -19,8 +19,9 @@ whole store, then *semi-naive* rounds: each instance rule once per body pattern 
 non-schema triple, that pattern read from the last round's new triples (a frontier graph) and
 the others from the whole store. A round over the whole store writes only the target graph, and
 the next round reads that as its frontier (writing most of the inferences once more into a
-frontier graph cost about a tenth of the rules' time: 32.6 → 28.9 s at 3.5 M quads). A round that adds a schema triple (SCHEMA_PREDICATES,
-SCHEMA_CLASSES) is followed by a round over the whole store again. Rules whose schema patterns
+frontier graph cost about a tenth of the rules' time: 32.6 → 28.9 s at 3.5 M quads). A round
+that adds a schema triple (SCHEMA_PREDICATES, SCHEMA_CLASSES) is followed by a round over the
+whole store again. Rules whose schema patterns
 match nothing are left out of the rounds (a cheap ASK). The result is the same fixpoint.
 """
 
