@@ -12,6 +12,8 @@ from ctipgraph.store import DERIVED_GRAPH
 from ctipgraph.store.derive import derive
 
 CTIP = "https://w3id.org/ctipgraph/ontology#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_TYPE = RDF + "type"
 LISTS = f"""PREFIX ctip: <{CTIP}>
 SELECT ?fact ?list ?count (GROUP_CONCAT(STR(?document); separator="\\n") AS ?documents)
 WHERE {{ ?fact ctip:documentList ?list ; ctip:documentCount ?count ; ctip:statedIn ?document }}
@@ -60,3 +62,57 @@ def test_derive_again_gives_the_same_graph() -> None:
     first = _derived(store)
     derive(store)
     assert _derived(store) == first
+
+
+YEARS = f"""PREFIX ctip: <{CTIP}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?recommendation (GROUP_CONCAT(DISTINCT STR(?year); separator="\\n") AS ?years)
+WHERE {{
+  ?recommendation a ctip:Recommendation .
+  {{ ?recommendation ctip:yearsSuggested ?year }}
+  UNION {{ ?claim rdf:subject ?recommendation ; ctip:inDocument/ctip:reportingYear ?year }}
+}}
+GROUP BY ?recommendation"""
+DOCUMENTS = f"""PREFIX ctip: <{CTIP}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT DISTINCT ?document WHERE {{
+  ?claim a ctip:Claim ; rdf:subject ?recommendation ; ctip:inDocument ?document }}"""
+
+
+def test_recurrence_of_each_recommendation_suggested_in_two_years_or_more() -> None:
+    """Query 10's derived figures: the distinct years of a recommendation (suggested, and the
+    reporting years of the documents claiming it), counted, first, last and sorted; the
+    documents of its claims sorted; nothing for a recommendation of one year."""
+    store = _store()
+    recommendation = ox.NamedNode("urn:x:recurring")  # a second one, with three years
+    claim = ox.NamedNode("urn:x:claim")
+    doc = ox.NamedNode("urn:x:doc")
+    a = ox.NamedNode(RDF_TYPE)
+    for s, p, o in ((recommendation, a, ox.NamedNode(CTIP + "Recommendation")),
+                    (recommendation, ox.NamedNode(CTIP + "yearsSuggested"), ox.Literal("2019")),
+                    (recommendation, ox.NamedNode(CTIP + "yearsSuggested"), ox.Literal("2012")),
+                    (claim, a, ox.NamedNode(CTIP + "Claim")),
+                    (claim, ox.NamedNode(RDF + "subject"), recommendation),
+                    (claim, ox.NamedNode(CTIP + "inDocument"), doc),
+                    (doc, ox.NamedNode(CTIP + "reportingYear"), ox.Literal("2015"))):
+        store.add(ox.Quad(s, p, o))
+    derive(store)
+    derived = {}
+    for quad in store.quads_for_pattern(None, None, None, DERIVED_GRAPH):
+        if quad.predicate.value.startswith(CTIP + "recurrence"):
+            derived.setdefault(quad.subject, {})[quad.predicate.value[len(CTIP):]] = \
+                quad.object.value
+    expected = {}
+    for row in store.query(YEARS):
+        years = sorted(row["years"].value.split("\n"))
+        if len(years) < 2:
+            continue
+        documents = sorted(r["document"].value for r in store.query(
+            DOCUMENTS.replace("?recommendation", str(row["recommendation"]))))
+        expected[row["recommendation"]] = {
+            "recurrenceYearCount": str(len(years)), "recurrenceFirstYear": years[0],
+            "recurrenceLastYear": years[-1], "recurrenceYears": ", ".join(years),
+            **({"recurrenceDocuments": " | ".join(documents)} if documents else {})}
+    assert derived == expected
+    assert derived[recommendation]["recurrenceYears"] == "2012, 2015, 2019"
+    assert len(derived) >= 2  # the fixture's own recurring recommendation too

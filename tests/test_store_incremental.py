@@ -350,3 +350,40 @@ def test_malformed_document_is_named_and_the_store_kept(project):
         project.open()
     assert (project.location / "FINGERPRINT").read_text() == before
     assert not list(project.root.glob(".store.tmp-*"))
+
+
+def _recommendation_report(doc: str, year: str, *, claimed: bool = True) -> str:
+    """A report suggesting <rec/r>: its reporting year and, if `claimed`, a claim about it."""
+    claim = (f"<{ID}claim/{doc}> a <{CTIP}Claim> ; <{RDF}subject> <{ID}rec/r> ; "
+             f"<{CTIP}inDocument> <{ID}doc/{doc}> .\n") if claimed else ""
+    return (f"<{ID}rec/r> a <{CTIP}Recommendation> .\n"
+            f"<{ID}doc/{doc}> <{CTIP}reportingYear> \"{year}\" .\n" + claim)
+
+
+def test_recurrence_of_a_recommendation_follows_the_changes(project):
+    """Query 10's derived recurrence (derive.py) is computed again when a claim about the
+    recommendation comes or goes, and when only the reporting year of a document claiming it
+    changes."""
+    recurrence = f"<{ID}rec/r> <{CTIP}recurrenceYears> "
+
+    def years() -> list[str]:
+        return [line for line in _canonical(store_update.load_dataset(project.location))
+                if line.startswith(recurrence) and "derived" in line]
+
+    _write(project.ttl, "rec-1", _recommendation_report("rec-1", "2019"))
+    project.open()
+    assert years() == []  # one year: not recurring
+    _write(project.ttl, "rec-2", _recommendation_report("rec-2", "2020"))
+    project.open()
+    assert project.updated(), project.lines
+    assert years() == [f'{recurrence}"2019, 2020" <{ID.replace("id/", "graph/")}derived>']
+    project.assert_same_as_full_build("after-claim")
+    _write(project.ttl, "rec-2", _recommendation_report("rec-2", "2021"))  # the year alone
+    project.open()
+    assert project.updated(), project.lines
+    assert "2019, 2021" in years()[0]
+    project.assert_same_as_full_build("after-year")
+    _write(project.ttl, "rec-2", _recommendation_report("rec-2", "2021", claimed=False))
+    project.open()
+    assert years() == []
+    project.assert_same_as_full_build("after-unclaimed")

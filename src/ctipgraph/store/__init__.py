@@ -56,7 +56,7 @@ IN_MEMORY_MAX_BYTES = 4 * 1024 ** 3
 #: (ctipgraph.store.disk_build): the in-memory build peaks at about 17 times its Turtle
 #: (15.1 M quads from 588 MB of Turtle: 9.4 GB), the on-disk one within a few GB at any size
 BUILD_IN_MEMORY_MAX_BYTES = 768 * 1024 ** 2
-LAYOUT_VERSION = "merged-default-3"  # bump when what the built store holds changes
+LAYOUT_VERSION = "merged-default-4"  # bump when what the built store holds changes
 
 
 class StoreInputError(ValueError):

@@ -14,7 +14,13 @@ in ontology/ctip.ttl ("Derived at store build"):
   exactly one reference as evidence (`ctip:SingleReferenceFact`: that reference and how many
   claims cite it). Its IRI is id/fact/ and the SHA-1 of the triple, so a rebuild mints the same;
 - `?subject ctip:severalValuesClaimedFor ?property` when claims give the subject two or more
-  different objects of the property.
+  different objects of the property;
+- for each `ctip:Recommendation` suggested in two or more distinct years (its
+  `ctip:yearsSuggested`, and the `ctip:reportingYear` of the documents of the claims about it):
+  their number, the first and the last, and the years sorted and ", "-joined
+  (`ctip:recurrenceYearCount`, `…FirstYear`, `…LastYear`, `…Years`), and the documents of the
+  `ctip:Claim`s about it, sorted and " | "-joined (`ctip:recurrenceDocuments`): what query 10
+  lists.
 
 `derive` clears the graph (and the merge's copies of its triples that no other graph holds) and
 computes it again: idempotent and deterministic, usable after any change of the store's graphs.
@@ -50,6 +56,10 @@ _FACT_IRI = f"""BIND(IRI(CONCAT("{FACT_BASE}", SHA1(CONCAT(STR(?s), "\\n", STR(?
 #: derived triple depends only on the claims of one triple (facts), of one subject and property
 #: (several values) or on the citations and claims of one reference (counts)
 _REFERENCES, _TRIPLES, _PAIRS = "#references\n", "#triples\n", "#pairs\n"
+_RECOMMENDATIONS = "#recommendations\n"
+
+_RECURRENCE = ("ctip:recurrenceYearCount ctip:recurrenceFirstYear ctip:recurrenceLastYear "
+               "ctip:recurrenceYears ctip:recurrenceDocuments")
 
 _CLEAR = f"""
 DELETE {{ ?s ?p ?o }} WHERE {{
@@ -122,6 +132,43 @@ WHERE {{
   GROUP BY ?s ?p
   HAVING (COUNT(DISTINCT ?o) >= 2)
 }}""",
+    "recommendation recurrence": f"""
+INSERT {{ GRAPH {DERIVED_GRAPH} {{
+  ?recommendation ctip:recurrenceYearCount ?yearCount ; ctip:recurrenceFirstYear ?firstYear ;
+                  ctip:recurrenceLastYear ?lastYear ; ctip:recurrenceYears ?years ;
+                  ctip:recurrenceDocuments ?documents }} }}
+WHERE {{
+  {{
+    # the years in code-point order (as the documents below), so that the lists are the same
+    # whatever order the store holds the triples in
+    SELECT ?recommendation (COUNT(?y) AS ?yearCount) (MIN(?y) AS ?firstYear)
+           (MAX(?y) AS ?lastYear) (GROUP_CONCAT(?y; separator=", ") AS ?years)
+    WHERE {{
+      SELECT DISTINCT ?recommendation ?y WHERE {{
+        {_RECOMMENDATIONS}?recommendation a ctip:Recommendation .
+        {{ ?recommendation ctip:yearsSuggested ?year }}
+        UNION
+        {{ ?claim rdf:subject ?recommendation ; ctip:inDocument ?document .
+          ?document ctip:reportingYear ?year }}
+        BIND(STR(?year) AS ?y)
+      }}
+      ORDER BY ?y
+    }}
+    GROUP BY ?recommendation
+    HAVING (COUNT(?y) >= 2)
+  }}
+  OPTIONAL {{
+    SELECT ?recommendation (GROUP_CONCAT(STR(?document); separator=" | ") AS ?documents)
+    WHERE {{
+      SELECT DISTINCT ?recommendation ?document WHERE {{
+        {_RECOMMENDATIONS}?recommendation a ctip:Recommendation .
+        ?claim rdf:subject ?recommendation ; a ctip:Claim ; ctip:inDocument ?document
+      }}
+      ORDER BY ?document
+    }}
+    GROUP BY ?recommendation
+  }}
+}}""",
 }
 
 _MERGE = f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }}"
@@ -138,6 +185,9 @@ _FORGET = {
     ctip:factPredicate ?p . ?fact ?x ?y }} }}""",
     _PAIRS: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?s ctip:severalValuesClaimedFor ?p }} }} WHERE {{
   {_PAIRS}GRAPH {DERIVED_GRAPH} {{ ?s ctip:severalValuesClaimedFor ?p }} }}""",
+    _RECOMMENDATIONS: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?recommendation ?p ?v }} }} WHERE {{
+  {_RECOMMENDATIONS}VALUES ?p {{ {_RECURRENCE} }}
+  GRAPH {DERIVED_GRAPH} {{ ?recommendation ?p ?v }} }}""",
 }
 
 
@@ -162,13 +212,16 @@ def derive(store: ox.Store, progress: Callable[[str], None] | None = None) -> in
 
 def derive_some(store: ox.Store, references: Iterable[ox.NamedNode],
                 triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.Term]],
-                pairs: Iterable[tuple[ox.NamedNode, ox.NamedNode]]) -> None:
+                pairs: Iterable[tuple[ox.NamedNode, ox.NamedNode]],
+                recommendations: Iterable[ox.NamedNode] = ()) -> None:
     """Compute again, in DERIVED_GRAPH only (not the merge), the derived triples of these
-    references, claimed triples and (subject, property) pairs — what `derive` gives for them —
-    and keep the others: after a change of the store whose claims, citations and references
-    are those keys (ctipgraph.store.incremental). The store must be writable."""
+    references, claimed triples, (subject, property) pairs and recommendations — what `derive`
+    gives for them — and keep the others: after a change of the store whose claims, citations,
+    references and recommendations are those keys (ctipgraph.store.incremental). The store
+    must be writable."""
     keys = {_REFERENCES: ("?reference", [(r,) for r in references]),
-            _TRIPLES: ("(?s ?p ?o)", list(triples)), _PAIRS: ("(?s ?p)", list(pairs))}
+            _TRIPLES: ("(?s ?p ?o)", list(triples)), _PAIRS: ("(?s ?p)", list(pairs)),
+            _RECOMMENDATIONS: ("?recommendation", [(r,) for r in recommendations])}
     for marker, (variables, rows) in keys.items():
         if not rows:
             continue

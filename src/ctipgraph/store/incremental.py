@@ -74,6 +74,10 @@ _CTIP = "https://w3id.org/ctipgraph/ontology#"
 _CLAIM_TRIPLE = (_RDF + "subject", _RDF + "predicate", _RDF + "object")
 _CITING = (_CTIP + "denotes", "http://purl.org/spar/cito/citesAsEvidence")
 _CLAIM_PARTS = (*_CLAIM_TRIPLE, _CTIP + "inDocument", *_CITING[1:])
+#: what the derived recurrence of a recommendation (derive.py) reads besides its claims
+_RECOMMENDATION = _CTIP + "Recommendation"
+_YEARS_SUGGESTED = _CTIP + "yearsSuggested"
+_REPORTING_YEAR = _CTIP + "reportingYear"
 
 
 class NotIncremental(Exception):
@@ -280,12 +284,12 @@ class Updater:
         again (derive.derive_some, DERIVE_CHUNK keys at a time), and the default graph brought
         up to date: every derived triple in it, and those no longer derived out of it unless
         another graph holds them."""
-        references, triples, pairs = self._derive_keys()
-        for kind, keys in enumerate((references, triples, pairs)):
+        kinds = self._derive_keys()
+        for kind, keys in enumerate(kinds):
             ordered = sorted(keys, key=str)
             for i in range(0, len(ordered), DERIVE_CHUNK):
                 chunk = ordered[i:i + DERIVE_CHUNK]
-                derive_some(self.store, *(chunk if k == kind else [] for k in range(3)))
+                derive_some(self.store, *(chunk if k == kind else [] for k in range(len(kinds))))
         after = _parsed(_triples(self.store, DERIVED_GRAPH))
         self.log.remove(DERIVED_GRAPH.value, self.derived.keys() - after.keys())
         self.log.add(DERIVED_GRAPH.value, after.keys() - self.derived.keys())
@@ -301,12 +305,16 @@ class Updater:
         self._load(set(back), ox.DefaultGraph())
         self.log.add(DEFAULT, back)
 
-    def _derive_keys(self) -> tuple[set, set, set]:
+    def _derive_keys(self) -> tuple[set, set, set, set]:
         """What derive_some must compute again, from the default graph's changes: references
         (typed, denoted, cited as evidence), claimed triples (of the claims whose triple,
-        document or evidence changed: before and after) and their (subject, property)."""
+        document or evidence changed: before and after), their (subject, property), and
+        recommendations (typed, their years suggested changed, the subject of such a claim
+        before or after, or claimed in a document whose reporting year changed)."""
         lines = self.log.removed.get(DEFAULT, set()) | self.log.added.get(DEFAULT, set())
         references: set[ox.NamedNode] = set()
+        recommendations: set[ox.NamedNode] = set()
+        years_changed: set[ox.NamedNode] = set()
         claims: set[ox.NamedNode] = set()
         before: dict[ox.NamedNode, dict[str, ox.Term]] = {}
         removed = self.log.removed.get(DEFAULT, set())
@@ -320,17 +328,31 @@ class Updater:
                 claims.add(t.subject)
                 if p in _CLAIM_TRIPLE and line in removed:
                     before.setdefault(t.subject, {})[p] = o
+            if p == _YEARS_SUGGESTED or p == RDF_TYPE and o.value == _RECOMMENDATION:
+                recommendations.add(t.subject)
+            if p == _REPORTING_YEAR:
+                years_changed.add(t.subject)
         triples, pairs = set(), set()
+        subjects: set[ox.Term] = set()
         for claim in claims:
             now = {p: q.object for p in _CLAIM_TRIPLE for q in self.store.quads_for_pattern(
                 claim, ox.NamedNode(p), None, ox.DefaultGraph())}
             for parts in (now, {**now, **before.get(claim, {})}):
+                subjects.add(parts.get(_RDF + "subject"))
                 if len(parts) == 3 and not any(isinstance(v, ox.BlankNode)
                                                for v in parts.values()):
                     s, p, o = (parts[k] for k in _CLAIM_TRIPLE)
                     triples.add((s, p, o))
                     pairs.add((s, p))
-        return references, triples, pairs
+        for document in sorted(years_changed, key=str):
+            subjects.update(row["r"] for row in self.store.query(
+                f"SELECT DISTINCT ?r WHERE {{ ?c <{_CTIP}inDocument> {document} ; "
+                f"<{_RDF}subject> ?r }}"))
+        recommendations.update(s for s in subjects if isinstance(s, ox.NamedNode) and next(
+            iter(self.store.quads_for_pattern(s, ox.NamedNode(RDF_TYPE),
+                                              ox.NamedNode(_RECOMMENDATION),
+                                              ox.DefaultGraph())), None))
+        return references, triples, pairs, recommendations
 
     def _delete(self, old: list[ox.NamedNode], kept: set[bytes]) -> list[ox.NamedNode]:
         """Remove the old graphs, and from the default graph their triples that no other graph
