@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
 import pytest
 
 DOC = "/id/doc/usdol-findings-2017-mali"
@@ -56,6 +57,58 @@ def test_a_timeline_of_many_documents_shows_the_most_recent(browse_client, monke
     cut, recent = timeline(browse_client.get("/id/place/mali").get_data(as_text=True))
     assert recent == years[1:]  # the earliest left out
     assert f"The {len(years) - 1} most recent of the {len(years)} documents" in cut
+
+
+def _timeline_facts(html: str) -> list[tuple[int, int]]:
+    """(facts shown, "… and n more") of each document of the timeline."""
+    start = html.index('id="timeline"')
+    section = html[start:html.index("</section>", start)]
+    out = []
+    for entry in section.split("<dt>")[1:]:
+        more = re.search(r"… and (\d+) more facts", entry)
+        out.append((entry.count('<span class="fact">'), int(more.group(1)) if more else 0))
+    return out
+
+
+def test_a_timeline_cuts_each_document_to_its_first_facts(browse_client, monkeypatch):
+    """Past TIMELINE_LIMIT facts a document shows that many and counts the rest."""
+    from ctipgraph.serve import describe
+
+    whole = _timeline_facts(browse_client.get("/id/place/mali").get_data(as_text=True))
+    assert any(shown > 2 for shown, _ in whole) and all(more == 0 for _, more in whole)
+    monkeypatch.setattr(describe, "TIMELINE_LIMIT", 2)
+    cut = _timeline_facts(browse_client.get("/id/place/mali").get_data(as_text=True))
+    assert [min(shown, 2) for shown, _ in whole] == [shown for shown, _ in cut]
+    assert [shown for shown, _ in whole] == [shown + more for shown, more in cut]
+
+
+def test_a_timeline_chooses_its_facts_before_labelling_their_values():
+    """The first facts of a document: by property label, then value (IRIs by their string, then
+    literals, then blank nodes; ties by quote); only the properties are labelled (a country's
+    hundreds of observations in one report had composed titles made to choose 12)."""
+    from ctipgraph.serve.describe import ResourceView
+
+    asked: list[str] = []
+
+    class Labels:
+        def label(self, iri: str) -> str:
+            asked.append(iri)
+            return {"urn:p:a": "beta", "urn:p:b": "alpha"}[iri]
+
+    view = ResourceView.__new__(ResourceView)
+    view.labeller = Labels()
+
+    def row(p: str, o: ox.Term, quote: str = "q") -> dict:
+        return {"p": ox.NamedNode(p), "o": o, "quote": ox.Literal(quote)}
+
+    late = row("urn:p:a", ox.NamedNode("urn:v:a"))
+    blank, lit = row("urn:p:b", ox.BlankNode(), "x"), row("urn:p:b", ox.Literal("urn:v:z"))
+    second, first = (row("urn:p:b", ox.NamedNode("urn:v:z"), q) for q in ("q2", "q1"))
+    facts = [late, blank, lit, second, first]
+    assert view._first_facts(facts, 5) is facts
+    assert view._first_facts(facts, 3) == [first, second, lit]
+    assert view._first_facts(facts, 4)[-1] is blank
+    assert set(asked) == {"urn:p:a", "urn:p:b"}
 
 
 def _section(html: str, name: str) -> str:

@@ -529,7 +529,7 @@ class ResourceView:
         ranked.sort(key=lambda x: (-x["markers"], -x["claims"], x["key"].lower(), x["iri"]))
         return {"rows": ranked[:limit], "cited": len(ranked), "references": total_refs}
 
-    def _timeline(self, limit: int = TIMELINE_LIMIT, documents: int | None = None
+    def _timeline(self, limit: int | None = None, documents: int | None = None
                   ) -> tuple[list[dict], int]:
         """What each document says of the resource, in the order of the documents' years: the
         facts about it quoted from the document (each with one quote) and how many of the
@@ -537,6 +537,7 @@ class ResourceView:
         country's page would otherwise label and show every fact of hundreds of reports).
         Returns those entries and the number of documents there are."""
         documents = TIMELINE_DOCUMENTS if documents is None else documents
+        limit = TIMELINE_LIMIT if limit is None else limit
         r = _iri(self.iri)
         facts = """SELECT ?doc ?p ?o (MIN(CONCAT(STR(?x), " ", STR(?pa))) AS ?quote) WHERE {{
               {graphs}
@@ -620,14 +621,24 @@ class ResourceView:
         return out, total
 
     def _first_facts(self, facts: list, limit: int) -> list:
-        """Those of a document's `facts` (rows with ?p and ?o) that may be among the `limit` first
-        by property label, then value: all of the properties before the limit's, and all of its
-        (the others' values are neither shown nor labelled: a country's hundreds of facts in a
-        report, 0.2 s). The property labels must be resolved."""
+        """The `limit` first of a document's `facts` (rows with ?p and ?o) by property label,
+        then by the value's IRI or lexical form: the values are chosen before they are labelled
+        (then shown in the order of their labels). Choosing by value label labelled every value
+        of the property at the cut: a country's hundreds of observations in each report, whose
+        composed titles took 0.3 s of Cabo Verde's page at 1 M quads. The property labels must
+        be resolved."""
         if len(facts) <= limit:
             return facts
-        cut = sorted(self.labeller.label(row["p"].value) for row in facts)[limit - 1]
-        return [row for row in facts if self.labeller.label(row["p"].value) <= cut]
+        label = self.labeller.label
+
+        def key(row) -> tuple[str, int, str, str]:
+            value = row["o"]
+            rank = 0 if isinstance(value, ox.NamedNode) else 1 if isinstance(value, ox.Literal) \
+                else 2  # a blank node: its id is not the same in two loads
+            return (label(row["p"].value), rank, value.value if rank < 2 else "",
+                    row["quote"].value)
+
+        return sorted(facts, key=key)[:limit]
 
     def _years(self, docs: set[str]) -> dict[str, str]:
         """The year of each document (its reporting year, else the year it was issued; "" for
