@@ -20,7 +20,14 @@ import pyoxigraph as ox
 import pytest
 
 from ctipgraph.paths import LEXICON_DIR, ROOT, TTL_DIR
-from ctipgraph.store import INFERRED_FILE, GraphStore, StoreInputError, incremental, rules
+from ctipgraph.store import (
+    DERIVED_GRAPH,
+    INFERRED_FILE,
+    GraphStore,
+    StoreInputError,
+    incremental,
+    rules,
+)
 from ctipgraph.store import update as store_update
 from ctipgraph.swap import CRASH_ENV, CRASH_STATUS
 
@@ -376,7 +383,7 @@ def test_recurrence_of_a_recommendation_follows_the_changes(project):
     _write(project.ttl, "rec-2", _recommendation_report("rec-2", "2020"))
     project.open()
     assert project.updated(), project.lines
-    assert years() == [f'{recurrence}"2019, 2020" <{ID.replace("id/", "graph/")}derived>']
+    assert years() == [f'{recurrence}"2019, 2020" {DERIVED_GRAPH}']
     project.assert_same_as_full_build("after-claim")
     _write(project.ttl, "rec-2", _recommendation_report("rec-2", "2021"))  # the year alone
     project.open()
