@@ -14,7 +14,13 @@ from rdflib import Graph
 from ctipgraph.namespaces import CTIP
 from ctipgraph.ontology import load_ontology
 from ctipgraph.paths import ONTOLOGY
-from ctipgraph.store import INFERRED_FILE, INFERRED_GRAPH, GraphStore, merge_into_default
+from ctipgraph.store import (
+    DATASET_FILE,
+    INFERRED_FILE,
+    INFERRED_GRAPH,
+    GraphStore,
+    merge_into_default,
+)
 from ctipgraph.store.reason import infer
 from ctipgraph.store.rules import materialize
 
@@ -97,12 +103,19 @@ def test_query_workers_over_the_on_disk_store(project):
         app.extensions["ctipgraph.pool"].close()
 
 
-def test_inferred_ttl_is_deterministic(project, tmp_path):
+def test_inferred_ttl_and_dataset_are_deterministic(project, tmp_path):
     GraphStore.open_project(project / "ttl", project / "store")
     first = (project / "store" / INFERRED_FILE).read_bytes()
     GraphStore.open_project(project / "ttl", tmp_path / "store2")
     second = (tmp_path / "store2" / INFERRED_FILE).read_bytes()
     assert first == second
+    # the whole dataset too, the ontology's blank nodes (an OWL restriction) included
+    dataset = [(folder / DATASET_FILE).read_bytes() for folder in (project / "store",
+                                                                     tmp_path / "store2")]
+    assert dataset[0] == dataset[1]
+    restriction = [line for line in dataset[0].decode().splitlines()
+                   if "owl#equivalentClass> _:" in line]
+    assert restriction
     assert b"@prefix ctip:" in first
     lines = list(ox.parse(first, format=ox.RdfFormat.TURTLE))
     assert len(lines) > 500

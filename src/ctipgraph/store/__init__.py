@@ -20,6 +20,7 @@ store read-only instead (less memory; query workers open it themselves).
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import shutil
 import time
@@ -81,6 +82,35 @@ def load_file(store: ox.Store, path: Path, **options) -> None:
     except (OSError, ValueError) as error:
         message = getattr(error, "strerror", None) or str(error)
         raise StoreInputError(f"{path}: {_printable(message)}") from None
+
+
+def load_input(store: ox.Store, path: Path, graph: ox.NamedNode, base_iri: str | None) -> None:
+    """Load one input of build_inputs into `graph`. A document is loaded by Oxigraph as it is
+    (ctipgraph writes no blank node in them); the ontology and the lexicon, written by hand
+    (an OWL restriction is a blank node), get their blank nodes labelled by file and order of
+    appearance: Oxigraph's labels are random, which made two builds' dataset.nq differ."""
+    if graph not in (ONTOLOGY_GRAPH, LEXICON_GRAPH):
+        load_file(store, path, format=ox.RdfFormat.TURTLE, to_graph=graph, base_iri=base_iri)
+        return
+    try:
+        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri))
+    except SyntaxError as error:
+        raise StoreInputError(f"{path}: {_printable(error.msg)}") from None
+    except (OSError, ValueError) as error:
+        message = getattr(error, "strerror", None) or str(error)
+        raise StoreInputError(f"{path}: {_printable(message)}") from None
+    prefix = hashlib.sha256(f"{graph.value} {path.name}".encode()).hexdigest()[:16]
+    labels: dict[str, ox.BlankNode] = {}
+
+    def stable(term):
+        if isinstance(term, ox.BlankNode):
+            if term.value not in labels:
+                labels[term.value] = ox.BlankNode(f"b{prefix}n{len(labels)}")
+            return labels[term.value]
+        return term
+
+    store.extend(ox.Quad(stable(q.subject), q.predicate, stable(q.object), graph)
+                 for q in quads)
 
 
 def _printable(text: str) -> str:
@@ -294,7 +324,7 @@ def _build_in_memory(inputs: list[tuple[Path, ox.NamedNode, str | None]], buildi
     step = _Steps(progress)
     store = ox.Store()
     for path, graph, base_iri in inputs:
-        load_file(store, path, format=ox.RdfFormat.TURTLE, to_graph=graph, base_iri=base_iri)
+        load_input(store, path, graph, base_iri)
     step.done("documents loaded")
     merged = merge_into_default(store)
     step.done(f"default graph: {merged} distinct triple(s) of {len(store) - merged} quad(s), "

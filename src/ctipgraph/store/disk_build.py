@@ -33,7 +33,7 @@ from . import (
     INFERRED_GRAPH,
     OXIGRAPH_DIR,
     _load_graph,
-    load_file,
+    load_input,
     merge_into_default,
 )
 
@@ -61,8 +61,7 @@ def build_on_disk(inputs: list[tuple[Path, ox.NamedNode, str | None]], building:
     for n, batch in enumerate(_batches(inputs), 1):
         memory = ox.Store()
         for path, graph, base_iri in batch:
-            load_file(memory, path, format=ox.RdfFormat.TURTLE, to_graph=graph,
-                      base_iri=base_iri)
+            load_input(memory, path, graph, base_iri)
         merge_into_default(memory)
         store.bulk_load(memory.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
         scratch.bulk_load(memory.dump(format=ox.RdfFormat.N_TRIPLES,
