@@ -53,18 +53,22 @@ def _pages(client, paths: list[str]) -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize(("in_graphs", "inline_max", "many_claims"), [
-    (True, 20_000, 200),  # as served
-    (True, 5, 200),  # values read per property; the timeline scans the claims itself
-    (True, 20_000, 0),  # the facts of short lists looked up from their values when fewer
-    (False, 20_000, 0),
+@pytest.mark.parametrize(("in_graphs", "inline_max", "many_claims", "timeline_limit"), [
+    (True, 20_000, 200, 12),  # as served
+    # a timeline's facts chosen from the claims, then the quotes of those shown read (a fact
+    # of Mali's has three quotes in one document: the least is shown)
+    (True, 20_000, 200, 2),
+    (True, 5, 200, 12),  # values read per property; the timeline scans the claims itself
+    (True, 20_000, 0, 12),  # the facts of short lists looked up from their values when fewer
+    (False, 20_000, 0, 12),
 ])
 def test_a_page_is_the_same_whatever_path_reads_it(clients, monkeypatch, in_graphs,
-                                                   inline_max, many_claims):
+                                                   inline_max, many_claims, timeline_limit):
     from ctipgraph.serve import describe
 
     for name, value in (("IN_LIMIT", 3), ("OUT_LIMIT", 3), ("MENTION_LIMIT", 2),
-                        ("LONG_PAGE", 2), ("TIMELINE_DOCUMENTS", 2)):
+                        ("LONG_PAGE", 2), ("TIMELINE_DOCUMENTS", 2),
+                        ("TIMELINE_LIMIT", timeline_limit)):
         monkeypatch.setattr(describe, name, value)
     graphs, merged, store = clients
     paths = [hub + query for hub in _hubs(store) for query in ("", "?page=2", "?all=1")]
