@@ -575,6 +575,7 @@ class ResourceView:
         total = len(docs)
         if total > documents:  # the most recent ones (ties: by IRI)
             docs = set(sorted(docs, key=lambda d: (when.get(d, ""), d))[-documents:])
+        #: (document, property, value) -> the IRIs of the claims stating it
         claims_of: dict[tuple[str, str, ox.Term], list[str]] | None = None
         if rows is None:
             # the claims stated in the documents shown, by name (a country's claims in 20
@@ -659,7 +660,7 @@ class ResourceView:
         shown only (a country's 3,000 claims in 20 documents, joined to their passages and
         quotes, took 90 ms at 10 M quads). None for the claims when a value is a blank node
         (chosen by its quote: every fact must be read with its quote)."""
-        doc_of = {c: d for d, c, _ in named}
+        doc_of = {c[1:-1]: d for d, c, _ in named}  # by the claim's IRI
         by_side: dict[str, list[str]] = defaultdict(list)
         for _, c, side in named:
             by_side[side].append(c)
@@ -670,7 +671,7 @@ class ResourceView:
                 chunk = " ".join(claims[start:start + ALL_LIMIT])
                 for c, p, o in self._q(f"""SELECT ?c ?p ?o WHERE {{ VALUES ?c {{ {chunk} }}
                         ?c rdf:predicate ?p ; {other[side]} ?o }}"""):
-                    claims_of[(doc_of[_term(c)], p.value, o)].append(_term(c))
+                    claims_of[(doc_of[c.value], p.value, o)].append(c.value)
         if any(isinstance(o, ox.BlankNode) for _, _, o in claims_of):
             return [], None
         rows = [{"doc": ox.NamedNode(d), "p": ox.NamedNode(p), "o": o}
@@ -685,12 +686,12 @@ class ResourceView:
                          for c in claims_of[(doc, row["p"].value, row["o"])]})
         quote: dict[str, str] = {}
         for start in range(0, len(wanted), ALL_LIMIT):
-            chunk = " ".join(wanted[start:start + ALL_LIMIT])
+            chunk = " ".join(f"<{c}>" for c in wanted[start:start + ALL_LIMIT])
             for c, q in self._q(f"""SELECT ?c (MIN(CONCAT(STR(?x), " ", STR(?pa))) AS ?q)
                     WHERE {{ VALUES ?c {{ {chunk} }} ?c prov:wasQuotedFrom ?pa .
                              ?pa oa:hasSelector ?sel . ?sel oa:exact ?x }} GROUP BY ?c"""):
                 if q is not None:
-                    quote[_term(c)] = q.value
+                    quote[c.value] = q.value
         out: dict[str, list[dict]] = {}
         for doc, facts in shown.items():
             out[doc] = []
