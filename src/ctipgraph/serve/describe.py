@@ -540,13 +540,19 @@ class ResourceView:
         documents = TIMELINE_DOCUMENTS if documents is None else documents
         limit = TIMELINE_LIMIT if limit is None else limit
         r = _iri(self.iri)
-        facts = """SELECT ?doc ?p ?o (MIN(CONCAT(STR(?x), " ", STR(?pa))) AS ?quote) WHERE {{
-              {graphs}
-              {{ {g_open} ?c rdf:subject {r} ; rdf:predicate ?p ; rdf:object ?o {g_close} }}
-              UNION {{ {g_open} ?c rdf:object {r} ; rdf:predicate ?p ; rdf:subject ?o {g_close} }}
-              ?c prov:wasQuotedFrom ?pa . ?pa ctip:inDocument ?doc ;
-                 oa:hasSelector ?sel . ?sel oa:exact ?x .
-            }} GROUP BY ?doc ?p ?o LIMIT {limit}"""
+        def quoted_facts(graphs: str = "", g_open: str = "", g_close: str = "") -> list[dict]:
+            """Every fact about it with its least quote, in one query joining each claim to
+            its passages and their quotes (`graphs`: a VALUES block restricting them)."""
+            return [_fact_row(row) for row in self._q(f"""
+                SELECT ?doc ?p ?o (MIN(CONCAT(STR(?x), " ", STR(?pa))) AS ?quote) WHERE {{
+                  {graphs}
+                  {{ {g_open} ?c rdf:subject {r} ; rdf:predicate ?p ; rdf:object ?o {g_close} }}
+                  UNION {{ {g_open} ?c rdf:object {r} ; rdf:predicate ?p ; rdf:subject ?o
+                           {g_close} }}
+                  ?c prov:wasQuotedFrom ?pa . ?pa ctip:inDocument ?doc ;
+                     oa:hasSelector ?sel . ?sel oa:exact ?x .
+                }} GROUP BY ?doc ?p ?o LIMIT {ALL_LIMIT}""")]
+
         mentions: dict[str, int] = defaultdict(int)
         for doc in self._mention_documents(r).values():
             if doc:
@@ -566,8 +572,7 @@ class ResourceView:
                         stating[g.value].append((c, side.value))
             docs = set(mentions) | set(stating)
         else:
-            rows = [_fact_row(row) for row in self._q(facts.format(
-                graphs="", g_open="", g_close="", r=r, limit=ALL_LIMIT))]
+            rows = quoted_facts()
             docs = set(mentions) | {row["doc"].value for row in rows}
         if not docs:
             return [], 0
@@ -583,16 +588,12 @@ class ResourceView:
             named = [(d, _term(c), side) for d in sorted(docs) for c, side in stating.get(d, ())]
             if any(not c for _, c, _ in named):  # a blank node: the claims of the graphs
                 shown = " ".join(_iri(d) for d in sorted(docs) if safe_iri(d))
-                rows = [_fact_row(row) for row in self._q(facts.format(
-                    r=r, limit=ALL_LIMIT, graphs=f"VALUES ?g {{ {shown} }}",
-                    g_open="GRAPH ?g {", g_close="}"))]
+                rows = quoted_facts(f"VALUES ?g {{ {shown} }}", "GRAPH ?g {", "}")
             else:
                 rows, claims_of = self._stated_facts(named)
                 if claims_of is None:
                     values = " ".join(sorted({c for _, c, _ in named}))
-                    rows = [_fact_row(row) for row in self._q(facts.format(
-                        r=r, limit=ALL_LIMIT, graphs=f"VALUES ?c {{ {values} }}", g_open="",
-                        g_close=""))]
+                    rows = quoted_facts(f"VALUES ?c {{ {values} }}")
         by_doc: dict[str, list] = defaultdict(list)
         for row in rows:
             if row["doc"].value in docs and row["p"].value not in (MENTIONED_IN, RDF_TYPE):
