@@ -636,20 +636,20 @@ class ResourceView:
         then by the value's IRI or lexical form: the values are chosen before they are labelled
         (then shown in the order of their labels). Choosing by value label labelled every value
         of the property at the cut: a country's hundreds of observations in each report, whose
-        composed titles took 0.3 s of Cabo Verde's page at 1 M quads. Ties (blank nodes) by
-        ?quote, which rows read from the claims alone do not have (their values are never blank:
-        _stated_facts). The property labels must be resolved."""
+        composed titles took 0.3 s of Cabo Verde's page at 1 M quads. Ties by property IRI, then
+        (blank nodes) by ?quote, which rows read from the claims alone do not have (their values
+        are never blank: _stated_facts). The property labels must be resolved."""
         if len(facts) <= limit:
             return facts
         label = self.labeller.label
 
-        def key(row) -> tuple[str, int, str, str]:
+        def key(row) -> tuple[str, int, str, str, str]:
             value = row["o"]
             rank = 0 if isinstance(value, ox.NamedNode) else 1 if isinstance(value, ox.Literal) \
                 else 2  # a blank node: its id is not the same in two loads
             quote = row.get("quote")
             return (label(row["p"].value), rank, value.value if rank < 2 else "",
-                    quote.value if quote is not None else "")
+                    row["p"].value, quote.value if quote is not None else "")
 
         return sorted(facts, key=key)[:limit]
 
@@ -662,44 +662,50 @@ class ResourceView:
         shown only (a country's 3,000 claims in 20 documents, joined to their passages and
         quotes, took 90 ms at 10 M quads). None for the claims when a value is a blank node
         (chosen by its quote: every fact must be read with its quote)."""
-        doc_of = {c[1:-1]: d for d, c, _ in named}  # by the claim's IRI
-        by_side: dict[str, list[str]] = defaultdict(list)
-        for _, c, side in named:
-            by_side[side].append(c)
+        doc_of: dict[str, list[str]] = defaultdict(list)  # by the claim's IRI
+        by_side: dict[str, dict[str, None]] = defaultdict(dict)
+        for d, c, side in named:
+            if d not in doc_of[c[1:-1]]:
+                doc_of[c[1:-1]].append(d)
+            by_side[side][c] = None
         claims_of: dict[tuple[str, str, ox.Term], list[str]] = defaultdict(list)
         other = {RDF + "subject": "rdf:object", RDF + "object": "rdf:subject"}
         for side, claims in sorted(by_side.items()):
-            for start in range(0, len(claims), ALL_LIMIT):
-                chunk = " ".join(claims[start:start + ALL_LIMIT])
+            listed = list(claims)
+            for start in range(0, len(listed), ALL_LIMIT):
+                chunk = " ".join(listed[start:start + ALL_LIMIT])
                 for c, p, o in self._q(f"""SELECT ?c ?p ?o WHERE {{ VALUES ?c {{ {chunk} }}
                         ?c rdf:predicate ?p ; {other[side]} ?o }}"""):
-                    claims_of[(doc_of[c.value], p.value, o)].append(c.value)
+                    for d in doc_of[c.value]:
+                        claims_of[(d, p.value, o)].append(c.value)
         if any(isinstance(o, ox.BlankNode) for _, _, o in claims_of):
             return [], None
         rows = [{"doc": ox.NamedNode(d), "p": ox.NamedNode(p), "o": o}
-                for d, p, o in list(claims_of)[:ALL_LIMIT]]
+                for d, p, o in claims_of]
         return rows, claims_of
 
     def _quoted(self, shown: dict[str, list[dict]],
                 claims_of: dict[tuple[str, str, ox.Term], list[str]]) -> dict[str, list[dict]]:
-        """The facts `shown`, each with the least of its claims' quotes ("exact passage"); a
-        fact none of whose claims has a quote is not shown."""
-        wanted = sorted({c for doc, facts in shown.items() for row in facts
-                         for c in claims_of[(doc, row["p"].value, row["o"])]})
-        quote: dict[str, str] = {}
+        """The facts `shown`, each with the least quote ("exact passage") of its claims'
+        passages in its document; a fact without one is not shown (in data the shapes accept,
+        every claim has one: it would still be counted in the document's "… n more")."""
+        wanted = sorted({(c, doc) for doc, facts in shown.items() if safe_iri(doc)
+                         for row in facts for c in claims_of[(doc, row["p"].value, row["o"])]})
+        quote: dict[tuple[str, str], str] = {}
         for start in range(0, len(wanted), ALL_LIMIT):
-            chunk = " ".join(f"<{c}>" for c in wanted[start:start + ALL_LIMIT])
-            for c, q in self._q(f"""SELECT ?c (MIN(CONCAT(STR(?x), " ", STR(?pa))) AS ?q)
-                    WHERE {{ VALUES ?c {{ {chunk} }} ?c prov:wasQuotedFrom ?pa .
-                             ?pa oa:hasSelector ?sel . ?sel oa:exact ?x }} GROUP BY ?c"""):
+            pairs = " ".join(f"(<{c}> {_iri(doc)})" for c, doc in wanted[start:start + ALL_LIMIT])
+            for c, doc, q in self._q(f"""SELECT ?c ?doc (MIN(CONCAT(STR(?x), " ", STR(?pa))) AS ?q)
+                    WHERE {{ VALUES (?c ?doc) {{ {pairs} }} ?c prov:wasQuotedFrom ?pa .
+                             ?pa ctip:inDocument ?doc ; oa:hasSelector ?sel . ?sel oa:exact ?x }}
+                    GROUP BY ?c ?doc"""):
                 if q is not None:
-                    quote[c.value] = q.value
+                    quote[(c.value, doc.value)] = q.value
         out: dict[str, list[dict]] = {}
         for doc, facts in shown.items():
             out[doc] = []
             for row in facts:
-                quotes = [quote[c] for c in claims_of[(doc, row["p"].value, row["o"])]
-                          if c in quote]
+                quotes = [quote[(c, doc)] for c in claims_of[(doc, row["p"].value, row["o"])]
+                          if (c, doc) in quote]
                 if quotes:
                     out[doc].append(dict(row, quote=ox.Literal(min(quotes))))
         return out
