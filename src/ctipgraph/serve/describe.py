@@ -665,8 +665,9 @@ class ResourceView:
         doc_of: dict[str, list[str]] = defaultdict(list)  # by the claim's IRI
         by_side: dict[str, dict[str, None]] = defaultdict(dict)
         for d, c, side in named:
-            if d not in doc_of[c[1:-1]]:
-                doc_of[c[1:-1]].append(d)
+            docs = doc_of[c[1:-1]]
+            if d not in docs:
+                docs.append(d)
             by_side[side][c] = None
         claims_of: dict[tuple[str, str, ox.Term], list[str]] = defaultdict(list)
         other = {RDF + "subject": "rdf:object", RDF + "object": "rdf:subject"}
@@ -689,8 +690,10 @@ class ResourceView:
         """The facts `shown`, each with the least quote ("exact passage") of its claims'
         passages in its document; a fact without one is not shown (in data the shapes accept,
         every claim has one: it would still be counted in the document's "… n more")."""
-        wanted = sorted({(c, doc) for doc, facts in shown.items() if safe_iri(doc)
-                         for row in facts for c in claims_of[(doc, row["p"].value, row["o"])]})
+        claims = {(doc, i): claims_of[(doc, row["p"].value, row["o"])]
+                  for doc, facts in shown.items() for i, row in enumerate(facts)}
+        wanted = sorted({(c, doc) for (doc, _), cs in claims.items() if safe_iri(doc)
+                         for c in cs})
         quote: dict[tuple[str, str], str] = {}
         for start in range(0, len(wanted), ALL_LIMIT):
             pairs = " ".join(f"(<{c}> {_iri(doc)})" for c, doc in wanted[start:start + ALL_LIMIT])
@@ -703,9 +706,8 @@ class ResourceView:
         out: dict[str, list[dict]] = {}
         for doc, facts in shown.items():
             out[doc] = []
-            for row in facts:
-                quotes = [quote[(c, doc)] for c in claims_of[(doc, row["p"].value, row["o"])]
-                          if (c, doc) in quote]
+            for i, row in enumerate(facts):
+                quotes = [quote[(c, doc)] for c in claims[(doc, i)] if (c, doc) in quote]
                 if quotes:
                     out[doc].append(dict(row, quote=ox.Literal(min(quotes))))
         return out

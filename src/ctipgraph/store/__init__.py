@@ -24,8 +24,9 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,15 +74,22 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return fmt
 
 
-def load_file(store: ox.Store, path: Path, **options) -> None:
-    """`store.load` of one file, its failures (syntax, encoding, unreadable) a StoreInputError."""
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Failures of reading RDF from `path` (syntax, encoding, unreadable) as a StoreInputError."""
     try:
-        store.load(path=str(path), **options)
+        yield
     except SyntaxError as error:
         raise StoreInputError(f"{path}: {_printable(error.msg)}") from None
     except (OSError, ValueError) as error:
         message = getattr(error, "strerror", None) or str(error)
         raise StoreInputError(f"{path}: {_printable(message)}") from None
+
+
+def load_file(store: ox.Store, path: Path, **options) -> None:
+    """`store.load` of one file, its failures (syntax, encoding, unreadable) a StoreInputError."""
+    with _reading(path):
+        store.load(path=str(path), **options)
 
 
 def load_input(store: ox.Store, path: Path, graph: ox.NamedNode, base_iri: str | None) -> None:
@@ -92,13 +100,8 @@ def load_input(store: ox.Store, path: Path, graph: ox.NamedNode, base_iri: str |
     if graph not in (ONTOLOGY_GRAPH, LEXICON_GRAPH):
         load_file(store, path, format=ox.RdfFormat.TURTLE, to_graph=graph, base_iri=base_iri)
         return
-    try:
+    with _reading(path):
         quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri))
-    except SyntaxError as error:
-        raise StoreInputError(f"{path}: {_printable(error.msg)}") from None
-    except (OSError, ValueError) as error:
-        message = getattr(error, "strerror", None) or str(error)
-        raise StoreInputError(f"{path}: {_printable(message)}") from None
     prefix = hashlib.sha256(f"{graph.value} {path.name}".encode()).hexdigest()[:16]
     labels: dict[str, ox.BlankNode] = {}
 
