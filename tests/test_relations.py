@@ -295,6 +295,37 @@ def test_an_evaluation_report_names_its_evaluator(tmp_path, lexicon) -> None:
     assert (ID["person/s-upton"], RDF.type, CTIP.Person) in g
 
 
+# --- forms of exploitation of the activities by sector ------------------------------------------
+
+
+def test_forced_before_a_list_of_activities_makes_each_forced_labor(tmp_path, lexicon) -> None:
+    g = facts(tmp_path, lexicon, table(
+        ("Agriculture", "Production of cocoa (1)"),
+        ("Categorical Worst Forms of Child Labor‡",
+         "Forced begging, domestic work, street vending, and labor in agriculture, including in "
+         "cocoa, each sometimes as a result of human trafficking (2; 3)"),
+        ("", "Forced recruitment of children by non-state armed groups for use in armed "
+             "conflict, including as porters, cooks, and guards (4)"),
+        ("", "Forced begging, sometimes as a result of human trafficking (5)"),
+        ("", "Forced recruitment by non-state armed groups for use in armed conflict (4-6,27,28)"),
+        caption="Overview of Children’s Work by Sector and Activity",
+        header="Sector/Industry\tActivity"), kind="usdol-findings")
+    forms = {str(g.value(a, RDFS.label))[:30]: {str(f).rsplit("/", 1)[-1]
+                                                for f in g.objects(a, CTIP.form)}
+             for a in set(g.subjects(CTIP.sector, None))}
+    assert forms == {
+        "Production of cocoa": set(),
+        # "Forced" opens a list: each item is forced labor (the record's goods of forced labor)
+        "Forced begging, domestic work,": {"forced-begging", "forced-labor",
+                                           "trafficking-in-persons"},
+        # one item, continued with "including" or "sometimes": only what it names
+        "Forced recruitment of children": {"child-soldiering"},
+        "Forced begging, sometimes as a": {"forced-begging", "trafficking-in-persons"},
+        # citations left in a cell are no list
+        "Forced recruitment by non-stat": {"child-soldiering"},
+    }
+
+
 # --- signings --------------------------------------------------------------------------------
 
 

@@ -194,6 +194,25 @@ def recommendation(ctx: Context, text: str, passages: list, method: str) -> URIR
     return rec
 
 
+def distributed_forms(lexicon: Lexicon, text: str) -> list[URIRef]:
+    """The form of exploitation that an activity cell's opening word gives to every item of the
+    list it opens (patterns.toml [activity_forms]): "Forced begging, domestic work, street
+    vending" is forced labor in each; "Forced recruitment …, including as porters" and "Forced
+    begging, sometimes as a result of human trafficking" are one item (no list)."""
+    # a parenthesis (citations left in the cell, "(crushed stones)") is not an item
+    opening, _, rest = fold(re.sub(r"\([^)]*\)?", " ", text)).partition(" ")
+    notation = lexicon.section("activity_forms", "distributive").get(opening)
+    items = [item.strip() for item in re.split(r"[,;]", rest)]
+    if not notation or len(items) < 2 or not items[1]:
+        return []
+    second = items[1].removeprefix("and ").removeprefix("or ")
+    if any(re.match(re.escape(fold(word)) + r"\b", second)
+           for word in lexicon.words("activity_forms", "continuations")):
+        return []
+    form = lexicon.concept("exploitation", notation)
+    return [form] if form is not None else []
+
+
 def sectors(ctx: Context, table: Table, method: str) -> None:
     """Activities by sector: an activity resource (id:activity/…) with ctip:sector and the
     forms of exploitation (ctip:form) it names. Cells marked with a table note that says
@@ -215,6 +234,7 @@ def sectors(ctx: Context, table: Table, method: str) -> None:
         if sector is not None:
             ctx.fact(activity, CTIP.sector, sector, passages + [group], method)
         forms = [iri for _, iri in ctx.lexicon.concepts_in("exploitation", text)]
+        forms += distributed_forms(ctx.lexicon, text)
         if hazardous & set(getattr(cell, "markers", ())):
             forms.append(CTIPC["exploitation/hazardous-work"])
         for form in dict.fromkeys(forms):
