@@ -62,5 +62,24 @@ def test_numbers_ages_and_markers() -> None:
     assert age("15‡") == 15 and age("") is None
     assert age_range("5 to 14") == (5, 14)
     assert strip_citations("Enforce labor laws. (57; 32; 58)") == "Enforce labor laws."
+
+
+def test_trailing_citations_in_every_form_of_the_series_and_what_only_looks_like_one() -> None:
+    # the later reports' commas and ranges, glued or not, several markers, a final period
+    assert strip_citations("Begging (2, 16, 24)") == "Begging"
+    assert strip_citations("Forced begging by Koranic teachers (1-4,8)") == (
+        "Forced begging by Koranic teachers")
+    assert strip_citations("Gold mining, including crushing ore (2, 4–6, 16, 19-21).") == (
+        "Gold mining, including crushing ore")
+    assert strip_citations("Comprises seven members.(96, 97) (98)") == "Comprises seven members."
+    assert strip_citations("Comprises seven members.(96, 97) Reduces it.(98)") == (
+        "Comprises seven members.(96, 97) Reduces it.")  # only what ends the text
+    # a year, an amount or an age in parentheses is no citation
+    assert strip_citations("Agreement for Peace and Reconciliation in Mali (2015)") == (
+        "Agreement for Peace and Reconciliation in Mali (2015)")
+    assert strip_citations("Working children (1,216,300)") == "Working children (1,216,300)"
+    assert strip_citations("Children under age (15)") == "Children under age (15)"
+    assert clean_name("Raising livestock, including oxen, and small ruminants, (1, 12, 13)") == (
+        "Raising livestock, including oxen, and small ruminants")
     assert clean_name("Global Action Against Trafficking (GLO ACT)*") == (
         "Global Action Against Trafficking (GLO ACT)")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..cite.numeric import find_numeric_markers
 from ..link.lexicon import Lexicon, fold
 
 _MONTH_NAMES = (
@@ -16,7 +17,6 @@ _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _PERIOD = re.compile(r"(?<!\d)(19\d{2}|20\d{2})\s*[-–—]\s*(19\d{2}|20\d{2})(?!\d)")
 _DATE = re.compile(r"(?P<m>[A-Z][a-z]+)\s+(?P<d>\d{1,2}),\s*(?P<y>\d{4})")
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])")
-_CITATION_TAIL = re.compile(r"\s*\((?:\d+(?:;\s*\d+)*)\)\s*\.?\s*$")
 
 
 @dataclass(frozen=True)
@@ -116,13 +116,16 @@ def age_range(text: str) -> tuple[int, int] | None:
 
 
 def strip_citations(text: str) -> str:
-    """A cell or sentence without its trailing citation marker "(57; 32; 58)"."""
+    """A cell or sentence without its trailing citation markers, in any of the series' forms
+    ("(57; 32; 58)", "(2, 4-6, 16, 19-21)", "(1-4,8)"; cite.numeric), and not a year, an
+    amount or an age in parentheses ("… in Mali (2015)")."""
     text = " ".join(text.split())
     while True:
-        stripped = _CITATION_TAIL.sub("", text)
-        if stripped == text:
+        tail = text.rstrip(" .")
+        markers = [m for m in find_numeric_markers(tail) if m.end == len(tail)]
+        if not markers or markers[-1].skip_reason is not None:
             return text.strip()
-        text = stripped
+        text = tail[:markers[-1].start]
 
 
 def clean_name(text: str) -> str:
