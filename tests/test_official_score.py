@@ -423,3 +423,31 @@ def test_mali_floor(mali_scores, year):
     assert score.matched_by == "metadata"
     assert score.percent >= MALI_FLOORS[year], [
         (r.key, r.expected, r.found, r.cause) for r in score.misses]
+
+
+# -- a report of another country, from its PDF ----------------------------------------------------
+
+REGIONAL = ROOT.parent / "shared" / "corpus" / "regional" / "pdf"
+
+
+def test_a_list_that_forced_opens_gives_the_records_goods_of_forced_labor(tmp_path):
+    """Nigeria 2017's "Forced begging, domestic work, …, mining and quarrying gravel and granite,
+    and labor in agriculture, including in cocoa": the record's three goods of forced child
+    labor, read from the published PDF (extract.table_programs.distributed_forms)."""
+    from ctipgraph.build import build
+    from ctipgraph.evaluate import load_official
+
+    pdf = REGIONAL / "usdol-findings-2017-nigeria.pdf"
+    if not (pdf.is_file() and OFFICIAL.is_dir()):
+        pytest.skip("the regional PDFs or the official record (../shared/corpus) are missing")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(pdf, sources)
+    build(sources, tmp_path / "ttl", jobs=1)
+    reports = [r for r in load_official(OFFICIAL) if (r.country, r.year) == ("Nigeria", 2017)]
+    (score,) = score_reports(reports, read_build(tmp_path / "ttl"))
+    forced = {key: result.matched for key, result in _by_key(score).items()
+              if key.endswith("/forced-child-labor")}
+    assert forced == {"goods/Cocoa/forced-child-labor": True,
+                      "goods/Granite/forced-child-labor": True,
+                      "goods/Gravel (crushed stones)/forced-child-labor": True}
