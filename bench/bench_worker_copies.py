@@ -4,7 +4,9 @@ worker) is started on the project's store, and each worker's resident and privat
 
 A worker is forked and shares the store's pages with the server; Oxigraph's in-memory store
 writes to what it reads (reference counts, locks), so the pages a query reads become private
-copies. `--worker-memory` watches the anonymous resident size, which a copy does not change.
+copies. The anonymous resident size, which `--worker-memory` samples during a query, does not
+show them; the private dirty size does (a worker reads it now and then and retires past half
+its limit; here the limit is off, so the copies stay).
 
 Usage: .venv/bin/python bench/bench_worker_copies.py   (Linux; exit 0)
 """
