@@ -172,6 +172,16 @@ def test_comments_are_removed_by_a_lexer(text, expected):
     assert canonical(text) == expected
 
 
+def _tree(grammar, source: str) -> str | None:
+    """The syntax tree `grammar` reads from `source`, as text; None when it refuses it."""
+    from pyparsing import ParseBaseException
+
+    try:
+        return repr(grammar.parse_string(source, parse_all=True))
+    except ParseBaseException:
+        return None
+
+
 def _policy_corpus() -> list[str]:
     """Every text the policy tests here give it, and the competency queries."""
     from _bypass import corpus
@@ -189,7 +199,6 @@ def test_grammar_without_comments_reads_what_rdflib_reads():
     """Where the copy of rdflib's grammar that skips no comments parses the canonical text, it
     gives rdflib's own syntax tree; it fails only where a comment was left (a text the lexer
     could not read to its end), and then the full grammar decides."""
-    from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import Query
 
     from ctipgraph.sparqlpolicy import _grammar_without_comments
@@ -202,15 +211,7 @@ def test_grammar_without_comments_reads_what_rdflib_reads():
         except Refusal:
             continue
         try:
-            full = repr(Query.parse_string(source, parse_all=True))
-        except ParseBaseException:
-            full = None
-        except RecursionError:
-            continue
-        try:
-            quick = repr(fast.parse_string(source, parse_all=True))
-        except ParseBaseException:
-            quick = None
+            full, quick = _tree(Query, source), _tree(fast, source)
         except RecursionError:
             continue
         if quick is not None:
