@@ -195,3 +195,26 @@ def test_seed_findings_mentions(lexicon) -> None:
         assert ID[slug] in iris, slug
     rules = {m.rule for m in mentions}
     assert {"lexicon:label", "lexicon:acronym", "legal-provision"} <= rules
+
+
+def test_a_country_name_inside_another_place_name_is_not_the_country(tmp_path, lexicon) -> None:
+    doc, _, mentions, _ = link(tmp_path, lexicon, (
+        "A survey experiment in Benin City, Nigeria, presented similar findings. Boko Haram "
+        "recruited children around Lake Chad and in the Niger Delta. Vessels in the Gulf of "
+        "Guinea carried children. Children from Benin and Chad were trafficked to Niger, Guinea "
+        "and the Republic of Congo. Benin city officials met.\n"))
+    found = named(doc, mentions)
+    countries = {text: iris for text, iris in found.items() if any(
+        i.startswith("place/") for i in iris)}
+    assert countries == {"Nigeria": {"place/nigeria"}, "Benin": {"place/benin"},
+                         "Chad": {"place/chad"}, "Niger": {"place/niger"},
+                         "Guinea": {"place/guinea"},
+                         "Republic of Congo": {"place/republic-of-the-congo"}}
+    # only the plain names are the countries, not "Benin City", "Lake Chad", "Niger Delta" or
+    # "Gulf of Guinea" (a lower-case "city" is not a name)
+    at = sorted((str(m.iri)[len(str(ID)):], doc.text[m.start:m.end + 5]) for m in mentions
+                if str(m.iri).startswith(str(ID) + "place/") and "Nigeria" not in
+                doc.text[m.start:m.end] and "Congo" not in doc.text[m.start:m.end])
+    assert at == [("place/benin", "Benin and "), ("place/benin", "Benin city"),
+                  ("place/chad", "Chad were"), ("place/guinea", "Guinea and "),
+                  ("place/niger", "Niger, Gui")]

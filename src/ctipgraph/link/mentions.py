@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -616,7 +617,19 @@ class MentionFinder:
                 for m in pattern.finditer(folded, block.start, block.end):
                     key = " ".join(m.group().split())
                     iri, rule = forms[key]
+                    if self._names_another_place(iri, block, m.start(), m.end()):
+                        continue
                     self._candidates.append((m.start(), m.end(), iri, rule, block))
+
+    def _names_another_place(self, iri: URIRef, block: Block, start: int, end: int) -> bool:
+        """Whether a country's name at [start, end) is part of another place's name
+        ("Benin City", "Lake Chad": patterns.toml [places.other_place])."""
+        if self.registry.cls_of(iri) != "Country":
+            return False
+        after, before = _other_place_res(self.lexicon)
+        text = self.doc.text
+        return bool((after and after.match(text, end, block.end))
+                    or (before and before.search(text, block.start, start)))
 
     def resolve_overlaps(self) -> None:
         by_block: dict[int, list] = {}
@@ -725,6 +738,18 @@ def _cut_at_known(run: Run, text: str, covered: list[tuple[int, int]]) -> Run:
                 s == tok[1] for s, _ in covered):
             return Run(run.tokens[:i])
     return run
+
+
+@lru_cache(maxsize=8)
+def _other_place_res(lexicon: Lexicon) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The words after and before a country's name that make it another place's name: a
+    pattern matched at the name's end, and one searched up to its start."""
+    words = {side: "|".join(_SP.join(map(re.escape, w.split()))
+                            for w in sorted(lexicon.words("places", "other_place", side),
+                                            key=len, reverse=True))
+             for side in ("after", "before")}
+    return (re.compile(rf"{_SP}(?:{words['after']})(?!\w)") if words["after"] else None,
+            re.compile(rf"(?<!\w)(?:{words['before']}){_SP}\Z") if words["before"] else None)
 
 
 def _alternation(forms: dict[str, tuple[URIRef, str]]) -> re.Pattern[str]:
