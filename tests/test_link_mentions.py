@@ -197,24 +197,33 @@ def test_seed_findings_mentions(lexicon) -> None:
     assert {"lexicon:label", "lexicon:acronym", "legal-provision"} <= rules
 
 
-def test_a_country_name_inside_another_place_name_is_not_the_country(tmp_path, lexicon) -> None:
+def test_a_place_name_inside_another_name_is_not_that_place(tmp_path, lexicon) -> None:
     doc, _, mentions, _ = link(tmp_path, lexicon, (
         "A survey experiment in Benin City, Nigeria, presented similar findings. Boko Haram "
         "recruited children around Lake Chad and in the Niger Delta. Vessels in the Gulf of "
         "Guinea carried children. Children from Benin and Chad were trafficked to Niger, Guinea "
-        "and the Republic of Congo. Benin city officials met.\n"))
+        "and the Republic of Congo. Benin city officials met. The San Diego Union Tribune "
+        "reported it. Officials of the Sikasso Region and of San met. “Government Control "
+        "Restored In Timbuktu As French Forces Push North.” U.S. Embassy- Abuja Official. "
+        "Reuters; Abuja May 10, 2019.\n"))
     found = named(doc, mentions)
-    countries = {text: iris for text, iris in found.items() if any(
+    places = {text: iris for text, iris in found.items() if any(
         i.startswith("place/") for i in iris)}
-    assert countries == {"Nigeria": {"place/nigeria"}, "Benin": {"place/benin"},
+    assert places == {"Nigeria": {"place/nigeria"}, "Benin": {"place/benin"},
                          "Chad": {"place/chad"}, "Niger": {"place/niger"},
                          "Guinea": {"place/guinea"},
-                         "Republic of Congo": {"place/republic-of-the-congo"}}
-    # only the plain names are the countries, not "Benin City", "Lake Chad", "Niger Delta" or
-    # "Gulf of Guinea" (a lower-case "city" is not a name)
+                         "Republic of Congo": {"place/republic-of-the-congo"},
+                         "San": {"place/san"}, "Sikasso": {"place/sikasso"},
+                         "Timbuktu": {"place/timbuktu"}, "Abuja": {"place/abuja"}}
+    # only the plain names are the places, not "Benin City", "Lake Chad", "Niger Delta" or
+    # "Gulf of Guinea", nor a town's in "San Diego" (a lower-case "city" is not a name, "Region"
+    # is the region's, "As" and "Official" are words of a title in title case)
     at = sorted((str(m.iri)[len(str(ID)):], doc.text[m.start:m.end + 5]) for m in mentions
                 if str(m.iri).startswith(str(ID) + "place/") and "Nigeria" not in
                 doc.text[m.start:m.end] and "Congo" not in doc.text[m.start:m.end])
-    assert at == [("place/benin", "Benin and "), ("place/benin", "Benin city"),
-                  ("place/chad", "Chad were"), ("place/guinea", "Guinea and "),
-                  ("place/niger", "Niger, Gui")]
+    assert at == [("place/abuja", "Abuja May "), ("place/abuja", "Abuja Offi"),
+                  ("place/benin", "Benin and "),
+                  ("place/benin", "Benin city"), ("place/chad", "Chad were"),
+                  ("place/guinea", "Guinea and "),
+                  ("place/niger", "Niger, Gui"), ("place/san", "San met."),
+                  ("place/sikasso", "Sikasso Regi"), ("place/timbuktu", "Timbuktu As F")]

@@ -50,6 +50,7 @@ _PROVISION = re.compile(
 ILO_CONVENTION = _ILO = re.compile(
     r"(?<!\w)ILO\s+C(?:onvention)?\.?\s*(?:No\.?\s*)?(?P<n>\d{2,3})(?!\d)"
 )
+_NEXT_WORD = re.compile(r"[^\S\t\n]+([A-Z][\w'’-]*)")  # the capitalized word after a name
 _PROSE = frozenset({Kind.HEADING, Kind.SENTENCE, Kind.LIST_ITEM, Kind.FOOTNOTE, Kind.FIELD})
 _ARMED = re.compile(r"armed group|militia|rebel|insurgent|jihadist|terrorist", re.IGNORECASE)
 
@@ -622,12 +623,18 @@ class MentionFinder:
                     self._candidates.append((m.start(), m.end(), iri, rule, block))
 
     def _names_another_place(self, iri: URIRef, block: Block, start: int, end: int) -> bool:
-        """Whether a country's name at [start, end) is part of another place's name
-        ("Benin City", "Lake Chad": patterns.toml [places.other_place])."""
-        if self.registry.cls_of(iri) != "Country":
+        """Whether a place's name at [start, end) is part of another name (patterns.toml
+        [places.other_place]): a country's in "Benin City" or "Lake Chad", a region's or town's
+        one-word name in "The San Diego Union Tribune" (but not in "the Sikasso Region")."""
+        cls = self.registry.cls_of(iri)
+        text = self.doc.text
+        if cls == "Region":
+            word = _NEXT_WORD.match(text, end, block.end)
+            return bool(word and " " not in text[start:end].strip()
+                        and word.group(1) not in _not_part_of_a_name(self.lexicon))
+        if cls != "Country":
             return False
         after, before = _other_place_res(self.lexicon)
-        text = self.doc.text
         return bool((after and after.match(text, end, block.end))
                     or (before and before.search(text, block.start, start)))
 
@@ -738,6 +745,15 @@ def _cut_at_known(run: Run, text: str, covered: list[tuple[int, int]]) -> Run:
                 s == tok[1] for s, _ in covered):
             return Run(run.tokens[:i])
     return run
+
+
+@lru_cache(maxsize=8)
+def _not_part_of_a_name(lexicon: Lexicon) -> frozenset[str]:
+    """The capitalized words after a region's name that do not make it part of a longer name
+    (patterns.toml [places.other_place] region_words and title_words, [names] connectors)."""
+    return frozenset([*lexicon.words("places", "other_place", "region_words"),
+                      *lexicon.words("places", "other_place", "title_words"),
+                      *(w.capitalize() for w in lexicon.words("names", "connectors"))])
 
 
 @lru_cache(maxsize=8)
