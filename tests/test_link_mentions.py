@@ -227,3 +227,24 @@ def test_a_place_name_inside_another_name_is_not_that_place(tmp_path, lexicon) -
                   ("place/guinea", "Guinea and "),
                   ("place/niger", "Niger, Gui"), ("place/san", "San met."),
                   ("place/sikasso", "Sikasso Regi"), ("place/timbuktu", "Timbuktu As F")]
+
+
+def test_a_name_whose_initials_spell_an_acronym_of_the_document_is_that_entity(
+        tmp_path, lexicon) -> None:
+    doc, registry, mentions, _ = link(tmp_path, lexicon, (
+        "In 2019, Togo made a moderate advancement. Gaps exist within the authority of the "
+        "Ministry of Civil Service, Labor, and Administrative Reform (MOL) in Togo. The Ministry "
+        "of Labor settles cases with mediation. The National Agency for the Prohibition of "
+        "Trafficking in Persons and Other Related Matters (NAPTIP) opened shelters. The National "
+        "Agency for the Prohibition of Trafficking in Persons rescued 40 children. The National "
+        "Agency for Food and Drug Administration and Control (NAFDAC) and the National Agency for "
+        "Food inspected markets.\n"))
+    found = named(doc, mentions)
+    mol = found["Ministry of Civil Service, Labor, and Administrative Reform"]
+    assert found["Ministry of Labor"] == found["MOL"] == mol
+    naptip = found["NAPTIP"]
+    assert found["National Agency for the Prohibition of Trafficking in Persons"] == naptip
+    assert naptip != mol
+    # initials that spell no acronym of the document keep their own entity
+    assert found["National Agency for Food"] != found["NAFDAC"]
+    assert len({iri for iris in found.values() for iri in iris if iri.startswith("org/")}) == 4

@@ -712,12 +712,43 @@ class MentionFinder:
         self.resolve_overlaps()
         self.discover_cue_names()
         self.discovery.run()
+        self._merge_by_initials()
         self.mentions = _keep_located(self.mentions, self.doc.doc_id, self.registry.merged)
         self._candidates = []
         self.match()
         self.resolve_overlaps()
         self.provisions()
         return self.mentions
+
+
+    def _merge_by_initials(self) -> None:
+        """A name found in this document whose initials spell the acronym another entity of
+        the same class was given here is that entity: "Ministry of Labor" after "Ministry of
+        Civil Service, Labor, and Administrative Reform (MOL)", "National Agency for the
+        Prohibition of Trafficking in Persons" after "… in Persons and Other Related Matters
+        (NAPTIP)". An acronym given to two entities decides nothing."""
+        found = self.registry.found
+        by_acronym: dict[str, set[URIRef]] = {}
+        for iri, entity in found.items():
+            for acronym in entity.acronyms:
+                by_acronym.setdefault(acronym.replace(".", "").upper(), set()).add(iri)
+        for iri, entity in list(found.items()):
+            if iri not in found or entity.acronyms:
+                continue
+            spelled = _spelled_by_initials(entity.label)
+            owners = {owner for acronym, owners in by_acronym.items() if spelled.fullmatch(acronym)
+                      for owner in owners if owner != iri and owner in found
+                      and found[owner].cls == entity.cls}
+            if len(owners) == 1:
+                self.registry.merge(iri, owners.pop())
+
+
+def _spelled_by_initials(name: str) -> re.Pattern[str]:
+    """The acronyms a name's initials spell: each capitalized word's initial, and optionally
+    each lower-case word's ("Ministry of Labor": ML or MOL)."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", fold(name, lower=False))
+    return re.compile("".join(w[0].upper() if w[0].isupper() else f"(?:{w[0].upper()})?"
+                              for w in words) or "(?!)")
 
 
 #: Mentions found by a detector at a place (not by a name): kept when names are matched again.
