@@ -9,7 +9,7 @@ from rdflib import URIRef
 
 from ctipgraph.link.entities import EntityRegistry
 from ctipgraph.link.lexicon import load_lexicon
-from ctipgraph.link.mentions import Mentions, find_mentions
+from ctipgraph.link.mentions import MentionFinder, Mentions, find_mentions
 from ctipgraph.namespaces import ID
 from ctipgraph.read.model import Document
 from ctipgraph.segment import load
@@ -248,3 +248,39 @@ def test_a_name_whose_initials_spell_an_acronym_of_the_document_is_that_entity(
     # initials that spell no acronym of the document keep their own entity
     assert found["National Agency for Food"] != found["NAFDAC"]
     assert len({iri for iris in found.values() for iri in iris if iri.startswith("org/")}) == 4
+
+
+def test_a_name_that_begins_one_longer_name_of_the_document_is_that_entity(
+        tmp_path, lexicon) -> None:
+    doc, registry, mentions, _ = link(tmp_path, lexicon, (
+        "In 2019, Liberia made a moderate advancement. The National Steering Committee on Child "
+        "Labor met twice in Liberia. The National Steering Committee approved a plan. The Child "
+        "Protection Directorate at the MOJ handles cases. The Child Protection Directorate "
+        "trained 40 officers.\n"))
+    found = named(doc, mentions)
+    # the longer name is the entity's, unless it only adds where the entity is
+    assert found["National Steering Committee"] == found[
+        "National Steering Committee on Child Labor"] == {
+        "org/liberia-national-steering-committee-on-child-labor"}
+    assert found["Child Protection Directorate"] == found[
+        "Child Protection Directorate at the MOJ"] == {"org/liberia-child-protection-directorate"}
+
+
+def test_a_name_and_a_list_or_a_cut_name_that_begins_with_it_stay_apart(tmp_path, lexicon) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_text("In 2019, Liberia made a moderate advancement in Liberia. The Brigade to Fight "
+                    "Clandestine Immigration and Human\nTrafficking investigated.\n",
+                    encoding="utf-8")
+    registry = EntityRegistry(lexicon)
+    finder = MentionFinder(load(path), registry)
+    registry.country = finder.discovery.report_country()
+    names = ["Inspector General for Labor", "Inspector General for Labor and the Judicial Police",
+             "Anti-Trafficking in Persons Cell",
+             "Anti-Trafficking in Persons Cell (formerly CNARSEVT)",
+             # a name cut at a line's end, never printed alone: no name of the whole one
+             "Brigade to Fight Clandestine Immigration and Human",
+             "Brigade to Fight Clandestine Immigration and Human Trafficking"]
+    iris = [registry.resolve(name, "GovernmentBody").iri for name in names]
+    finder._merge_by_prefix()
+    assert set(registry.found) == {iris[0], iris[1], iris[2], iris[4], iris[5]}
+    assert registry.merged == {iris[3]: iris[2]}

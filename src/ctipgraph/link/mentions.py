@@ -713,6 +713,7 @@ class MentionFinder:
         self.discover_cue_names()
         self.discovery.run()
         self._merge_by_initials()
+        self._merge_by_prefix()
         self.mentions = _keep_located(self.mentions, self.doc.doc_id, self.registry.merged)
         self._candidates = []
         self.match()
@@ -741,6 +742,45 @@ class MentionFinder:
                       and found[owner].cls == entity.cls}
             if len(owners) == 1:
                 self.registry.merge(iri, owners.pop())
+
+
+    def _merge_by_prefix(self) -> None:
+        """A name of three or more words found in this document that begins, word for word,
+        exactly one other name found here of the same class is the same entity ("National
+        Steering Committee" and "National Steering Committee on Child Labor"): the longer name
+        is its name, unless what it adds only says where the entity is or was ("… in Nigeria",
+        "… at the MOJ", "(formerly …)": patterns.toml [names] place_qualifiers). Two names that
+        were each given an acronym stay apart, and so do a name and a list that begins with it
+        ("… and the Judicial Police": [names] list_joiners)."""
+        found = self.registry.found
+        qualifiers = tuple(w.lower() + " " for w in self.lexicon.words("names", "place_qualifiers"))
+        joiners = [w.lower() for w in self.lexicon.words("names", "list_joiners")]
+        labels = {iri: " ".join(fold(e.label, lower=False).split()) for iri, e in found.items()}
+        for short in sorted(found, key=lambda iri: (len(labels[iri]), str(iri))):
+            if short not in found or len(labels[short].split()) < 3:
+                continue
+            longer = [iri for iri in found if iri != short and found[iri].cls == found[short].cls
+                      and labels[iri].startswith(labels[short] + " ")]
+            if len(longer) != 1 or (found[short].acronyms and found[longer[0]].acronyms):
+                continue
+            tail = labels[longer[0]][len(labels[short]):].strip()
+            if any(tail.lower() == j or tail.lower().startswith(j if j in ",;" else j + " ")
+                   for j in joiners):
+                continue  # "… for Labor and the Judicial Police": two entities
+            if tail.startswith("(") or (tail + " ").lower().startswith(qualifiers):
+                self.registry.merge(longer[0], short)
+            elif self._stands_alone(labels[short], labels[longer[0]]):
+                self.registry.merge(short, longer[0])
+
+    def _stands_alone(self, short: str, longer: str) -> bool:
+        """Whether the name `short` is printed somewhere in the document other than as the
+        start of `longer` (a name cut at a line's end, "… Immigration and Human", is not)."""
+        def phrase(name: str) -> re.Pattern[str]:
+            return re.compile(r"(?<!\w)" + _SP.join(map(re.escape, fold(name).split())) + r"(?!\w)")
+
+        whole = phrase(longer)
+        return any(not whole.match(self._folded, m.start())
+                   for m in phrase(short).finditer(self._folded))
 
 
 def _spelled_by_initials(name: str) -> re.Pattern[str]:
