@@ -30,6 +30,12 @@ def link(tmp_path: Path, lexicon, text: str, name: str = "doc") -> tuple[Documen
     return doc, registry, mentions, possessives
 
 
+def names_found(tmp_path: Path, lexicon, text: str) -> dict[str, set[str]]:
+    """surface text → entity IRIs (short) of the entities found in `text`."""
+    doc, _, mentions, _ = link(tmp_path, lexicon, text)
+    return named(doc, mentions)
+
+
 def named(doc: Document, mentions: Mentions) -> dict[str, set[str]]:
     """surface text → entity IRIs (short)."""
     found: dict[str, set[str]] = {}
@@ -231,7 +237,7 @@ def test_a_place_name_inside_another_name_is_not_that_place(tmp_path, lexicon) -
 
 def test_a_name_whose_initials_spell_an_acronym_of_the_document_is_that_entity(
         tmp_path, lexicon) -> None:
-    doc, registry, mentions, _ = link(tmp_path, lexicon, (
+    found = names_found(tmp_path, lexicon, (
         "In 2019, Togo made a moderate advancement. Gaps exist within the authority of the "
         "Ministry of Civil Service, Labor, and Administrative Reform (MOL) in Togo. The Ministry "
         "of Labor settles cases with mediation. The National Agency for the Prohibition of "
@@ -239,7 +245,6 @@ def test_a_name_whose_initials_spell_an_acronym_of_the_document_is_that_entity(
         "Agency for the Prohibition of Trafficking in Persons rescued 40 children. The National "
         "Agency for Food and Drug Administration and Control (NAFDAC) and the National Agency for "
         "Food inspected markets.\n"))
-    found = named(doc, mentions)
     mol = found["Ministry of Civil Service, Labor, and Administrative Reform"]
     assert found["Ministry of Labor"] == found["MOL"] == mol
     naptip = found["NAPTIP"]
@@ -252,12 +257,11 @@ def test_a_name_whose_initials_spell_an_acronym_of_the_document_is_that_entity(
 
 def test_a_name_that_begins_one_longer_name_of_the_document_is_that_entity(
         tmp_path, lexicon) -> None:
-    doc, registry, mentions, _ = link(tmp_path, lexicon, (
+    found = names_found(tmp_path, lexicon, (
         "In 2019, Liberia made a moderate advancement. The National Steering Committee on Child "
         "Labor met twice in Liberia. The National Steering Committee approved a plan. The Child "
         "Protection Directorate at the MOJ handles cases. The Child Protection Directorate "
         "trained 40 officers.\n"))
-    found = named(doc, mentions)
     # the longer name is the entity's, unless it only adds where the entity is
     assert found["National Steering Committee"] == found[
         "National Steering Committee on Child Labor"] == {
