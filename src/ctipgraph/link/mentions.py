@@ -630,13 +630,14 @@ class MentionFinder:
         text = self.doc.text
         if cls == "Region":
             word = _NEXT_WORD.match(text, end, block.end)
-            return bool(word and " " not in text[start:end].strip()
+            return bool(word and len(text[start:end].split()) == 1
                         and word.group(1) not in _not_part_of_a_name(self.lexicon))
         if cls != "Country":
             return False
         after, before = _other_place_res(self.lexicon)
+        # the words before are short: search the few characters before the name, not the block
         return bool((after and after.match(text, end, block.end))
-                    or (before and before.search(text, block.start, start)))
+                    or (before and before.search(text, max(block.start, start - 64), start)))
 
     def resolve_overlaps(self) -> None:
         by_block: dict[int, list] = {}
@@ -721,7 +722,6 @@ class MentionFinder:
         self.provisions()
         return self.mentions
 
-
     def _merge_by_initials(self) -> None:
         """A name found in this document whose initials spell the acronym another entity of
         the same class was given here is that entity: "Ministry of Labor" after "Ministry of
@@ -743,7 +743,6 @@ class MentionFinder:
             if len(owners) == 1:
                 self.registry.merge(iri, owners.pop())
 
-
     def _merge_by_prefix(self) -> None:
         """A name of three or more words found in this document that begins, word for word,
         exactly one other name found here of the same class is the same entity ("National
@@ -764,8 +763,8 @@ class MentionFinder:
             if len(longer) != 1 or (found[short].acronyms and found[longer[0]].acronyms):
                 continue
             tail = labels[longer[0]][len(labels[short]):].strip()
-            if any(tail.lower() == j or tail.lower().startswith(j if j in ",;" else j + " ")
-                   for j in joiners):
+            head = tail[0] if tail[:1] in ",;&" else tail.split(" ", 1)[0].lower()
+            if head in joiners:
                 continue  # "… for Labor and the Judicial Police": two entities
             if tail.startswith("(") or (tail + " ").lower().startswith(qualifiers):
                 self.registry.merge(longer[0], short)
