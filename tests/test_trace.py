@@ -55,6 +55,22 @@ def test_disagreeing_documents_are_shown(tracer: Tracer) -> None:
         assert not other_docs & set(fact.documents)
 
 
+def test_other_values_are_cut_and_counted(tracer: Tracer) -> None:
+    """A trace lists the first other values of its subject and property (by document, then
+    value) and says how many there are."""
+    program, implemented_by = f"{ID}program/glo-act", f"{CTIP}implementedBy"
+    [(_, _, first), *_] = [spo for spo in tracer.facts_about(program)
+                           if spo[1].value == implemented_by]
+    every = tracer.trace(program, implemented_by, first, other_values=None)
+    assert every.other_value_count == len(every.other_values) >= 2
+    assert first.value not in {o["object"].strip("<>") for o in every.other_values}
+    assert every.other_values == sorted(every.other_values,
+                                        key=lambda o: (o["document"], o["object"]))
+    cut = tracer.trace(program, implemented_by, first, other_values=1)
+    assert cut.other_values == every.other_values[:1]
+    assert cut.other_value_count == every.other_value_count
+
+
 def test_facts_about_and_matching(tracer: Tracer) -> None:
     about = tracer.facts_about(f"{ID}org/gatia")
     assert any(p.value == f"{CTIP}engagesIn" for _, p, _ in about)

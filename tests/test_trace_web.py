@@ -12,6 +12,7 @@ import pytest
 
 from conftest import FIXTURES, make_app, make_store
 from ctipgraph.paths import ONTOLOGY, TTL_DIR
+from ctipgraph.provenance.trace import OTHER_VALUES
 from ctipgraph.store import GraphStore
 
 ID = "https://w3id.org/ctipgraph/id/"
@@ -210,6 +211,7 @@ def _walk(client, store, text_dir) -> tuple[int, dict[str, str]]:
         o = row["o"].value if isinstance(row["o"], ox.NamedNode) else str(row["o"])
         facts.setdefault((row["s"].value, row["p"].value, o), set()).add(row["c"].value)
     checks: dict[str, str] = {}
+    texts: dict[str, str | None] = {}
     seen = 0
     for (s, p, o), claims in sorted(facts.items()):
         response = client.get(trace_path(s, p, o, suffix=".json"))
@@ -222,8 +224,11 @@ def _walk(client, store, text_dir) -> tuple[int, dict[str, str]]:
             assert claim["passages"], f"{iri} quotes no passage"
             seen += 1
             text_file = claim["document"]["text_file"]
-            path = text_dir / text_file if text_file else None
-            text = path.read_text(encoding="utf-8") if path and path.is_file() else None
+            if text_file not in texts:
+                path = text_dir / text_file if text_file else None
+                texts[text_file] = path.read_text(encoding="utf-8") \
+                    if path and path.is_file() else None
+            text = texts[text_file]
             for passage in claim["passages"]:
                 if text is None:
                     checks[passage["iri"]] = "no-text"
@@ -268,6 +273,17 @@ def test_every_built_claim_resolves_to_a_verbatim_quote():
     assert seen > 0
     bad = sorted(p for p, c in checks.items() if c != "verbatim")
     assert not bad, f"{len(bad)} quoted passages are not verbatim in their text: {bad[:10]}"
+    # a fact of a hub's property lists the first OTHER_VALUES other values and counts them all
+    [hub] = store.query(CLAIMS_QUERY.replace("ORDER BY ?c", "").replace(
+        "SELECT ?c ?s ?p ?o", "SELECT ?s ?p (SAMPLE(?o) AS ?o) (COUNT(*) AS ?n)")
+        + " GROUP BY ?s ?p ORDER BY DESC(?n) LIMIT 1")
+    s, p, o, claims = hub["s"].value, hub["p"].value, hub["o"].value, int(hub["n"].value)
+    assert claims > OTHER_VALUES + 1
+    [fact] = client.get(trace_path(s, p, o, suffix=".json")).get_json()["facts"]
+    assert len(fact["other_values"]) == OTHER_VALUES
+    assert fact["other_value_count"] == claims - len(fact["claims"])
+    html = client.get(trace_path(s, p, o)).get_data(as_text=True)
+    assert f"… and {claims - len(fact['claims']) - OTHER_VALUES:,} more" in html
 
 
 def test_resource_page_trace_links_resolve(client):

@@ -41,7 +41,7 @@ def trace_command(resource: str | None, fact: tuple[str, str, str] | None, phras
             found = tracer.facts_about(resource, limit=limit)
         else:
             found = tracer.facts_matching(phrase or "", limit=limit)
-        traces = [tracer.trace(*spo) for spo in found]
+        traces = [tracer.trace(*spo, other_values=None) for spo in found]  # all of them
     except TraceError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)

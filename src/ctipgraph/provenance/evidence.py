@@ -8,12 +8,13 @@ GraphStore; Python only attaches labels and puts the rows into dataclasses.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from ..namespaces import sparql_prologue
 from ..store import GraphStore
+from . import plain
 
 CTIP = "https://w3id.org/ctipgraph/ontology#"
 ID = "https://w3id.org/ctipgraph/id/"
@@ -89,7 +90,7 @@ class EvidenceReport:
     documents: dict[str, str] = field(default_factory=dict)  # document IRI → title
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return plain(self)
 
 
 def _value(term: object) -> str:

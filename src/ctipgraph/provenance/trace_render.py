@@ -76,7 +76,7 @@ def render_text(fact: FactTrace, width: int = 100) -> str:
             lines.append("  other values claimed for this property (it can take several):")
         for other in fact.other_values[:OTHER_VALUES_SHOWN]:
             lines.append(f"    {_named(other['object'], other['label'])}  — {other['document']}")
-        hidden = len(fact.other_values) - OTHER_VALUES_SHOWN
+        hidden = fact.other_value_count - min(len(fact.other_values), OTHER_VALUES_SHOWN)
         if hidden > 0:
             lines.append(f"    … {hidden} more (--format json lists them all)")
     return "\n".join(lines)

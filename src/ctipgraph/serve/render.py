@@ -115,7 +115,8 @@ def html_response(template: str, alternates: list[dict], status: int = 200, **co
 
 def json_response(data: object, alternates: list[dict] | None = None,
                   status: int = 200) -> Response:
-    body = json.dumps(data, ensure_ascii=False, indent=2)
+    # compact: the C encoder (indent takes the pure-Python one, 8 ms a large trace)
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     response = Response(body + "\n", status=status, mimetype=JSON)
     if alternates:
         response.headers["Link"] = link_header(alternates)

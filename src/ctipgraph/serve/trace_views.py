@@ -89,6 +89,8 @@ class FactView:
                  document_title=labeller.label(o["document"]), claim_href=href(o["claim"]),
                  trace=fact_url(self.subject["iri"], self.predicate["iri"], o["object"]))
             for o in fact.other_values]
+        #: other values not listed (a hub's property: the subject's page lists them by page)
+        self.other_more = fact.other_value_count - len(fact.other_values)
         #: one value expected: other values are a disagreement, not more of the same
         self.functional = self.predicate["iri"] in FUNCTIONAL
         self.svg = self._diagram()
