@@ -448,6 +448,11 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
             pages("/evidence", ["/evidence"] * 3)
             pages("/charts (Mali)", ["/charts?" + urllib.parse.urlencode(
                 {"country": ID + "place/mali"})] * 3)
+            pages("class listings (with facets)", [
+                "/class/Recommendation", "/class/Program",
+                "/class/Recommendation?" + urllib.parse.urlencode(
+                    {"doc": ID + "doc/usdol-findings-2017-mali"}),
+                "/class/Organization?" + urllib.parse.urlencode({"country": ID + "place/mali"})])
             pages("/search (first)", ["/search?q=child+labor"])
             pages("/search (warm)", ["/search?" + urllib.parse.urlencode({"q": q}) for q in
                                      ("UNICEF", "forced labor", "Ministry of Labor",

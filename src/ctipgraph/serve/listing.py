@@ -45,6 +45,13 @@ KEY_PREDICATES = ", ".join(f"ctip:{p}" for p in (
 DOC_PATTERN = """{{ {s} ctip:mentionedIn/ctip:inDocument {d} }} UNION
                  {{ ?fc rdf:subject {s} ; prov:wasQuotedFrom/ctip:inDocument {d} }} UNION
                  {{ {s} ctip:inDocument {d} }}"""
+#: the resources of one document (DOC_PATTERN from the document's side), read once: as a FILTER
+#: EXISTS on each instance, the engine read every passage of the document for each (a class
+#: filtered by a document: 3.4 s -> 17 ms on the Mali corpus)
+DOC_MEMBERS = """{{ SELECT DISTINCT ?s WHERE {{
+                   {{ ?dp ctip:inDocument {d} . ?s ctip:mentionedIn ?dp }} UNION
+                   {{ ?qp ctip:inDocument {d} . ?fc prov:wasQuotedFrom ?qp ; rdf:subject ?s }}
+                   UNION {{ ?s ctip:inDocument {d} }} }} }}"""
 
 
 def _args() -> dict:
@@ -80,8 +87,7 @@ def _filter_patterns(filters: dict[str, str]) -> str:
     if "type" in filters:
         parts.append(f"?s a <{filters['type']}> .")
     if "doc" in filters:
-        parts.append("FILTER EXISTS { " + DOC_PATTERN.format(s="?s", d=f"<{filters['doc']}>")
-                     .replace("{{", "{").replace("}}", "}") + " }")
+        parts.append(DOC_MEMBERS.format(d=f"<{filters['doc']}>"))
     if "year" in filters:
         y = filters["year"]
         parts.append(f"""FILTER EXISTS {{
@@ -208,16 +214,29 @@ def class_listing(store: GraphStore, class_iri: str) -> dict:
     args = _args()
     page, per_page, sort, order = args["page"], args["per_page"], args["sort"], args["order"]
     filters, q = args["filters"], args["q"]
-    members = members_query(class_iri, filters)
-    total_rows = list(_q(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ {members} }} }}"))
-    total = int(total_rows[0]["n"].value) if total_rows else 0
+    members = query = members_query(class_iri, filters)
+    # the instances themselves when there are few enough to count facets: the later queries
+    # start from their IRIs (VALUES) and read their values by index, where a sub-query of
+    # them was joined with every value in the store (a facet 116 -> 8 ms on the Mali corpus)
+    found = list(_q(store, f"{query} LIMIT {FACET_LIMIT + 1}"))
+    if len(found) <= FACET_LIMIT:
+        total = len(found)
+        iris = [row["s"].value for row in found if isinstance(row["s"], ox.NamedNode)]
+        if len(iris) == total and all(safe_iri(i) for i in iris):
+            # (as a sub-query: Virtuoso 7.2's HTTP server died on VALUES beside the VALUES
+            # of the year facet's spans)
+            members = "SELECT ?s WHERE { VALUES ?s { " + " ".join(f"<{i}>" for i in iris) \
+                + " } }"
+    else:
+        total_rows = list(_q(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ {members} }} }}"))
+        total = int(total_rows[0]["n"].value) if total_rows else 0
     labeller = Labeller(store)
     direction = "ASC" if order == "asc" else "DESC"
     in_python = total <= FULL_SORT
     if q and not in_python:
         # a large class: the words are looked for in the stored labels and quotes, in the store
         words = re.findall(r"\w+", q.lower())[:8]
-        members = members.rstrip().removesuffix("}") + "".join(
+        members = query.rstrip().removesuffix("}") + "".join(
             f"""FILTER EXISTS {{
                 ?s skos:prefLabel|rdfs:label|dcterms:title|oa:hasSelector/oa:exact ?ql
                 FILTER(CONTAINS(LCASE(STR(?ql)), "{w}")) }}\n""" for w in words) + "}"
