@@ -46,8 +46,10 @@ install: $(STAMP) $(NODE_STAMP) chromium virtuoso
 lint: install
 	$(BIN)/ruff check src tests $(wildcard bench)
 
+# two processes (pytest-xdist; TEST_PROCESSES=0 runs them in this one)
+TEST_PROCESSES ?= 2
 test: install lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_PROCESSES)
 
 # issue 13's benchmark: the project's corpus and the regional reports (built once into
 # build/regional-ttl/) replicated to QUADS quads; ctipgraph in-process, on disk, over HTTP and

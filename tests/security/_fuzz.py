@@ -325,7 +325,10 @@ def requests(draw, rules: list, fuzz: Strategies) -> Fuzzed:
 
 # -- what every answer must satisfy ---------------------------------------------------------------
 
-_MARK_RAW = re.compile(re.escape(MARK[:6]) + r"""[<'"]""")
+#: the marker's first characters followed by one of its special characters as written: not
+#: escaped (the closing tag of the search page's highlight, `<mark>ctipmk</mark>&lt;`, is the
+#: page's own markup)
+_MARK_RAW = re.compile(re.escape(MARK[:6]) + r"""(?:<(?!/mark>)|['"])""")
 
 
 class _Links(HTMLParser):
