@@ -45,6 +45,30 @@ def test_facets_and_filters(browse_client):
     assert all(kind["value"] in i["types"] for i in typed["instances"])
 
 
+def test_a_document_filter_keeps_what_the_document_mentions_or_claims(browse_client, mini_store):
+    """?doc= keeps the instances a passage of the document mentions, that a claim quoted from
+    it is about, or that are part of it: the same as asking the store that directly, for each
+    document of the facet, with the facet's count."""
+    for name in ("Organization", "Funding", "TierPlacement", "Passage"):
+        facets = {f["name"]: f["values"] for f in listing(browse_client, name)["facets"]}
+        assert facets.get("doc"), name
+        for doc in facets["doc"]:
+            expected = {row["s"].value for row in mini_store.query(f"""
+                PREFIX ctip: <{CTIP}>
+                PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+                PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+                PREFIX prov: <http://www.w3.org/ns/prov#>
+                SELECT DISTINCT ?s WHERE {{
+                  ?s a/rdfs:subClassOf* ctip:{name} .
+                  {{ ?s ctip:mentionedIn ?pa . ?pa ctip:inDocument <{doc["value"]}> }}
+                  UNION {{ ?c rdf:subject ?s ; prov:wasQuotedFrom ?q .
+                           ?q ctip:inDocument <{doc["value"]}> }}
+                  UNION {{ ?s ctip:inDocument <{doc["value"]}> }} }}""")}
+            only = listing(browse_client, name, doc=doc["value"], per_page=500)
+            assert {i["iri"] for i in only["instances"]} == expected, (name, doc["value"])
+            assert only["total"] == doc["count"] == len(expected)
+
+
 def test_title_filter_sort_and_pages(browse_client):
     every = listing(browse_client, "Organization", per_page=500)
     labels = [i["label"] for i in every["instances"]]
