@@ -274,9 +274,12 @@ def test_every_built_claim_resolves_to_a_verbatim_quote():
     bad = sorted(p for p, c in checks.items() if c != "verbatim")
     assert not bad, f"{len(bad)} quoted passages are not verbatim in their text: {bad[:10]}"
     # a fact of a hub's property lists the first OTHER_VALUES other values and counts them all
-    [hub] = store.query(CLAIMS_QUERY.replace("ORDER BY ?c", "").replace(
-        "SELECT ?c ?s ?p ?o", "SELECT ?s ?p (SAMPLE(?o) AS ?o) (COUNT(*) AS ?n)")
-        + " GROUP BY ?s ?p ORDER BY DESC(?n) LIMIT 1")
+    [hub] = store.query("""
+        PREFIX ctip: <https://w3id.org/ctipgraph/ontology#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?s ?p (SAMPLE(?v) AS ?o) (COUNT(*) AS ?n) WHERE {
+          ?c a ctip:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?v }
+        GROUP BY ?s ?p ORDER BY DESC(?n) LIMIT 1""")
     s, p, o, claims = hub["s"].value, hub["p"].value, hub["o"].value, int(hub["n"].value)
     assert claims > OTHER_VALUES + 1
     [fact] = client.get(trace_path(s, p, o, suffix=".json")).get_json()["facts"]

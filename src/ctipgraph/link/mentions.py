@@ -774,12 +774,9 @@ class MentionFinder:
     def _stands_alone(self, short: str, longer: str) -> bool:
         """Whether the name `short` is printed somewhere in the document other than as the
         start of `longer` (a name cut at a line's end, "… Immigration and Human", is not)."""
-        def phrase(name: str) -> re.Pattern[str]:
-            return re.compile(r"(?<!\w)" + _SP.join(map(re.escape, fold(name).split())) + r"(?!\w)")
-
-        whole = phrase(longer)
+        whole = _alternation([fold(longer)])
         return any(not whole.match(self._folded, m.start())
-                   for m in phrase(short).finditer(self._folded))
+                   for m in _alternation([fold(short)]).finditer(self._folded))
 
 
 def _spelled_by_initials(name: str) -> re.Pattern[str]:
@@ -838,7 +835,9 @@ def _other_place_res(lexicon: Lexicon) -> tuple[re.Pattern[str] | None, re.Patte
             re.compile(rf"(?<!\w)(?:{words['before']}){_SP}\Z") if words["before"] else None)
 
 
-def _alternation(forms: dict[str, tuple[URIRef, str]]) -> re.Pattern[str]:
+def _alternation(forms: Iterable[str]) -> re.Pattern[str]:
+    """Any of the name forms as whole words, the longest first, their words separated by any
+    white space within a line."""
     alternatives = []
     for form in sorted(forms, key=lambda f: (-len(f), f)):
         alternatives.append(_SP.join(re.escape(w) for w in form.split()))

@@ -42,16 +42,14 @@ YEAR_PATTERN = "ctip:year|ctip:yearsSuggested|ctip:fiscalYear|ctip:startYear|cti
 KEY_PREDICATES = ", ".join(f"ctip:{p}" for p in (
     "amount", "tier", "advancementLevel", "value", "booleanValue", "meetsInternationalStandards",
     "text", "engagesIn", "standard", "valueUnknown"))
-DOC_PATTERN = """{{ {s} ctip:mentionedIn/ctip:inDocument {d} }} UNION
-                 {{ ?fc rdf:subject {s} ; prov:wasQuotedFrom/ctip:inDocument {d} }} UNION
-                 {{ {s} ctip:inDocument {d} }}"""
-#: the resources of one document (DOC_PATTERN from the document's side), read once: as a FILTER
-#: EXISTS on each instance, the engine read every passage of the document for each (a class
-#: filtered by a document: 3.4 s -> 17 ms on the Mali corpus)
-DOC_MEMBERS = """{{ SELECT DISTINCT ?s WHERE {{
-                   {{ ?dp ctip:inDocument {d} . ?s ctip:mentionedIn ?dp }} UNION
-                   {{ ?qp ctip:inDocument {d} . ?fc prov:wasQuotedFrom ?qp ; rdf:subject ?s }}
-                   UNION {{ ?s ctip:inDocument {d} }} }} }}"""
+
+
+def doc_pattern(s: str, d: str) -> str:
+    """The resource `s` is in the document `d`: a passage of it mentions the resource, quotes a
+    claim about it, or the resource is part of it."""
+    return f"""{{ {s} ctip:mentionedIn/ctip:inDocument {d} }} UNION
+               {{ ?fc rdf:subject {s} ; prov:wasQuotedFrom/ctip:inDocument {d} }} UNION
+               {{ {s} ctip:inDocument {d} }}"""
 
 
 def _args() -> dict:
@@ -87,7 +85,11 @@ def _filter_patterns(filters: dict[str, str]) -> str:
     if "type" in filters:
         parts.append(f"?s a <{filters['type']}> .")
     if "doc" in filters:
-        parts.append(DOC_MEMBERS.format(d=f"<{filters['doc']}>"))
+        # the document's resources read once, as a sub-query: as a FILTER EXISTS on each
+        # instance, the engine read every passage of the document for each (a class filtered
+        # by a document: 3.4 s -> 17 ms on the Mali corpus)
+        parts.append("{ SELECT DISTINCT ?s WHERE { "
+                     + doc_pattern("?s", f"<{filters['doc']}>") + " } }")
     if "year" in filters:
         y = filters["year"]
         parts.append(f"""FILTER EXISTS {{
@@ -123,8 +125,7 @@ def _facets(store: GraphStore, members: str, labeller: Labeller, filters: dict[s
                                        xsd:integer(STR(COALESCE(?ey, ?sy))) >= ?y)
                                 BIND(STR(?y) AS ?v)
                               }}"""),
-        ("doc", "Document", DOC_PATTERN.format(s="?s", d="?v").replace("{{", "{")
-         .replace("}}", "}")),
+        ("doc", "Document", doc_pattern("?s", "?v")),
         ("area", "Area", "?s ctip:area ?v ."),
         ("type", "Class", "?s a ?v . FILTER(STRSTARTS(STR(?v), STR(ctip:)))"),
     ]
@@ -180,7 +181,7 @@ def _row_details(store: GraphStore, iris: list[str], filters: dict[str, str] | N
             ?s {YEAR_PATTERN} ?y }}"""):
         info[row["s"].value]["years"].add(row["y"].value)
     for row in _q(store, f"""SELECT DISTINCT ?s ?d WHERE {{ VALUES ?s {{ {values} }}
-            {DOC_PATTERN.format(s="?s", d="?d").replace("{{", "{").replace("}}", "}")} }}"""):
+            {doc_pattern("?s", "?d")} }}"""):
         info[row["s"].value]["docs"].add(row["d"].value)
     # one quote per instance: from a claim stating what it is about (the longest quote), else
     # another claim about it, else a passage mentioning it
