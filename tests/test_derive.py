@@ -116,3 +116,39 @@ def test_recurrence_of_each_recommendation_suggested_in_two_years_or_more() -> N
     assert derived == expected
     assert derived[recommendation]["recurrenceYears"] == "2012, 2015, 2019"
     assert len(derived) >= 2  # the fixture's own recurring recommendation too
+
+
+def test_a_resource_appears_in_the_documents_that_mention_it_or_quote_a_claim_about_it() -> None:
+    """ctip:appearsIn, computed here from the triples themselves: the documents of the passages
+    that mention an IRI and of the passages that claims about it are quoted from; a claim's
+    own ctip:inDocument is not read (a claim quoted from no passage gives nothing)."""
+    store = _store()
+    claim, passage, doc = (ox.NamedNode(f"urn:x:{n}") for n in ("claim2", "passage2", "doc2"))
+    unquoted, resource = ox.NamedNode("urn:x:unquoted"), ox.NamedNode("urn:x:resource")
+    for s, p, o in ((claim, RDF + "subject", resource),
+                    (claim, "http://www.w3.org/ns/prov#wasQuotedFrom", passage),
+                    (passage, CTIP + "inDocument", doc),
+                    (unquoted, RDF + "subject", ox.NamedNode("urn:x:nowhere")),
+                    (unquoted, CTIP + "inDocument", doc)):
+        store.add(ox.Quad(s, ox.NamedNode(p), o))
+    derive(store)
+
+    def objects(s: ox.Term, p: str) -> list[ox.Term]:
+        return [q.object for q in store.quads_for_pattern(s, ox.NamedNode(p), None,
+                                                          ox.DefaultGraph())]
+
+    expected: set[tuple[ox.Term, ox.Term]] = set()
+    for q in store.quads_for_pattern(None, ox.NamedNode(CTIP + "mentionedIn"), None,
+                                     ox.DefaultGraph()):
+        expected.update((q.subject, d) for d in objects(q.object, CTIP + "inDocument"))
+    for q in store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/ns/prov#wasQuotedFrom"),
+                                     None, ox.DefaultGraph()):
+        for subject in objects(q.subject, RDF + "subject"):
+            expected.update((subject, d) for d in objects(q.object, CTIP + "inDocument"))
+    expected = {(s, d) for s, d in expected if isinstance(s, ox.NamedNode)}
+    derived = {(q.subject, q.object) for q in store.quads_for_pattern(
+        None, ox.NamedNode(CTIP + "appearsIn"), None, DERIVED_GRAPH)}
+    assert derived == expected
+    assert (resource, doc) in derived
+    assert not any(s == ox.NamedNode("urn:x:nowhere") for s, _ in derived)
+    assert len({s for s, _ in derived}) > 10  # the fixture's mentioned entities too

@@ -3,6 +3,8 @@ quote per instance (the mini graph)."""
 
 from __future__ import annotations
 
+import pytest
+
 ID = "https://w3id.org/ctipgraph/id/"
 CTIP = "https://w3id.org/ctipgraph/ontology#"
 MALI = ID + "place/mali"
@@ -45,12 +47,32 @@ def test_facets_and_filters(browse_client):
     assert all(kind["value"] in i["types"] for i in typed["instances"])
 
 
-def test_a_document_filter_keeps_what_the_document_mentions_or_claims(browse_client, mini_store):
+@pytest.fixture(scope="module")
+def derived_client():
+    """The mini graph with the facts a project store derives (ctip:appearsIn among them)."""
+    from conftest import make_app, make_store
+    from ctipgraph.serve.listing import has_derived_documents
+    from ctipgraph.store.derive import derive
+
+    store = make_store()
+    derive(store.store)
+    assert has_derived_documents(store)
+    return make_app(store).test_client()
+
+
+@pytest.mark.parametrize("client", ["browse_client", "derived_client"])
+def test_a_document_filter_keeps_what_the_document_mentions_or_claims(client, mini_store,
+                                                                       request):
     """?doc= keeps the instances a passage of the document mentions, that a claim quoted from
     it is about, or that are part of it: the same as asking the store that directly, for each
-    document of the facet, with the facet's count."""
+    document of the facet, with the facet's count; read through the passages and claims (a
+    store of given files) or from the derived ctip:appearsIn (a project store)."""
+    from ctipgraph.serve.listing import has_derived_documents
+
+    assert not has_derived_documents(mini_store)
+    client = request.getfixturevalue(client)
     for name in ("Organization", "Funding", "TierPlacement", "Passage"):
-        facets = {f["name"]: f["values"] for f in listing(browse_client, name)["facets"]}
+        facets = {f["name"]: f["values"] for f in listing(client, name)["facets"]}
         assert facets.get("doc"), name
         for doc in facets["doc"]:
             expected = {row["s"].value for row in mini_store.query(f"""
@@ -64,9 +86,19 @@ def test_a_document_filter_keeps_what_the_document_mentions_or_claims(browse_cli
                   UNION {{ ?c rdf:subject ?s ; prov:wasQuotedFrom ?q .
                            ?q ctip:inDocument <{doc["value"]}> }}
                   UNION {{ ?s ctip:inDocument <{doc["value"]}> }} }}""")}
-            only = listing(browse_client, name, doc=doc["value"], per_page=500)
+            only = listing(client, name, doc=doc["value"], per_page=500)
             assert {i["iri"] for i in only["instances"]} == expected, (name, doc["value"])
             assert only["total"] == doc["count"] == len(expected)
+
+
+def test_derived_documents_give_the_same_listings(browse_client, derived_client):
+    """Facets, rows (their documents and quotes) and the sort by documents are the same whether
+    a resource's documents are read through its passages and claims or from ctip:appearsIn."""
+    for name in ("Organization", "Funding", "Recommendation", "Passage"):
+        for params in ({}, {"sort": "documents", "order": "desc"}):
+            plain = listing(browse_client, name, per_page=500, **params)
+            derived = listing(derived_client, name, per_page=500, **params)
+            assert plain["instances"] and plain == derived, (name, params)
 
 
 def test_title_filter_sort_and_pages(browse_client):

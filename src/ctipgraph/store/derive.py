@@ -20,7 +20,10 @@ in ontology/ctip.ttl ("Derived at store build"):
   their number, the first and the last, and the years sorted and ", "-joined
   (`ctip:recurrenceYearCount`, `…FirstYear`, `…LastYear`, `…Years`), and the documents of the
   `ctip:Claim`s about it, sorted and " | "-joined (`ctip:recurrenceDocuments`): what query 10
-  lists.
+  lists;
+- `?resource ctip:appearsIn ?document` for every IRI mentioned in a passage of the document
+  (`ctip:mentionedIn`) or the subject of a claim quoted from one (`prov:wasQuotedFrom`): what a
+  class listing's document facet and filter read, one triple per resource and document.
 
 `derive` clears the graph (and the merge's copies of its triples that no other graph holds) and
 computes it again: idempotent and deterministic, usable after any change of the store's graphs.
@@ -40,6 +43,7 @@ FACT_BASE = "https://w3id.org/ctipgraph/id/fact/"
 
 _PROLOGUE = """PREFIX ctip: <https://w3id.org/ctipgraph/ontology#>
 PREFIX cito: <http://purl.org/spar/cito/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 """
 
@@ -57,6 +61,7 @@ _FACT_IRI = f"""BIND(IRI(CONCAT("{FACT_BASE}", SHA1(CONCAT(STR(?s), "\\n", STR(?
 #: (several values) or on the citations and claims of one reference (counts)
 _REFERENCES, _TRIPLES, _PAIRS = "#references\n", "#triples\n", "#pairs\n"
 _RECOMMENDATIONS = "#recommendations\n"
+_RESOURCES = "#resources\n"
 
 _RECURRENCE = ("ctip:recurrenceYearCount ctip:recurrenceFirstYear ctip:recurrenceLastYear "
                "ctip:recurrenceYears ctip:recurrenceDocuments")
@@ -169,6 +174,16 @@ WHERE {{
     GROUP BY ?recommendation
   }}
 }}""",
+    "documents of resources": f"""
+INSERT {{ GRAPH {DERIVED_GRAPH} {{ ?s ctip:appearsIn ?d }} }}
+WHERE {{
+  SELECT DISTINCT ?s ?d WHERE {{
+    {_RESOURCES}{{ ?s ctip:mentionedIn ?passage . ?passage ctip:inDocument ?d }}
+    UNION
+    {{ ?claim rdf:subject ?s ; prov:wasQuotedFrom ?quoted . ?quoted ctip:inDocument ?d }}
+    FILTER(isIRI(?s))
+  }}
+}}""",
 }
 
 _MERGE = f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }}"
@@ -188,6 +203,8 @@ _FORGET = {
     _RECOMMENDATIONS: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?recommendation ?p ?v }} }} WHERE {{
   {_RECOMMENDATIONS}VALUES ?p {{ {_RECURRENCE} }}
   GRAPH {DERIVED_GRAPH} {{ ?recommendation ?p ?v }} }}""",
+    _RESOURCES: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?s ctip:appearsIn ?d }} }} WHERE {{
+  {_RESOURCES}GRAPH {DERIVED_GRAPH} {{ ?s ctip:appearsIn ?d }} }}""",
 }
 
 
@@ -213,15 +230,17 @@ def derive(store: ox.Store, progress: Callable[[str], None] | None = None) -> in
 def derive_some(store: ox.Store, references: Iterable[ox.NamedNode],
                 triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.Term]],
                 pairs: Iterable[tuple[ox.NamedNode, ox.NamedNode]],
-                recommendations: Iterable[ox.NamedNode] = ()) -> None:
+                recommendations: Iterable[ox.NamedNode] = (),
+                resources: Iterable[ox.NamedNode] = ()) -> None:
     """Compute again, in DERIVED_GRAPH only (not the merge), the derived triples of these
-    references, claimed triples, (subject, property) pairs and recommendations — what `derive`
-    gives for them — and keep the others: after a change of the store whose claims, citations,
-    references and recommendations are those keys (ctipgraph.store.incremental). The store
-    must be writable."""
+    references, claimed triples, (subject, property) pairs, recommendations and resources
+    (mentioned or claimed about) — what `derive` gives for them — and keep the others: after a
+    change of the store whose claims, citations, references, recommendations and mentions are
+    those keys (ctipgraph.store.incremental). The store must be writable."""
     keys = {_REFERENCES: ("?reference", [(r,) for r in references]),
             _TRIPLES: ("(?s ?p ?o)", list(triples)), _PAIRS: ("(?s ?p)", list(pairs)),
-            _RECOMMENDATIONS: ("?recommendation", [(r,) for r in recommendations])}
+            _RECOMMENDATIONS: ("?recommendation", [(r,) for r in recommendations]),
+            _RESOURCES: ("?s", [(r,) for r in resources])}
     for marker, (variables, rows) in keys.items():
         if not rows:
             continue

@@ -78,6 +78,10 @@ _CLAIM_PARTS = (*_CLAIM_TRIPLE, _CTIP + "inDocument", *_CITING[1:])
 _RECOMMENDATION = _CTIP + "Recommendation"
 _YEARS_SUGGESTED = _CTIP + "yearsSuggested"
 _REPORTING_YEAR = _CTIP + "reportingYear"
+#: what the derived documents of a resource read besides a claim's subject
+_MENTIONED_IN = _CTIP + "mentionedIn"
+_QUOTED_FROM = "http://www.w3.org/ns/prov#wasQuotedFrom"
+_IN_DOCUMENT = _CTIP + "inDocument"
 
 
 class NotIncremental(Exception):
@@ -305,17 +309,21 @@ class Updater:
         self._load(set(back), ox.DefaultGraph())
         self.log.add(DEFAULT, back)
 
-    def _derive_keys(self) -> tuple[set, set, set, set]:
+    def _derive_keys(self) -> tuple[set, set, set, set, set]:
         """What derive_some must compute again, from the default graph's changes: references
         (typed, denoted, cited as evidence), claimed triples (of the claims whose triple,
-        document or evidence changed: before and after), their (subject, property), and
+        document or evidence changed: before and after), their (subject, property),
         recommendations (typed, their years suggested changed, the subject of such a claim
-        before or after, or claimed in a document whose reporting year changed)."""
+        before or after, or claimed in a document whose reporting year changed), and resources
+        (mentioned in a passage, the subject of a claim whose triple, document or quoted passage
+        changed, or mentioned in or claimed from a passage whose document changed)."""
         lines = self.log.removed.get(DEFAULT, set()) | self.log.added.get(DEFAULT, set())
         references: set[ox.NamedNode] = set()
         recommendations: set[ox.NamedNode] = set()
         years_changed: set[ox.NamedNode] = set()
         claims: set[ox.NamedNode] = set()
+        resources: set[ox.Term] = set()
+        moved: set[ox.Term] = set()  # what changed document: passages (and claims)
         before: dict[ox.NamedNode, dict[str, ox.Term]] = {}
         removed = self.log.removed.get(DEFAULT, set())
         for line, t in zip(sorted(lines), ox.parse(_nt(lines), format=ox.RdfFormat.N_TRIPLES),
@@ -332,6 +340,12 @@ class Updater:
                 recommendations.add(t.subject)
             if p == _REPORTING_YEAR:
                 years_changed.add(t.subject)
+            if p == _MENTIONED_IN:
+                resources.add(t.subject)
+            if p == _QUOTED_FROM:
+                claims.add(t.subject)
+            if p == _IN_DOCUMENT:
+                moved.add(t.subject)
         triples, pairs = set(), set()
         subjects: set[ox.Term] = set()
         for claim in claims:
@@ -352,7 +366,16 @@ class Updater:
             iter(self.store.quads_for_pattern(s, ox.NamedNode(RDF_TYPE),
                                               ox.NamedNode(_RECOMMENDATION),
                                               ox.DefaultGraph())), None))
-        return references, triples, pairs, recommendations
+        resources.update(subjects)
+        for passage in moved:
+            resources.update(q.subject for q in self.store.quads_for_pattern(
+                None, ox.NamedNode(_MENTIONED_IN), passage, ox.DefaultGraph()))
+            for quoting in self.store.quads_for_pattern(None, ox.NamedNode(_QUOTED_FROM),
+                                                        passage, ox.DefaultGraph()):
+                resources.update(q.object for q in self.store.quads_for_pattern(
+                    quoting.subject, ox.NamedNode(_RDF + "subject"), None, ox.DefaultGraph()))
+        named = {r for r in resources if isinstance(r, ox.NamedNode)}
+        return references, triples, pairs, recommendations, named
 
     def _delete(self, old: list[ox.NamedNode], kept: set[bytes]) -> list[ox.NamedNode]:
         """Remove the old graphs, and from the default graph their triples that no other graph
