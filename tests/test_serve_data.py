@@ -142,3 +142,39 @@ def test_void_dumps_and_endpoint(client):
 def test_void_as_jsonld(client):
     store = void_store(client, "application/ld+json")
     assert len(store) > 20
+
+
+_SCRATCH_SERVER = """
+import os, signal, sys
+sys.path.insert(0, {tests!r})
+from conftest import make_app, make_store
+app = make_app(make_store())
+dumps = app.extensions["ctipgraph.dumps"].directory
+print(dumps, app.config["PAGE_CACHE_DIR"], dumps.exists(), flush=True)
+if {dump!r}:
+    assert app.test_client().get("/download/ctipgraph.nt").status_code == 200
+    print(dumps.exists(), flush=True)
+if {kill!r}:
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize(("dump", "kill"), [(False, True), (True, False)])
+def test_a_store_without_a_folder_leaves_no_scratch_folder(dump, kill):
+    """A server over a store with no folder (`serve --data`) names its dump and page folders
+    without creating them: one killed before writing any leaves nothing in the temporary
+    directory; one that wrote a dump removes it at exit."""
+    import subprocess
+    import sys
+
+    script = _SCRATCH_SERVER.format(tests=str(Path(__file__).parent), dump=dump, kill=kill)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120)
+    lines = run.stdout.split("\n")
+    dumps, pages, existed = lines[0].split(" ")
+    assert existed == "False", run.stderr[-2000:]
+    assert run.returncode == (-9 if kill else 0), run.stderr[-2000:]
+    if dump:
+        assert lines[1] == "True"  # written by the first dump
+    assert not Path(dumps).exists() and not Path(pages).exists()
+    assert Path(dumps).parent == Path(pages).parent  # the temporary directory

@@ -4,9 +4,6 @@ and the VoID description (/.well-known/void). Absolute links use the configured 
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
 from pathlib import Path
 
 from flask import (
@@ -23,6 +20,7 @@ from flask import (
 
 from ..export import MEDIA_TYPES, DumpCache, dump_names, jsonld_context, jsonld_wrapped
 from .app import get_store
+from .scratch import scratch_dir
 from .security import public_root
 from .service import (
     DATASET_LICENSE,
@@ -46,8 +44,7 @@ def init_app(app: Flask) -> None:
     elif store.location is not None:
         directory = store.location / "dumps"
     else:
-        directory = Path(tempfile.mkdtemp(prefix="ctipgraph-dumps-"))
-        atexit.register(shutil.rmtree, directory, True)
+        directory = scratch_dir("ctipgraph-dumps-")
     app.extensions["ctipgraph.dumps"] = DumpCache(store, directory)
 
 

@@ -16,12 +16,10 @@ page's size in points, the image and the PDF links.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import math
 import os
 import re
-import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -34,6 +32,7 @@ from markupsafe import Markup, escape
 from ..namespaces import sparql_prologue
 from ..paths import SOURCES_DIR
 from .render import html_response
+from .scratch import scratch_dir
 
 bp = Blueprint("pages", __name__)
 
@@ -258,8 +257,7 @@ def init_app(app: Flask) -> None:
     elif store.location is not None:
         cache = store.location / "pages"
     else:
-        cache = Path(tempfile.mkdtemp(prefix="ctipgraph-pages-"))
-        atexit.register(shutil.rmtree, cache, True)
+        cache = scratch_dir("ctipgraph-pages-")
     app.config["SOURCES_DIR"], app.config["PAGE_CACHE_DIR"] = str(sources), str(cache)
     app.extensions["ctipgraph.pages"] = PdfSources(
         store, sources, cache, width=int(app.config.get("PAGE_IMAGE_WIDTH") or IMAGE_WIDTH),
