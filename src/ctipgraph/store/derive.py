@@ -61,7 +61,7 @@ _FACT_IRI = f"""BIND(IRI(CONCAT("{FACT_BASE}", SHA1(CONCAT(STR(?s), "\\n", STR(?
 #: (several values) or on the citations and claims of one reference (counts)
 _REFERENCES, _TRIPLES, _PAIRS = "#references\n", "#triples\n", "#pairs\n"
 _RECOMMENDATIONS = "#recommendations\n"
-_RESOURCES = "#resources\n"
+_DOCUMENTS = "#documents\n"
 
 _RECURRENCE = ("ctip:recurrenceYearCount ctip:recurrenceFirstYear ctip:recurrenceLastYear "
                "ctip:recurrenceYears ctip:recurrenceDocuments")
@@ -178,9 +178,10 @@ WHERE {{
 INSERT {{ GRAPH {DERIVED_GRAPH} {{ ?s ctip:appearsIn ?d }} }}
 WHERE {{
   SELECT DISTINCT ?s ?d WHERE {{
-    {_RESOURCES}{{ ?s ctip:mentionedIn ?passage . ?passage ctip:inDocument ?d }}
+    {{ {_DOCUMENTS}?passage ctip:inDocument ?d . ?s ctip:mentionedIn ?passage }}
     UNION
-    {{ ?claim rdf:subject ?s ; prov:wasQuotedFrom ?quoted . ?quoted ctip:inDocument ?d }}
+    {{ {_DOCUMENTS}?quoted ctip:inDocument ?d .
+       ?claim prov:wasQuotedFrom ?quoted ; rdf:subject ?s }}
     FILTER(isIRI(?s))
   }}
 }}""",
@@ -203,8 +204,8 @@ _FORGET = {
     _RECOMMENDATIONS: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?recommendation ?p ?v }} }} WHERE {{
   {_RECOMMENDATIONS}VALUES ?p {{ {_RECURRENCE} }}
   GRAPH {DERIVED_GRAPH} {{ ?recommendation ?p ?v }} }}""",
-    _RESOURCES: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?s ctip:appearsIn ?d }} }} WHERE {{
-  {_RESOURCES}GRAPH {DERIVED_GRAPH} {{ ?s ctip:appearsIn ?d }} }}""",
+    _DOCUMENTS: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?s ctip:appearsIn ?d }} }} WHERE {{
+  {_DOCUMENTS}GRAPH {DERIVED_GRAPH} {{ ?s ctip:appearsIn ?d }} }}""",
 }
 
 
@@ -231,16 +232,18 @@ def derive_some(store: ox.Store, references: Iterable[ox.NamedNode],
                 triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.Term]],
                 pairs: Iterable[tuple[ox.NamedNode, ox.NamedNode]],
                 recommendations: Iterable[ox.NamedNode] = (),
-                resources: Iterable[ox.NamedNode] = ()) -> None:
+                documents: Iterable[ox.NamedNode] = ()) -> None:
     """Compute again, in DERIVED_GRAPH only (not the merge), the derived triples of these
-    references, claimed triples, (subject, property) pairs, recommendations and resources
-    (mentioned or claimed about) — what `derive` gives for them — and keep the others: after a
-    change of the store whose claims, citations, references, recommendations and mentions are
-    those keys (ctipgraph.store.incremental). The store must be writable."""
+    references, claimed triples, (subject, property) pairs, recommendations and documents (what
+    appears in them: read from the document's passages, so that a resource mentioned in
+    thousands of documents is not read again whole) — what `derive` gives for them — and keep
+    the others: after a change of the store whose claims, citations, references,
+    recommendations and passages are those keys (ctipgraph.store.incremental). The store must
+    be writable."""
     keys = {_REFERENCES: ("?reference", [(r,) for r in references]),
             _TRIPLES: ("(?s ?p ?o)", list(triples)), _PAIRS: ("(?s ?p)", list(pairs)),
             _RECOMMENDATIONS: ("?recommendation", [(r,) for r in recommendations]),
-            _RESOURCES: ("?s", [(r,) for r in resources])}
+            _DOCUMENTS: ("?d", [(d,) for d in documents])}
     for marker, (variables, rows) in keys.items():
         if not rows:
             continue

@@ -314,16 +314,16 @@ class Updater:
         (typed, denoted, cited as evidence), claimed triples (of the claims whose triple,
         document or evidence changed: before and after), their (subject, property),
         recommendations (typed, their years suggested changed, the subject of such a claim
-        before or after, or claimed in a document whose reporting year changed), and resources
-        (mentioned in a passage, the subject of a claim whose triple, document or quoted passage
-        changed, or mentioned in or claimed from a passage whose document changed)."""
+        before or after, or claimed in a document whose reporting year changed), and documents
+        (of a passage that changed document, or whose mentions or quoting claims changed, and of
+        the passages claims changed are quoted from)."""
         lines = self.log.removed.get(DEFAULT, set()) | self.log.added.get(DEFAULT, set())
         references: set[ox.NamedNode] = set()
         recommendations: set[ox.NamedNode] = set()
         years_changed: set[ox.NamedNode] = set()
         claims: set[ox.NamedNode] = set()
-        resources: set[ox.Term] = set()
-        moved: set[ox.Term] = set()  # what changed document: passages (and claims)
+        documents: set[ox.Term] = set()
+        passages: set[ox.Term] = set()  # whose mentions or quoting claims changed
         before: dict[ox.NamedNode, dict[str, ox.Term]] = {}
         removed = self.log.removed.get(DEFAULT, set())
         for line, t in zip(sorted(lines), ox.parse(_nt(lines), format=ox.RdfFormat.N_TRIPLES),
@@ -340,12 +340,10 @@ class Updater:
                 recommendations.add(t.subject)
             if p == _REPORTING_YEAR:
                 years_changed.add(t.subject)
-            if p == _MENTIONED_IN:
-                resources.add(t.subject)
-            if p == _QUOTED_FROM:
-                claims.add(t.subject)
+            if p in (_MENTIONED_IN, _QUOTED_FROM):
+                passages.add(o)
             if p == _IN_DOCUMENT:
-                moved.add(t.subject)
+                documents.add(o)
         triples, pairs = set(), set()
         subjects: set[ox.Term] = set()
         for claim in claims:
@@ -366,15 +364,13 @@ class Updater:
             iter(self.store.quads_for_pattern(s, ox.NamedNode(RDF_TYPE),
                                               ox.NamedNode(_RECOMMENDATION),
                                               ox.DefaultGraph())), None))
-        resources.update(subjects)
-        for passage in moved:
-            resources.update(q.subject for q in self.store.quads_for_pattern(
-                None, ox.NamedNode(_MENTIONED_IN), passage, ox.DefaultGraph()))
-            for quoting in self.store.quads_for_pattern(None, ox.NamedNode(_QUOTED_FROM),
-                                                        passage, ox.DefaultGraph()):
-                resources.update(q.object for q in self.store.quads_for_pattern(
-                    quoting.subject, ox.NamedNode(_RDF + "subject"), None, ox.DefaultGraph()))
-        named = {r for r in resources if isinstance(r, ox.NamedNode)}
+        for claim in claims:  # a claim whose triple changed: the passages it is quoted from
+            passages.update(q.object for q in self.store.quads_for_pattern(
+                claim, ox.NamedNode(_QUOTED_FROM), None, ox.DefaultGraph()))
+        for passage in passages:
+            documents.update(q.object for q in self.store.quads_for_pattern(
+                passage, ox.NamedNode(_IN_DOCUMENT), None, ox.DefaultGraph()))
+        named = {d for d in documents if isinstance(d, ox.NamedNode)}
         return references, triples, pairs, recommendations, named
 
     def _delete(self, old: list[ox.NamedNode], kept: set[bytes]) -> list[ox.NamedNode]:
