@@ -44,13 +44,14 @@ KEY_PREDICATES = ", ".join(f"ctip:{p}" for p in (
     "text", "engagesIn", "standard", "valueUnknown"))
 
 
-def doc_pattern(store: GraphStore, s: str, d: str) -> str:
+def doc_pattern(derived: bool, s: str, d: str) -> str:
     """The resource `s` is in the document `d`: a passage of it mentions the resource or quotes
     a claim about it, or the resource is part of it. A project store has the first two derived
-    (ctip:appearsIn, ctipgraph.store.derive: read through the claims, the document facet of
-    2,346 recommendations took 0.6 s at 15 M quads); a store of given files (`serve --data`)
-    does not, and they are read through the passages and claims (the same answers)."""
-    if has_derived_documents(store):
+    (`derived`, from has_derived_documents: ctip:appearsIn, ctipgraph.store.derive; read
+    through the claims, the document facet of 2,346 recommendations took 0.6 s at 15 M quads);
+    a store of given files (`serve --data`) does not, and they are read through the passages
+    and claims (the same answers)."""
+    if derived:
         return f"{{ {s} ctip:appearsIn {d} }} UNION {{ {s} ctip:inDocument {d} }}"
     return f"""{{ {s} ctip:mentionedIn/ctip:inDocument {d} }} UNION
                {{ ?fc rdf:subject {s} ; prov:wasQuotedFrom/ctip:inDocument {d} }} UNION
@@ -88,7 +89,7 @@ def _args() -> dict:
             "filters": filters, "q": q}
 
 
-def _filter_patterns(store: GraphStore, filters: dict[str, str]) -> str:
+def _filter_patterns(filters: dict[str, str], derived: bool) -> str:
     parts = []
     if "country" in filters:
         parts.append(f"?s ctip:country <{filters['country']}> .")
@@ -101,7 +102,7 @@ def _filter_patterns(store: GraphStore, filters: dict[str, str]) -> str:
         # instance, the engine read every passage of the document for each (a class filtered
         # by a document: 3.4 s -> 17 ms on the Mali corpus)
         parts.append("{ SELECT DISTINCT ?s WHERE { "
-                     + doc_pattern(store, "?s", f"<{filters['doc']}>") + " } }")
+                     + doc_pattern(derived, "?s", f"<{filters['doc']}>") + " } }")
     if "year" in filters:
         y = filters["year"]
         parts.append(f"""FILTER EXISTS {{
@@ -112,10 +113,10 @@ def _filter_patterns(store: GraphStore, filters: dict[str, str]) -> str:
     return "\n".join(parts)
 
 
-def members_query(store: GraphStore, class_iri: str, filters: dict[str, str]) -> str:
+def members_query(class_iri: str, filters: dict[str, str], derived: bool) -> str:
     """SELECT DISTINCT ?s: the instances of a class (and its subclasses) passing the filters."""
     return f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t . ?t rdfs:subClassOf* <{class_iri}> .
-        {_filter_patterns(store, filters)} }}"""
+        {_filter_patterns(filters, derived)} }}"""
 
 
 def _q(store: GraphStore, query: str):
@@ -123,7 +124,7 @@ def _q(store: GraphStore, query: str):
 
 
 def _facets(store: GraphStore, members: str, labeller: Labeller, filters: dict[str, str],
-            class_iri: str) -> list[dict]:
+            class_iri: str, derived: bool) -> list[dict]:
     """Counts of the filtered instances by country, year, document, area and class."""
     specs = [
         ("country", "Country", "?s ctip:country ?v ."),
@@ -137,7 +138,7 @@ def _facets(store: GraphStore, members: str, labeller: Labeller, filters: dict[s
                                        xsd:integer(STR(COALESCE(?ey, ?sy))) >= ?y)
                                 BIND(STR(?y) AS ?v)
                               }}"""),
-        ("doc", "Document", doc_pattern(store, "?s", "?v")),
+        ("doc", "Document", doc_pattern(derived, "?s", "?v")),
         ("area", "Area", "?s ctip:area ?v ."),
         ("type", "Class", "?s a ?v . FILTER(STRSTARTS(STR(?v), STR(ctip:)))"),
     ]
@@ -173,8 +174,8 @@ def _facets(store: GraphStore, members: str, labeller: Labeller, filters: dict[s
     return out
 
 
-def _row_details(store: GraphStore, iris: list[str], filters: dict[str, str] | None = None
-                 ) -> dict[str, dict]:
+def _row_details(store: GraphStore, iris: list[str], derived: bool,
+                 filters: dict[str, str] | None = None) -> dict[str, dict]:
     """Years, documents and one backing quote of each listed instance (from the document or
     the year the filters name, when there is one)."""
     filters = filters or {}
@@ -193,7 +194,7 @@ def _row_details(store: GraphStore, iris: list[str], filters: dict[str, str] | N
             ?s {YEAR_PATTERN} ?y }}"""):
         info[row["s"].value]["years"].add(row["y"].value)
     for row in _q(store, f"""SELECT DISTINCT ?s ?d WHERE {{ VALUES ?s {{ {values} }}
-            {doc_pattern(store, "?s", "?d")} }}"""):
+            {doc_pattern(derived, "?s", "?d")} }}"""):
         info[row["s"].value]["docs"].add(row["d"].value)
     # one quote per instance: from a claim stating what it is about (the longest quote), else
     # another claim about it, else a passage mentioning it
@@ -227,7 +228,8 @@ def class_listing(store: GraphStore, class_iri: str) -> dict:
     args = _args()
     page, per_page, sort, order = args["page"], args["per_page"], args["sort"], args["order"]
     filters, q = args["filters"], args["q"]
-    members = query = members_query(store, class_iri, filters)
+    derived = has_derived_documents(store)  # asked once per page
+    members = query = members_query(class_iri, filters, derived)
     # the instances themselves when there are few enough to count facets: the later queries
     # start from their IRIs (VALUES) and read their values by index, where a sub-query of
     # them was joined with every value in the store (a facet 116 -> 8 ms on the Mali corpus)
@@ -266,7 +268,8 @@ def class_listing(store: GraphStore, class_iri: str) -> dict:
               {{ SELECT ?s (MIN(STR(?y)) AS ?year) WHERE {{
                    {{ {members} }} OPTIONAL {{ ?s {YEAR_PATTERN} ?y }} }} GROUP BY ?s }}
               {{ SELECT ?s (COUNT(DISTINCT ?d) AS ?docs) WHERE {{
-                   {{ {members} }} OPTIONAL {{ {doc_pattern(store, "?s", "?d")} }} }} GROUP BY ?s }}
+                   {{ {members} }} OPTIONAL {{ {doc_pattern(derived, "?s", "?d")} }}
+                 }} GROUP BY ?s }}
               {{ SELECT ?s (COUNT(DISTINCT ?cit) AS ?cited) WHERE {{
                    {{ {members} }}
                    OPTIONAL {{ {{ ?cit ctip:denotes ?s }} UNION
@@ -316,7 +319,7 @@ def class_listing(store: GraphStore, class_iri: str) -> dict:
         values = " ".join(f"<{s}>" for s in named)
         for row in _q(store, f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}"):
             types[row["s"].value].append(row["t"].value)
-    details = _row_details(store, named, filters)
+    details = _row_details(store, named, derived, filters)
     labeller.want(class_iri, *named, *(t for ts in types.values() for t in ts),
                   *(d for x in details.values() for d in x["docs"]),
                   *(x["quote"]["doc"] for x in details.values() if x["quote"]))
@@ -338,7 +341,7 @@ def class_listing(store: GraphStore, class_iri: str) -> dict:
                     "href": href(quote["doc"])},
             "read": reader_href(quote["passage"]), "passage": quote["passage"]}
         items.append(item)
-    facets = _facets(store, members, labeller, filters, class_iri) \
+    facets = _facets(store, members, labeller, filters, class_iri, derived) \
         if total <= FACET_LIMIT else []
     active = [{"name": f, "value": v, "label": labeller.label(v) if f not in ("year",) else v,
                "clear": "?" + query_with(**{f: None, "page": None})}

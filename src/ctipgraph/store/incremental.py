@@ -78,7 +78,7 @@ _CLAIM_PARTS = (*_CLAIM_TRIPLE, _CTIP + "inDocument", *_CITING[1:])
 _RECOMMENDATION = _CTIP + "Recommendation"
 _YEARS_SUGGESTED = _CTIP + "yearsSuggested"
 _REPORTING_YEAR = _CTIP + "reportingYear"
-#: what the derived documents of a resource read besides a claim's subject
+#: what the derived documents of a resource (ctip:appearsIn) read
 _MENTIONED_IN = _CTIP + "mentionedIn"
 _QUOTED_FROM = "http://www.w3.org/ns/prov#wasQuotedFrom"
 _IN_DOCUMENT = _CTIP + "inDocument"
@@ -349,6 +349,8 @@ class Updater:
         for claim in claims:
             now = {p: q.object for p in _CLAIM_TRIPLE for q in self.store.quads_for_pattern(
                 claim, ox.NamedNode(p), None, ox.DefaultGraph())}
+            passages.update(q.object for q in self.store.quads_for_pattern(  # quoted from
+                claim, ox.NamedNode(_QUOTED_FROM), None, ox.DefaultGraph()))
             for parts in (now, {**now, **before.get(claim, {})}):
                 subjects.add(parts.get(_RDF + "subject"))
                 if len(parts) == 3 and not any(isinstance(v, ox.BlankNode)
@@ -364,9 +366,6 @@ class Updater:
             iter(self.store.quads_for_pattern(s, ox.NamedNode(RDF_TYPE),
                                               ox.NamedNode(_RECOMMENDATION),
                                               ox.DefaultGraph())), None))
-        for claim in claims:  # a claim whose triple changed: the passages it is quoted from
-            passages.update(q.object for q in self.store.quads_for_pattern(
-                claim, ox.NamedNode(_QUOTED_FROM), None, ox.DefaultGraph()))
         for passage in passages:
             documents.update(q.object for q in self.store.quads_for_pattern(
                 passage, ox.NamedNode(_IN_DOCUMENT), None, ox.DefaultGraph()))
