@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from conftest import FIXTURES, MINI
 from ctipgraph.paths import ONTOLOGY
 from ctipgraph.store import DERIVED_GRAPH
-from ctipgraph.store.derive import derive
+from ctipgraph.store.derive import FACT_BASE, _rarer_end, derive, derive_some
 
 CTIP = "https://w3id.org/ctipgraph/ontology#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -152,3 +152,43 @@ def test_a_resource_appears_in_the_documents_that_mention_it_or_quote_a_claim_ab
     assert (resource, doc) in derived
     assert not any(s == ox.NamedNode("urn:x:nowhere") for s, _ in derived)
     assert len({s for s, _ in derived}) > 10  # the fixture's mentioned entities too
+
+
+def _claims_store() -> tuple[ox.Store, list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode]]]:
+    """Claims (and the claimed triples) around a hub subject and a hub object: two triples
+    that share both ends and differ in their property, each stated twice and once."""
+    store, triples = ox.Store(), []
+    hub, thing, other, hub_object = (ox.NamedNode(f"urn:x:{n}") for n in
+                                     ("hub", "thing", "other", "hub-object"))
+    p1, p2, p3 = (ox.NamedNode(f"urn:x:p{n}") for n in (1, 2, 3))
+    stated = [(hub, p1, thing, "d1"), (hub, p1, thing, "d2"), (hub, p2, thing, "d3"),
+              (other, p1, hub_object, "d1"), (other, p1, hub_object, "d2"),
+              (other, p2, hub_object, "d3"),
+              *((hub, p3, ox.NamedNode(f"urn:x:e{i}"), f"d{i}") for i in range(6)),
+              *((ox.NamedNode(f"urn:x:f{i}"), p3, hub_object, f"d{i}") for i in range(6))]
+    for i, (s, p, o, document) in enumerate(stated):
+        claim = ox.NamedNode(f"urn:x:claim{i}")
+        for predicate, value in ((RDF_TYPE, ox.NamedNode(CTIP + "Claim")),
+                                 (RDF + "subject", s), (RDF + "predicate", p), (RDF + "object", o),
+                                 (CTIP + "inDocument", ox.NamedNode(f"urn:x:{document}")),
+                                 ("http://purl.org/spar/cito/citesAsEvidence",
+                                  ox.NamedNode(f"urn:x:ref-{document}"))):
+            store.add(ox.Quad(claim, ox.NamedNode(predicate), value))
+        triples.append((s, p, o))
+    return store, sorted(set(triples), key=str)
+
+
+def test_facts_computed_again_from_either_end_of_the_claimed_triple() -> None:
+    store, triples = _claims_store()
+    derive(store)
+    facts = {str(q) for q in store.quads_for_pattern(None, None, None, DERIVED_GRAPH)
+             if q.subject.value.startswith(FACT_BASE)}
+    kinds = [q.split(" ")[2] for q in facts if f"<{RDF_TYPE}>" in q]
+    assert kinds.count(f"<{CTIP}CorroboratedFact>") == 2  # p1 around each hub
+    assert kinds.count(f"<{CTIP}SingleReferenceFact>") == len(triples) - 2
+    # the claims of the two triples around the hubs are read from the end fewer claims have
+    around = [(s, o) for s, p, o in triples if p.value == "urn:x:p1"]
+    assert sorted(_rarer_end(store, s, o) for s, o in around) == ["object", "subject"]
+    store.update(f"CLEAR GRAPH {DERIVED_GRAPH}")
+    derive_some(store, [], triples, [])
+    assert {str(q) for q in store.quads_for_pattern(None, None, None, DERIVED_GRAPH)} == facts
