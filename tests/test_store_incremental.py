@@ -264,6 +264,10 @@ def test_inferences_beside_the_derived_triples(project):
         assert (inferred in disk) == (step == "after-add"), step
         assert ox.Quad(fact, rdf_type, stated, ox.DefaultGraph()) in disk
         del disk
+        if step == "after-add":  # inferred now, in the default graph already: not added there
+            patch = store_update.patch_files(project.location)[-1][1].read_text()
+            assert f"{inferred} .\n" in patch
+            assert f"<{fact.value}> <{rdf_type.value}> <{stated.value}> .\n" not in patch
         project.assert_same_as_full_build(step)
         (project.ttl / "synth-f.ttl").unlink(missing_ok=True)
     (project.ttl / "synth-c.ttl").unlink()  # the claim gone: its fact too
@@ -390,3 +394,33 @@ def test_recurrence_of_a_recommendation_follows_the_changes(project):
     project.open()
     assert years() == []
     project.assert_same_as_full_build("after-unclaimed")
+
+
+def test_inferred_turtle_spliced_like_the_whole_file_written_again():
+    """inferred.ttl's blocks found by binary search and replaced, removed or inserted (before
+    the first, between two, after the last) give the file rules.sorted_turtle writes."""
+    prefixes = {"id": ID, "ctip": CTIP}
+    graph = incremental.INFERRED_GRAPH
+    rdf_type, label = ox.NamedNode(RDF + "type"), ox.NamedNode(CTIP + "label")
+    store = ox.Store()
+    for i in range(1, 40, 2):  # id:r01, id:r03, … each with one or two triples
+        subject = ox.NamedNode(f"{ID}r{i:02d}")
+        store.add(ox.Quad(subject, rdf_type, ox.NamedNode(CTIP + "Thing"), graph))
+        if i % 3:
+            store.add(ox.Quad(subject, label, ox.Literal(f"r {i}\nline two"), graph))
+    old = rules.sorted_turtle(store, graph, prefixes)
+    changed = [f"{ID}r{i:02d}" for i in (0, 5, 7, 8, 21, 39, 40)]
+    for subject in changed:  # removed or replaced, new ones inserted
+        for quad in list(store.quads_for_pattern(ox.NamedNode(subject), None, None, graph)):
+            store.remove(quad)
+        if subject[-2:] in ("00", "07", "08", "21", "40"):
+            store.add(ox.Quad(ox.NamedNode(subject), label, ox.Literal("new"), graph))
+    expected = rules.sorted_turtle(store, graph, prefixes)
+    blocks = store_update._split_turtle(expected, prefixes)[1]
+    start = store_update._header_end(old)
+    assert old[:start].startswith(b"@prefix") and old[start:].startswith(b"id:r01 ")
+    spliced = store_update._splice(old, start, changed, {s: blocks[s] for s in changed
+                                                        if s in blocks}, prefixes)
+    assert spliced == expected != old
+    unknown = old[:start] + old[start:].replace(b"id:", b"zz:")  # a prefix not declared
+    assert store_update._splice(unknown, start, [f"{ID}r01"], {}, prefixes) is None

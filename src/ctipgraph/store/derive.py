@@ -201,23 +201,21 @@ WHERE {{
 
 _MERGE = f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {DERIVED_GRAPH} {{ ?s ?p ?o }} }}"
 
-#: per key kind, removing the derived triples of some keys
-_FORGET = {
-    _REFERENCES: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?reference ?p ?n }} }} WHERE {{
-  {_REFERENCES}VALUES ?p {{ ctip:timesCited ctip:timesCitedAsEvidence }}
-  GRAPH {DERIVED_GRAPH} {{ ?reference ?p ?n }} }}""",
+#: per key kind, the derived triples of some keys: (template, pattern) of a CONSTRUCT that
+#: reads them and of the DELETE that removes them from DERIVED_GRAPH
+_OF_KEYS = {
+    _REFERENCES: ("?reference ?p ?n", f"""{_REFERENCES}VALUES ?p {{ ctip:timesCited
+  ctip:timesCitedAsEvidence }} GRAPH {DERIVED_GRAPH} {{ ?reference ?p ?n }}"""),
     # the fact of a triple found by its parts, not by its IRI (_FACT_IRI then a scan of the
     # graph: 0.7 s for 100 keys at 5.1 M quads, by parts 10 ms)
-    _TRIPLES: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?fact ?x ?y }} }} WHERE {{
-  {_TRIPLES}GRAPH {DERIVED_GRAPH} {{ ?fact ctip:factObject ?o ; ctip:factSubject ?s ;
-    ctip:factPredicate ?p . ?fact ?x ?y }} }}""",
-    _PAIRS: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?s ctip:severalValuesClaimedFor ?p }} }} WHERE {{
-  {_PAIRS}GRAPH {DERIVED_GRAPH} {{ ?s ctip:severalValuesClaimedFor ?p }} }}""",
-    _RECOMMENDATIONS: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?recommendation ?p ?v }} }} WHERE {{
-  {_RECOMMENDATIONS}VALUES ?p {{ {_RECURRENCE} }}
-  GRAPH {DERIVED_GRAPH} {{ ?recommendation ?p ?v }} }}""",
-    _DOCUMENTS: f"""DELETE {{ GRAPH {DERIVED_GRAPH} {{ ?s ctip:appearsIn ?d }} }} WHERE {{
-  {_DOCUMENTS}GRAPH {DERIVED_GRAPH} {{ ?s ctip:appearsIn ?d }} }}""",
+    _TRIPLES: ("?fact ?x ?y", f"""{_TRIPLES}GRAPH {DERIVED_GRAPH} {{ ?fact ctip:factObject ?o ;
+  ctip:factSubject ?s ; ctip:factPredicate ?p . ?fact ?x ?y }}"""),
+    _PAIRS: ("?s ctip:severalValuesClaimedFor ?p",
+             f"{_PAIRS}GRAPH {DERIVED_GRAPH} {{ ?s ctip:severalValuesClaimedFor ?p }}"),
+    _RECOMMENDATIONS: ("?recommendation ?p ?v", f"""{_RECOMMENDATIONS}VALUES ?p {{ {_RECURRENCE} }}
+  GRAPH {DERIVED_GRAPH} {{ ?recommendation ?p ?v }}"""),
+    _DOCUMENTS: ("?s ctip:appearsIn ?d",
+                 f"{_DOCUMENTS}GRAPH {DERIVED_GRAPH} {{ ?s ctip:appearsIn ?d }}"),
 }
 
 
@@ -244,34 +242,52 @@ def derive_some(store: ox.Store, references: Iterable[ox.NamedNode],
                 triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.Term]],
                 pairs: Iterable[tuple[ox.NamedNode, ox.NamedNode]],
                 recommendations: Iterable[ox.NamedNode] = (),
-                documents: Iterable[ox.NamedNode] = ()) -> None:
+                documents: Iterable[ox.NamedNode] = ()) -> tuple[set[bytes], set[bytes]]:
     """Compute again, in DERIVED_GRAPH only (not the merge), the derived triples of these
     references, claimed triples, (subject, property) pairs, recommendations and documents (what
     appears in them: read from the document's passages, so that a resource mentioned in
     thousands of documents is not read again whole) — what `derive` gives for them — and keep
     the others: after a change of the store whose claims, citations, references,
-    recommendations and passages are those keys (ctipgraph.store.incremental). The store must
-    be writable."""
+    recommendations and passages are those keys (ctipgraph.store.incremental). Returns the
+    triples of DERIVED_GRAPH removed and added, as N-Triples lines. The store must be
+    writable."""
     keys = {_REFERENCES: ("?reference", [(r,) for r in references]),
             _TRIPLES: ("(?s ?p ?o)", list(triples)), _PAIRS: ("(?s ?p)", list(pairs)),
             _RECOMMENDATIONS: ("?recommendation", [(r,) for r in recommendations]),
             _DOCUMENTS: ("?d", [(d,) for d in documents])}
+    removed: set[bytes] = set()
+    added: set[bytes] = set()
     for marker, (variables, rows) in keys.items():
         groups: dict[str, list[tuple]] = {_CLAIM: rows}
         if marker == _TRIPLES:
             groups = {claim: [] for claim in _CLAIM_FROM.values()}
             for row in rows:
                 groups[_CLAIM_FROM[_rarer_end(store, row[0], row[2])]].append(row)
+        template, pattern = _OF_KEYS[marker]
         for claim, group in groups.items():
             if not group:
                 continue
             listed = " ".join(f"({' '.join(str(t) for t in row)})" if len(row) > 1
                               else str(row[0]) for row in group)
             values = f"VALUES {variables} {{ {listed} }}\n"
-            store.update(_PROLOGUE + _FORGET[marker].replace(marker, values))
+            where = pattern.replace(marker, values)
+            before = _constructed(store, template, where)
+            store.update(f"{_PROLOGUE}DELETE {{ GRAPH {DERIVED_GRAPH} {{ {template} }} }} "
+                         f"WHERE {{ {where} }}")
             for update in UPDATES.values():
                 if marker in update:
                     store.update(_PROLOGUE + update.replace(marker, values).replace(_CLAIM, claim))
+            after = _constructed(store, template, where)
+            removed |= before - after
+            added |= after - before
+    return removed, added
+
+
+def _constructed(store: ox.Store, template: str, where: str) -> set[bytes]:
+    """CONSTRUCT { template } WHERE { where }, as N-Triples lines."""
+    data = store.query(f"{_PROLOGUE}CONSTRUCT {{ {template} }} WHERE {{ {where} }}").serialize(
+        format=ox.RdfFormat.N_TRIPLES)
+    return set(data.splitlines()) if data else set()
 
 
 def _rarer_end(store: ox.Store, subject: ox.Term, object_: ox.Term) -> str:

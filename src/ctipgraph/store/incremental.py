@@ -147,6 +147,11 @@ def _triples(store: ox.Store, graph: ox.NamedNode) -> list[bytes]:
     return data.splitlines() if data else []
 
 
+def _nt_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
+    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+    return data.splitlines() if data else []
+
+
 def _nt(lines: Iterable[bytes]) -> bytes:
     return b"".join(line + b"\n" for line in sorted(lines))
 
@@ -191,7 +196,8 @@ class Updater:
         self.store = store
         self.inferences = inferences
         self.log = ChangeLog()
-        self.derived: dict[bytes, ox.Triple] = {}  # DERIVED_GRAPH before the update
+        # the triples of DERIVED_GRAPH read so far (it is not changed before _derive)
+        self.derived: dict[bytes, ox.Triple] = {}
         self.hidden: set[bytes] = set()  # its triples taken out of the default graph
 
     def _construct(self, bodies: list[str], tail: str) -> set[bytes]:
@@ -261,18 +267,28 @@ class Updater:
         self.hidden.update(alone)
         self.log.remove(DEFAULT, alone)
 
+    def _read_derived(self, patterns: Iterable[tuple[ox.Term | None, ox.NamedNode | None,
+                                                     ox.Term | None]]) -> list[bytes]:
+        """The triples of DERIVED_GRAPH that match (subject, predicate, object) patterns (None:
+        any), as N-Triples lines, remembered in self.derived."""
+        found = {ox.Triple(q.subject, q.predicate, q.object) for s, p, o in patterns
+                 for q in self.store.quads_for_pattern(s, p, o, DERIVED_GRAPH)}
+        lines = _parsed(_nt_lines(found))
+        self.derived.update(lines)
+        return sorted(lines)
+
     def _hide_derived(self) -> None:
         """Out of the default graph while the graphs and inferences are updated: the derived
         triples no other graph holds that a rule reads beside a delta pattern (see the module
         doc; the graph itself is kept)."""
-        self.derived = _parsed(_triples(self.store, DERIVED_GRAPH))
         properties, classes = set(), set()
         for row in self.store.query(_READ_BESIDE):
             properties.add(row["property"])
             classes.add(row["class"])
-        self._hide(line for line, t in self.derived.items()
-                   if t.predicate in properties or t.predicate.value == RDF_TYPE
-                   and t.object in classes)
+        rdf_type = ox.NamedNode(RDF_TYPE)
+        self._hide(self._read_derived([
+            *((None, p, None) for p in properties if isinstance(p, ox.NamedNode)),
+            *((None, rdf_type, c) for c in classes if c is not None)]))
 
     def _hide_touching(self, graphs: list[ox.NamedNode]) -> None:
         """Before DRed rederives the triples of `graphs`: out of the default graph, the derived
@@ -280,8 +296,8 @@ class Updater:
         patterns but those _hide_derived hid each hold the head's subject)."""
         terms = {quad.subject for graph in graphs
                  for quad in self.store.quads_for_pattern(None, None, None, graph)}
-        self._hide(line for line, t in self.derived.items()
-                   if t.subject in terms or t.object in terms)
+        self._hide(self._read_derived([*((t, None, None) for t in terms),
+                                       *((None, None, t) for t in terms)]))
 
     def _derive(self) -> None:
         """The derived triples of the claims, citations and references that changed computed
@@ -289,19 +305,27 @@ class Updater:
         up to date: every derived triple in it, and those no longer derived out of it unless
         another graph holds them."""
         kinds = self._derive_keys()
+        dropped: set[bytes] = set()  # from DERIVED_GRAPH
+        added: set[bytes] = set()
         for kind, keys in enumerate(kinds):
             ordered = sorted(keys, key=str)
             for i in range(0, len(ordered), DERIVE_CHUNK):
                 chunk = ordered[i:i + DERIVE_CHUNK]
-                derive_some(self.store, *(chunk if k == kind else [] for k in range(len(kinds))))
-        after = _parsed(_triples(self.store, DERIVED_GRAPH))
-        self.log.remove(DERIVED_GRAPH.value, self.derived.keys() - after.keys())
-        self.log.add(DERIVED_GRAPH.value, after.keys() - self.derived.keys())
+                out, into = derive_some(self.store, *(chunk if k == kind else []
+                                                      for k in range(len(kinds))))
+                dropped |= out
+                added |= into
+        self.log.remove(DERIVED_GRAPH.value, dropped)
+        self.log.add(DERIVED_GRAPH.value, added)
         removed = self.log.removed.get(DEFAULT, set())
-        back = sorted(line for line in (after.keys() - self.derived.keys()) | (
-            after.keys() & removed) if ox.DefaultGraph() not in self._holders(after[line]))
-        gone = sorted(line for line in self.derived.keys() - after.keys() - removed
-                      if self._holders(self.derived[line]) == {ox.DefaultGraph()})
+        # derived now and not in the default graph: the new ones, and those it lost meanwhile
+        lost = {line for line, t in _parsed(removed).items()
+                if ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) in self.store}
+        candidates = _parsed(added | lost)
+        back = sorted(line for line, t in candidates.items()
+                      if ox.DefaultGraph() not in self._holders(t))
+        gone = sorted(line for line, t in _parsed(dropped - removed).items()
+                      if self._holders(t) == {ox.DefaultGraph()})
         for i in range(0, len(gone), 10000):
             self.store.update("DELETE DATA {\n" + b"\n".join(gone[i:i + 10000]).decode()
                               + "\n}")
@@ -463,8 +487,10 @@ class Updater:
         check_triples(_nt(derived), "the inferences added")
         self._load(derived, INFERRED_GRAPH, spare[0])
         self.log.add(INFERRED_GRAPH.value, derived)
-        new = derived - {line for line in derived & self.derived.keys()  # derived, in place
-                         if ox.DefaultGraph() in self._holders(self.derived[line])}
+        # a triple of DERIVED_GRAPH that the rules derive is new unless still in the default
+        # graph (VISIBLE: no other graph holds it)
+        new = {line for line, t in _parsed(derived).items()
+               if ox.Quad(t.subject, t.predicate, t.object) not in self.store}
         self._load(new, ox.DefaultGraph())
         self.log.add(DEFAULT, new)
         return spare[0]
