@@ -221,3 +221,38 @@ def test_a_hub_shows_a_short_page_of_each_long_list(browse_client, monkeypatch):
         assert seen == (sorted(whole * pages) if n <= 10 else whole), prop
     assert sorted(seen_mentions) == sorted(all_mentions)
     assert len(set(seen_mentions)) == len(seen_mentions)
+
+
+def test_evidence_counts_every_claim_and_shows_the_first(browse_client, monkeypatch):
+    """Beside each value, the evidence says how many claims state it (all of them, counted in
+    the store) and shows the first EVIDENCE_LIMIT, the others counted with a link to the trace
+    that lists them all."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from ctipgraph.serve import describe
+
+    monkeypatch.setattr(describe, "EVIDENCE_LIMIT", 1)
+    html = browse_client.get("/id/place/mali").get_data(as_text=True)
+    blocks = re.findall(r'<details class="evidence">(.*?)</details>\s*(?:<a class="trace" '
+                        r'href="([^"]+)")?', html, re.S)
+    cut = 0
+    for block, trace in blocks:
+        count = int(re.search(r"<summary>(\d+) claims?</summary>", block).group(1))
+        shown = len(re.findall(r'<li>', block))
+        more = re.search(r'<li class="more">… and (\d+) more', block)
+        assert shown == min(count, 1) and (int(more.group(1)) if more else 0) == count - shown
+        if more:
+            cut += 1
+            assert trace.replace("&amp;", "&") in block.replace("&amp;", "&")
+            fact = {k: v[0] for k, v in parse_qs(urlsplit(trace.replace("&amp;", "&")).query
+                                                 ).items()}
+            o = f"<{fact['o']}>" if fact["o"].startswith("http") else None
+            if o:  # the count is the store's
+                found = browse_client.get("/sparql", query_string={"query": f"""
+                    PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+                    PREFIX ctip: <https://w3id.org/ctipgraph/ontology#>
+                    SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a ctip:Claim ;
+                      rdf:subject <{fact['s']}> ; rdf:predicate <{fact['p']}> ; rdf:object {o} }}
+                    """}, headers={"Accept": "application/sparql-results+json"}).get_json()
+                assert int(found["results"]["bindings"][0]["n"]["value"]) == count
+    assert cut >= 1  # a fact of Mali's that two claims state

@@ -56,7 +56,10 @@ ALL_LIMIT = 5000
 #: a hub's page shows one page of each long list: ?page=N, ?per_page= (at most MAX_PER_PAGE,
 #: which ?all=1 asks for)
 MAX_PER_PAGE = 500
-EVIDENCE_LIMIT = 20  # claims shown beside one value
+#: claims shown beside one value (the count says how many there are, its /trace shows them
+#: all): a hub's page showed up to 20 quotes for each of its facts (a country's 36
+#: ratifications, each stated in every year's report: 170 KB of HTML, 234 quotes)
+EVIDENCE_LIMIT = 5
 CITED_LIMIT = 25  # references in a document's "most cited" list
 #: ORDER BY keys of a list of values: IRIs by their string (SPARQL leaves the order of two
 #: IRIs to the engine: Virtuoso orders them by internal id), literals by value, after IRIs.
@@ -171,6 +174,15 @@ def passage_title(iri: str, types: list[dict]) -> str:
 
 
 # -- resource pages ---------------------------------------------------------------------------
+
+
+class Claims(list):
+    """The claims behind one value that its evidence shows (at most EVIDENCE_LIMIT, each with
+    its quoted passages), with every claim found (`every`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.every: list[str] = []
 
 
 class ResourceView:
@@ -804,8 +816,9 @@ class ResourceView:
             entry = by_claim.setdefault(claim, (key(row), []))
             if row["passage"] is not None:
                 entry[1].append(row["passage"].value)
-        claims: dict[tuple, list] = defaultdict(list)
+        claims: dict[tuple, Claims] = defaultdict(Claims)
         for claim, (k, pas) in by_claim.items():
+            claims[k].every.append(claim)
             if len(claims[k]) < EVIDENCE_LIMIT:  # the claims a value shows (its /trace: all)
                 claims[k].append((claim, pas))
         return claims
@@ -872,8 +885,11 @@ class ResourceView:
                 PREFIX + f"SELECT ?c WHERE {{ VALUES ?c {{ {values} }} ?c ctip:inferred true }}")}
             cache.update((c, c in found) for c in chunk)
 
-    def _evidence(self, claims: list[tuple[str, list[str]]], info: dict[str, dict]) -> list:
-        """The claims behind one value (at most EVIDENCE_LIMIT: its /trace has them all)."""
+    def _evidence(self, claims: Claims, info: dict[str, dict]) -> dict | None:
+        """The claims behind one value: how many, whether every one is inferred, and those
+        shown (at most EVIDENCE_LIMIT: its /trace has them all)."""
+        if not claims.every:
+            return None
         out = []
         for claim, passages in claims[:EVIDENCE_LIMIT]:
             out.append({
@@ -887,13 +903,13 @@ class ResourceView:
                     for pa in passages
                 ],
             })
-        return out
+        return {"claims": out, "count": len(claims.every),
+                "inferred": all(self._inferred(c) for c in claims.every)}
 
     def _groups(self, pairs, fact, claims, claim_key, *, counts=None, limit=OUT_LIMIT) -> list:
         """Facts grouped by property, with the evidence behind each."""
         info = self._passage_info({pa for lst in claims.values() for _, pas in lst for pa in pas})
-        self._prefetch_inferred({claim for lst in claims.values()
-                                 for claim, _ in lst[:EVIDENCE_LIMIT]})
+        self._prefetch_inferred({claim for lst in claims.values() for claim in lst.every})
         by_prop: dict[str, list] = defaultdict(list)
         props: dict[str, ox.NamedNode] = {}
         for p, other in pairs:
@@ -904,7 +920,7 @@ class ResourceView:
             p = props[p_iri]
             values = []
             for other in others:
-                evidence = self._evidence(claims.get(claim_key(p, other), []), info)
+                evidence = self._evidence(claims.get(claim_key(p, other), Claims()), info)
                 s, pp, o = fact(p, other)
                 values.append({
                     "term": term(other, self.labeller),
