@@ -178,7 +178,9 @@ def _claims_store() -> tuple[ox.Store, list[tuple[ox.NamedNode, ox.NamedNode, ox
     return store, sorted(set(triples), key=str)
 
 
-def test_facts_computed_again_from_either_end_of_the_claimed_triple() -> None:
+def test_facts_and_several_values_computed_again_for_some_keys() -> None:
+    """derive_some of every claimed triple and (subject, property) pair gives what derive
+    gives, the claims of each triple read from either end."""
     store, triples = _claims_store()
     derive(store)
     facts = {str(q) for q in store.quads_for_pattern(None, None, None, DERIVED_GRAPH)
@@ -189,6 +191,10 @@ def test_facts_computed_again_from_either_end_of_the_claimed_triple() -> None:
     # the claims of the two triples around the hubs are read from the end fewer claims have
     around = [(s, o) for s, p, o in triples if p.value == "urn:x:p1"]
     assert sorted(_rarer_end(store, s, o) for s, o in around) == ["object", "subject"]
+    several = {str(q) for q in store.quads_for_pattern(
+        None, ox.NamedNode(CTIP + "severalValuesClaimedFor"), None, DERIVED_GRAPH)}
+    assert several == {f"<urn:x:hub> <{CTIP}severalValuesClaimedFor> <urn:x:p3> {DERIVED_GRAPH}"}
     store.update(f"CLEAR GRAPH {DERIVED_GRAPH}")
-    derive_some(store, [], triples, [])
-    assert {str(q) for q in store.quads_for_pattern(None, None, None, DERIVED_GRAPH)} == facts
+    derive_some(store, [], triples, sorted({(s, p) for s, p, _ in triples}, key=str))
+    assert {str(q) for q in store.quads_for_pattern(None, None, None, DERIVED_GRAPH)} == \
+        facts | several
