@@ -281,11 +281,13 @@ def derive_some(store: ox.Store, references: Iterable[ox.NamedNode],
             before = _constructed(store, template, where)
             store.update(f"{_PROLOGUE}DELETE {{ GRAPH {DERIVED_GRAPH} {{ {template} }} }} "
                          f"WHERE {{ {where} }}")
-            if marker == _PAIRS:
+            if marker == _PAIRS:  # one pair at a time (_TWO_VALUES)
                 _several_values(store, group)
-            for update in UPDATES.values():
-                if marker in update and marker != _PAIRS:
-                    store.update(_PROLOGUE + update.replace(marker, values).replace(_CLAIM, claim))
+            else:
+                for update in UPDATES.values():
+                    if marker in update:
+                        store.update(_PROLOGUE + update.replace(marker, values)
+                                     .replace(_CLAIM, claim))
             after = _constructed(store, template, where)
             removed |= before - after
             added |= after - before
