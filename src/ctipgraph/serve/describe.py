@@ -891,7 +891,7 @@ class ResourceView:
         if not claims.every:
             return None
         out = []
-        for claim, passages in claims[:EVIDENCE_LIMIT]:
+        for claim, passages in claims:
             out.append({
                 "claim": term(ox.NamedNode(claim), self.labeller),
                 "inferred": self._inferred(claim),

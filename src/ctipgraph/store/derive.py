@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
+from ..namespaces import RDF
 from . import DERIVED_GRAPH
 
 FACT_BASE = "https://w3id.org/ctipgraph/id/fact/"
@@ -59,8 +60,7 @@ _CLAIM_FROM = {
     "object": "?claim rdf:object ?o ; rdf:subject ?s ; rdf:predicate ?p ; a ctip:Claim .",
     "subject": "?claim rdf:subject ?s ; rdf:object ?o ; rdf:predicate ?p ; a ctip:Claim .",
 }
-_RDF_SUBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
-_RDF_OBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
+_RDF_SUBJECT, _RDF_OBJECT = ox.NamedNode(str(RDF.subject)), ox.NamedNode(str(RDF.object))
 
 # the fact's IRI: SHA-1 of the triple's terms (an IRI's or a literal's value, datatype and
 # language; a blank node has no stable form, so no fact is minted for it)

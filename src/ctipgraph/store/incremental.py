@@ -271,9 +271,9 @@ class Updater:
                                                      ox.Term | None]]) -> list[bytes]:
         """The triples of DERIVED_GRAPH that match (subject, predicate, object) patterns (None:
         any), as N-Triples lines, remembered in self.derived."""
-        found = {ox.Triple(q.subject, q.predicate, q.object) for s, p, o in patterns
-                 for q in self.store.quads_for_pattern(s, p, o, DERIVED_GRAPH)}
-        lines = _parsed(_nt_lines(found))
+        found = list({ox.Triple(q.subject, q.predicate, q.object) for s, p, o in patterns
+                      for q in self.store.quads_for_pattern(s, p, o, DERIVED_GRAPH)})
+        lines = dict(zip(_nt_lines(found), found, strict=True))  # one line a triple, in order
         self.derived.update(lines)
         return sorted(lines)
 
@@ -319,9 +319,9 @@ class Updater:
         self.log.add(DERIVED_GRAPH.value, added)
         removed = self.log.removed.get(DEFAULT, set())
         # derived now and not in the default graph: the new ones, and those it lost meanwhile
-        lost = {line for line, t in _parsed(removed).items()
-                if ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) in self.store}
-        candidates = _parsed(added | lost)
+        candidates = {line: t for line, t in _parsed(removed).items()
+                      if ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) in self.store}
+        candidates.update(_parsed(added - candidates.keys()))
         back = sorted(line for line, t in candidates.items()
                       if ox.DefaultGraph() not in self._holders(t))
         gone = sorted(line for line, t in _parsed(dropped - removed).items()
