@@ -7,6 +7,8 @@ observations, organizations drawn from a shared pool, places and concepts kept),
 
 - the median latency of every competency query (queries/*.rq) run in-process (query and JSON
   serialization) and over HTTP (`ctipgraph serve`, keep-alive connection), and their ratio;
+  over HTTP also as a new text each time (a comment appended: what a researcher's edited query
+  is to the server, which remembers the policy's verdict on a text it has seen);
 - the time to render a resource page (/id/…) when the browse view is installed;
 - requests per second with 8 concurrent clients over the competency queries;
 - the peak memory (VmHWM) of the server process and of its query workers;
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import re
 import shutil
 import statistics
@@ -201,6 +204,7 @@ def bench(label: str, ttl_dir: Path, store_dir: Path, runs: int) -> dict:
                     "--timeout", "300", "--max-rows", "10000000", "-q")
     rows = []
     fast = []
+    texts = itertools.count()
     try:
         client = Client(server.url)
         for name, query in queries.items():
@@ -209,18 +213,20 @@ def bench(label: str, ttl_dir: Path, store_dir: Path, runs: int) -> dict:
                 print(f"  {name:38} HTTP status {status} (time limit 300 s?)", flush=True)
                 continue
             remote, runs_http = median_ms(lambda query=query: client.sparql(query), runs)
+            fresh, _ = median_ms(lambda query=query: client.sparql(
+                f"{query}\n# a new text: {next(texts)}\n"), runs)
 
             def in_process(query=query):
                 return store.query(query).serialize(format=JSON)
 
             local, runs_local = median_ms(in_process, runs)
             n_rows = len(list(store.query(query))) if local < 5000 else -1
-            rows.append((name, n_rows, local, remote))
+            rows.append((name, n_rows, local, remote, fresh))
             if remote < 1000:
                 fast.append(query)
             print(f"  {name:38} rows {n_rows:7}  in-process {local:9.2f} ms  HTTP "
                   f"{remote:9.2f} ms  ratio {remote / local:5.2f}  (runs {runs_local}/"
-                  f"{runs_http})", flush=True)
+                  f"{runs_http}); a new text each time {fresh:9.2f} ms", flush=True)
         page = None
         status, _ = client.get("/id/place/mali", accept="text/html")
         if status == 200:
@@ -270,12 +276,14 @@ def main() -> int:
                       f"{time.perf_counter() - started:.1f} s")
             results.append(bench("synthetic", work / "synthetic-ttl", work / "synthetic-store",
                                  args.runs))
-    print("\n| data | quads | query | rows | in-process ms | HTTP ms | ratio |")  # rows -1: n/a
-    print("|---|---|---|---|---|---|---|")
+    print("\n| data | quads | query | rows | in-process ms | HTTP ms | ratio | HTTP ms, a new "
+          "text | ratio |")  # rows -1: n/a
+    print("|---|---|---|---|---|---|---|---|---|")
     for result in results:
-        for name, n_rows, local, remote in result["queries"]:
+        for name, n_rows, local, remote, fresh in result["queries"]:
             print(f"| {result['label']} | {result['quads']} | {name} | {n_rows} | "
-                  f"{local:.2f} | {remote:.2f} | {remote / local:.2f} |")
+                  f"{local:.2f} | {remote:.2f} | {remote / local:.2f} | {fresh:.2f} | "
+                  f"{fresh / local:.2f} |")
     print("\n| data | build s | page ms | req/s (queries < 1 s) | req/s (light) | server MB | "
           "workers MB |")
     print("|---|---|---|---|---|---|---|")
@@ -283,7 +291,7 @@ def main() -> int:
         page = f"{r['page_ms']:.1f}" if r["page_ms"] is not None else "n/a"
         print(f"| {r['label']} | {r['build_s']:.1f} | {page} | {r['rps']:.1f} | "
               f"{r['rps_light']:.0f} | {r['server_mb']:.0f} | {r['workers_mb']:.0f} |")
-    worst = max(remote / local for r in results for _n, _r, local, remote in r["queries"])
+    worst = max(remote / local for r in results for _n, _r, local, remote, _f in r["queries"])
     print(f"\nworst HTTP/in-process ratio: {worst:.2f}")
     return 0
 

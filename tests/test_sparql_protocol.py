@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from ctipgraph.serve.app import create_app
-from ctipgraph.serve.workers import Job, PoolBusy, QueryPool
+from ctipgraph.serve.workers import Job, PoolBusy, QueryPool, execute
 from ctipgraph.store import GraphStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.ttl"
@@ -544,7 +544,8 @@ def test_head_is_like_get(client):
 
 def test_pool_remembers_verdicts_of_passed_queries_only():
     """A query the policy passed runs again without a second parse, with the same dataset
-    rules (its FROM still counts); a refused one is refused again, never remembered."""
+    rules (its FROM still counts); a refused one is refused again, never remembered; a screened
+    one (it cannot spell SERVICE: sparqlpolicy.screen) needs no parse to remember."""
     store = ox.Store()
     graph = ox.NamedNode("http://example.org/g")
     store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"),
@@ -553,9 +554,13 @@ def test_pool_remembers_verdicts_of_passed_queries_only():
                       ox.Literal("default"), ox.DefaultGraph()))
     pool = QueryPool(GraphStore(store, union_default=False), 1)
     from_g = "SELECT ?o FROM <http://example.org/g> WHERE { ?s ?p ?o }"
+    parsed = from_g.replace("?o }", "?o FILTER(?o != 'service') }")  # (spells it: parsed)
     service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     try:
         answers = [pool.run(Job(from_g, tabular="text/csv"), 5.0).body for _ in range(2)]
+        assert answers[0] == answers[1] == b"o\r\nin g\r\n"
+        assert len(pool._verdicts) == 0
+        answers = [pool.run(Job(parsed, tabular="text/csv"), 5.0).body for _ in range(2)]
         assert answers[0] == answers[1] == b"o\r\nin g\r\n"
         assert len(pool._verdicts) == 1
         # passed with a SERVICE allowance, the text is remembered with that allowance only:
@@ -568,3 +573,14 @@ def test_pool_remembers_verdicts_of_passed_queries_only():
         assert len(pool._verdicts) == 2
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize("where", [
+    "{" * 3000 + "}" * 3000,
+    "{ FILTER(" + "(" * 3000 + "1" + ")" * 3000 + ") }",
+])
+def test_deep_nesting_is_refused_before_the_engine_parses_it(where):
+    """Oxigraph's parser overflows its stack past about 2,000 levels (the worker would die):
+    a text with that many brackets is not screened, and the policy's parse refuses it (400)."""
+    reply = execute(ox.Store(), Job("SELECT * WHERE " + where, tabular="text/csv"))
+    assert reply.status == 400 and b"nested too deeply" in bytes(reply.body)

@@ -11,7 +11,8 @@ import pyoxigraph as ox
 import pytest
 from _bypass import DIFFERENTIALS, Listener, corpus
 
-from ctipgraph.sparqlpolicy import Refusal, canonical, check
+from ctipgraph.paths import QUERIES_DIR
+from ctipgraph.sparqlpolicy import Refusal, canonical, check, screen
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "mini.ttl"
 
@@ -259,3 +260,55 @@ def test_nested_service_is_parsed_in_linear_time():
     text = "SELECT * { " + f"SERVICE <{ALLOWED}> {{ " * 30 + "}" * 30 + " }"
     assert len(check(text, allow_service=[ALLOWED]).services) == 30
     assert time.monotonic() - started < 5
+
+
+# -- screen(): what is run without rdflib's parse -----------------------------------------------
+
+
+def test_nothing_screened_connects_anywhere(listener, store):
+    """Every attempt of the bypass corpus is either left to check() or, screened, makes
+    Oxigraph connect nowhere; what check() refuses for its SERVICE is never screened."""
+    screened = []
+    before = listener.settled_count()
+    for name, text in corpus(listener.url):
+        source = screen(text)
+        if source is None:
+            continue
+        screened.append(name)
+        try:
+            check(text)
+        except Refusal as refusal:
+            assert "SERVICE" not in refusal.message, name
+        assert run(store, source) in ("ran", "syntax error"), name
+    assert listener.settled_count() == before
+    assert any("load" in name for name in screened)  # LOAD spells no SERVICE: the engine refuses
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { SERVICE <http://x> { ?s ?p ?o } }",
+    "select * { service silent <http://x> {} }",
+    "SELECT * { ?s <http://x/SeRvIcE> ?o }",  # (letters anywhere: left to the parse)
+    "SELECT * WHERE { \\u0053ERVICE <http://x> { ?s ?p ?o } }",  # (decoded first)
+    "SELECT * { ?s ?p 'ſervice' }",  # the long s is an S in upper case
+    "SELECT * { ?s ?p 'SERV\u0130CE' }",  # the dotted capital I is an i in lower case
+    "SELECT * { ?s ?p '\u212aelvin' }",  # (a Kelvin sign: a K in lower case; any such one)
+    "SELECT * WHERE " + "{" * 501 + "}" * 501,  # nesting bounded by the count of brackets
+])
+def test_what_may_spell_service_or_nest_deeply_is_not_screened(text):
+    assert screen(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { ?s ?p ?o }",
+    'SELECT * { ?s ?p "café" } # SERVICE <http://x> {}',  # (the comment is removed first)
+    "INSERT DATA { <http://a> <http://b> <http://c> }",  # (the engine's parse refuses it)
+    "SELECT * WHERE " + "{" * 250 + "}" * 250,
+])
+def test_what_cannot_spell_service_is_screened_as_its_canonical_text(text):
+    assert screen(text) == canonical(text)
+
+
+def test_the_competency_queries_are_screened():
+    for path in sorted(QUERIES_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        assert screen(text) == canonical(text), path.name

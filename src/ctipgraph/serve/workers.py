@@ -19,10 +19,12 @@ exits when its socket closes, and so does the zygote, so nothing outlives the se
 Requests get workers through a fair scheduler (scheduler.py): regular workers, plus *express*
 workers that only run queries for a short time, used when every regular worker is busy.
 
-The policy's verdict on a query text (rdflib's parse: 30–300 ms for a competency query) is
-remembered by the pool, in the server process, in a small LRU keyed by a digest of the text and
-of everything the verdict depends on: a query seen before is only made canonical in the worker,
-not parsed again (a refused query is not remembered).
+A text that cannot spell SERVICE is only screened (sparqlpolicy.screen: under a millisecond),
+Oxigraph's own parse refusing what is not a query. The policy's verdict on any other text
+(rdflib's parse: 30–400 ms for a query the size of a competency query) is remembered by the
+pool, in the server process, in a small LRU keyed by a digest of the text and of everything the
+verdict depends on: a query seen before is only made canonical in the worker, not parsed again
+(a refused query is not remembered).
 
 Wire format, both ways: an 8-byte big-endian length, then a pickled header; a reply's header
 says how many raw body bytes follow.
@@ -50,7 +52,7 @@ import pyoxigraph as ox
 
 from ..remote.sparql import BackendError, RemoteSolutions
 from ..remote.store import RemoteDataset
-from ..sparqlpolicy import Refusal, canonical
+from ..sparqlpolicy import Refusal, canonical, screen
 from ..sparqlpolicy import check as check_query
 from ..store import OXIGRAPH_DIR, GraphStore, dataset_options
 from .sandbox import Confinement, confine
@@ -177,19 +179,26 @@ def execute(store: ox.Store, job: Job) -> Reply:
     """Check and run one job on `store` (in a worker process, or in-process for tests)."""
     text, options = job.query, job.options
     passed: bool | None = None
+    screened = None
     if job.check and job.known_dataset is not None:
         text = canonical(job.query)  # (it passed before: no escape it holds is refused)
         has_dataset = passed = job.known_dataset
     elif job.check:
         try:
-            verdict = check_query(job.query, allow_service=job.allow_service,
-                                  prefixes=job.prefixes)
+            # Oxigraph's own parse is enough for a text that cannot name a SERVICE (not for a
+            # SPARQL server behind serve --backend, which also needs its FROM clauses read)
+            screened = screen(job.query) if isinstance(store, ox.Store) else None
+            if screened is not None:
+                text, has_dataset = screened, False  # (FROM: the engine reads it itself)
+            else:
+                verdict = check_query(job.query, allow_service=job.allow_service,
+                                      prefixes=job.prefixes)
+                text = verdict.text
+                has_dataset = passed = verdict.has_dataset
         except Refusal as refusal:
             return _error(refusal.status, refusal.message)
         except MemoryError:
             return _error(507, "The query is too large to be checked within the memory limit.")
-        text = verdict.text
-        has_dataset = passed = verdict.has_dataset
     else:
         has_dataset = False
     if options is None:
@@ -209,11 +218,24 @@ def execute(store: ox.Store, job: Job) -> Reply:
     except BackendError as error:
         return _error(error.code, error.description)
     except SyntaxError as error:
-        return _error(400, f"SPARQL syntax error: {error}")
+        return _unparsed(job, error) if screened is not None else _error(
+            400, f"SPARQL syntax error: {error}")
     except (OSError, ValueError, TypeError) as error:
         return _error(400, f"query rejected: {error}")
     reply = _answer(results, job)
     return replace(reply, passed=passed) if passed is not None else reply
+
+
+def _unparsed(job: Job, error: SyntaxError) -> Reply:
+    """A screened text the engine could not parse, refused as the policy words it (an update:
+    403), else with the engine's message."""
+    try:
+        check_query(job.query, allow_service=job.allow_service, prefixes=job.prefixes)
+    except Refusal as refusal:
+        return _error(refusal.status, refusal.message)
+    except MemoryError:
+        pass
+    return _error(400, f"SPARQL syntax error: {error}")
 
 
 def _answer(results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, job: Job) -> Reply:
