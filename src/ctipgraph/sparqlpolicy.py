@@ -19,10 +19,9 @@ whether it names its own dataset, the SERVICE endpoints it calls) or a `Refusal`
    IRI on the allow-list; a variable endpoint is always refused.
 
 The endpoint's workers first `screen()` a query: a text that cannot spell SERVICE (in any case)
-and holds at most MAX_BRACKETS brackets is given to Oxigraph without rdflib's parse (a few
-hundred microseconds instead of 30-400 ms for the competency queries), Oxigraph's own parse
-refusing what is not a query; what it cannot parse is then worded by `check()` (403 for an
-update). Every other text is checked as above.
+is given to Oxigraph without rdflib's parse (a few hundred microseconds instead of 30-400 ms for
+the competency queries), Oxigraph's own parse refusing what is not a query; what it cannot
+parse is then worded by `check()` (403 for an update). Every other text is checked as above.
 
 The parse runs in the query workers, under their time and memory limits (serve/workers.py);
 those workers also run without network egress when the OS allows it (serve/sandbox.py), so even
@@ -49,9 +48,6 @@ QUERY_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CO
 #: deep nesting is legal SPARQL; the parser recurses once per level (a crash is contained in a
 #: worker, a RecursionError is a 400)
 RECURSION_LIMIT = 6000
-#: the most brackets a query screen() passes may hold (an upper bound of its nesting; the
-#: competency queries hold 16-167)
-MAX_BRACKETS = 500
 
 # SPARQL 1.1 §19.2: \u hex{4} and \U hex{8}, decoded before the grammar applies.
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -182,15 +178,12 @@ def screen(text: str) -> str | None:
     as the long s or the Kelvin sign, counts as a possible spelling) holds no SERVICE wherever
     its letters sit, so the engine's own parse is the only one it needs: that parse refuses what
     is not a query (an update, LOAD included) with a syntax error, which the caller words with
-    check() (403 for an update). A text with more than MAX_BRACKETS brackets is left to check()
-    as well: it bounds the nesting that reaches the engine's recursive parser (past about 2,000
-    levels it overflows its stack), as rdflib's recursion limit does for what check() passes.
-    This decides only that nothing needs refusing; every refusal comes from a parse.
+    check() (403 for an update). This decides only that nothing needs refusing; every refusal
+    comes from a parse. (How deeply a text nests is the engine's matter: the workers run it on
+    a stack that holds the deepest query of the longest text accepted, workers.QUERY_STACK.)
     """
     source = canonical(text)
-    if _may_spell(source, "service") or _brackets(source) > MAX_BRACKETS:
-        return None
-    return source
+    return None if _may_spell(source, "service") else source
 
 
 def _may_spell(text: str, word: str) -> bool:
@@ -204,9 +197,6 @@ def _folds_to_ascii(char: str) -> bool:
     return any(folded.isascii() for mapped in (char.lower(), char.upper(), char.casefold())
                for folded in mapped)
 
-
-def _brackets(text: str) -> int:
-    return text.count("(") + text.count("{") + text.count("[")
 
 
 def has_dataset(text: str) -> bool:

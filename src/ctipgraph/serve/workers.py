@@ -68,6 +68,13 @@ COPY_CHECK_RATIO = 10
 NICE = {REGULAR: 10, EXPRESS: 3}
 #: how many policy verdicts the pool remembers (a digest and a flag each)
 VERDICTS = 4096
+#: the stack of the thread that runs a worker's queries. Oxigraph parses and plans recursively,
+#: and flat constructs nest as deeply as brackets do: a collection of 4,200 items, 7,000 terms
+#: joined by "+", a path of 8,300 steps or 8,300 objects of one subject overflow a main thread's
+#: 8 MiB (the worker died: SIGSEGV). With 512 MiB none of them does at the longest query
+#: accepted (MAX_QUERY_LENGTH, 100,000 characters); only the pages a query uses are memory
+#: (counted by the memory guard), the rest is address space
+QUERY_STACK = 512 * MIB
 
 __all__ = ["Dataset", "Job", "PoolBusy", "QueryPool", "QueryTimeout", "Reply", "WorkerDied",
            "execute"]
@@ -476,6 +483,19 @@ def _release_memory() -> None:
 
 
 def _worker_main(sock: socket.socket, store: ox.Store | None, path: str | None,
+                 memory: int | None) -> None:
+    """Answer jobs from `sock` until it closes, on a thread with a QUERY_STACK stack."""
+    runner = threading.Thread(target=_answer_jobs, args=(sock, store, path, memory),
+                              name="queries")
+    threading.stack_size(QUERY_STACK)  # (read when the thread starts)
+    try:
+        runner.start()
+    finally:
+        threading.stack_size(0)
+    runner.join()
+
+
+def _answer_jobs(sock: socket.socket, store: ox.Store | None, path: str | None,
                  memory: int | None) -> None:
     failure = None
     if store is None:
