@@ -192,11 +192,10 @@ def _may_spell(text: str, word: str) -> bool:
         _folds_to_ascii(char) for char in set(text) if not char.isascii())
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # (bounded: the characters come from the requests)
 def _folds_to_ascii(char: str) -> bool:
     return any(folded.isascii() for mapped in (char.lower(), char.upper(), char.casefold())
                for folded in mapped)
-
 
 
 def has_dataset(text: str) -> bool:
