@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from ctipgraph.serve.app import create_app
-from ctipgraph.serve.workers import Job, PoolBusy, QueryPool
+from ctipgraph.serve.workers import Job, PoolBusy, QueryPool, _Marked, _solutions_once, execute
 from ctipgraph.store import GraphStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.ttl"
@@ -591,3 +591,50 @@ def test_deep_and_long_constructs_are_answered_not_crashing_the_worker():
         assert pool.died == 0
     finally:
         pool.close()
+
+
+def _values_store(values: list[str]) -> ox.Store:
+    store = ox.Store()
+    for i, value in enumerate(values):
+        store.add(ox.Quad(ox.NamedNode(f"http://example.org/s{i}"),
+                          ox.NamedNode("http://example.org/p"), ox.Literal(value)))
+    return store
+
+
+@pytest.mark.parametrize("media", ["application/sparql-results+json",
+                                   "application/sparql-results+xml"])
+def test_results_within_the_limits_are_written_once(media):
+    """Within max_rows and max_bytes, the results are written once, as the engine writes them
+    (not as TSV parsed back and written again); past max_rows, or when values hold the mark
+    counted between solutions, nothing is written once (the query is run again and cut)."""
+    store = _values_store(["a", 'quote " and <result>', "line\nbreak", "é"])
+    query = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
+    fmt = ox.QueryResultsFormat.from_media_type(media)
+    once = _solutions_once(store.query(query), Job(query, tabular=media, max_rows=4))
+    assert once is not None and bytes(once.body) == store.query(query).serialize(format=fmt)
+    assert _solutions_once(store.query(query), Job(query, tabular=media, max_rows=3)) is None
+    marked = _values_store(["x},{y", "z"])
+    assert (_solutions_once(marked.query(query), Job(query, tabular=media, max_rows=2))
+            is None) == (media.endswith("json"))
+    reply = execute(store, Job(query, tabular=media, max_rows=4))
+    assert reply.status == 200 and not reply.truncated and bytes(reply.body) == bytes(once.body)
+
+
+def test_a_mark_split_between_two_writes_is_counted():
+    writer = _Marked(1 << 20, b"},{", 10)
+    for chunk in (b'{"a":1}', b"}", b",", b'{"b":2},', b'{"c":3}'):
+        writer.write(chunk)
+    assert writer.marks == 2
+
+
+@pytest.mark.parametrize(("rows", "limit", "truncated"), [(3, 3, False), (4, 3, True),
+                                                           (1, 1, False), (2, 1, True)])
+def test_the_row_limit_is_exact_whatever_the_values_hold(rows, limit, truncated):
+    """A value holding what the JSON writer puts between solutions ("},{") only makes the
+    count larger: the answer is then cut exactly (max_rows rows), or given whole."""
+    store = _values_store(["x},{y},{z"] * rows)
+    reply = execute(store, Job("SELECT ?o WHERE { ?s ?p ?o }", max_rows=limit,
+                               tabular="application/sparql-results+json"))
+    bindings = json.loads(bytes(reply.body))["results"]["bindings"]
+    assert reply.status == 200 and reply.truncated == truncated
+    assert len(bindings) == min(rows, limit)

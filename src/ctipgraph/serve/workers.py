@@ -229,7 +229,10 @@ def execute(store: ox.Store, job: Job) -> Reply:
             400, f"SPARQL syntax error: {error}")
     except (OSError, ValueError, TypeError) as error:
         return _error(400, f"query rejected: {error}")
-    reply = _answer(results, job)
+    def again() -> ox.QuerySolutions:  # (the same query, run once more)
+        return store.query(text, base_iri=job.base_iri, prefixes=job.prefixes, **options)
+
+    reply = _answer(results, job, again)
     return replace(reply, passed=passed) if passed is not None else reply
 
 
@@ -245,8 +248,10 @@ def _unparsed(job: Job, error: SyntaxError) -> Reply:
     return _error(400, f"SPARQL syntax error: {error}")
 
 
-def _answer(results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, job: Job) -> Reply:
-    """The serialized results of a query (or the error that stopped their evaluation)."""
+def _answer(results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, job: Job,
+            again=None) -> Reply:
+    """The serialized results of a query (or the error that stopped their evaluation); `again`
+    runs the query once more (see _solutions_once)."""
     try:
         if isinstance(results, ox.QueryBoolean):
             if job.tabular is None:
@@ -256,6 +261,12 @@ def _answer(results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, job:
         if isinstance(results, ox.QuerySolutions | RemoteSolutions):
             if job.tabular is None:
                 return _error(406, "no acceptable format for SELECT results")
+            if again is not None and isinstance(results, ox.QuerySolutions) and \
+                    job.tabular in _SOLUTION_MARKS:
+                once = _solutions_once(results, job)
+                if once is not None:
+                    return once
+                results = again()
             return _solutions(results, job)
         if job.graph is None:
             return _error(406, "no acceptable format for CONSTRUCT/DESCRIBE results")
@@ -305,6 +316,53 @@ class _Capped:
 
     def flush(self) -> None:
         pass
+
+
+class _Marked(_Capped):
+    """A capped buffer that also counts a mark written between or before solutions, and stops
+    the writing past `max_marks` of them (a mark split between two writes is counted)."""
+
+    def __init__(self, max_bytes: int, mark: bytes, max_marks: int) -> None:
+        super().__init__(max_bytes)
+        self.mark = mark
+        self.max_marks = max_marks
+        self.marks = 0
+
+    def write(self, chunk: bytes) -> int:
+        chunk = bytes(chunk)
+        keep = len(self.mark) - 1
+        tail = bytes(self.data[-keep:]) if self.data else b""
+        self.marks += (tail + chunk[:keep]).count(self.mark) + chunk.count(self.mark)
+        if self.marks > self.max_marks:
+            self.full = True
+            raise _Full
+        return super().write(chunk)
+
+
+#: per results format, what Oxigraph's writer puts between two solutions (JSON: "},{" closes a
+#: binding object and opens the next; a value may hold it too, which only counts more) or
+#: before each (XML: "<result>", escaped inside values), and how many of them n solutions hold
+#: at least, less n
+_SOLUTION_MARKS = {"application/sparql-results+json": (b"},{", -1),
+                   "application/sparql-results+xml": (b"<result>", 0)}
+
+
+def _solutions_once(results: ox.QuerySolutions, job: Job) -> Reply | None:
+    """SELECT results written once, in the asked format (JSON or XML), when they certainly hold
+    at most max_rows solutions within max_bytes bytes; else None: nothing is answered, and the
+    caller runs the query again and cuts it exactly (_solutions).
+
+    The marks the writer puts between or before solutions are counted as it writes, and the
+    writing stops as soon as there may be more than max_rows solutions. Written as TSV, parsed
+    back and written as JSON, query 08 (78,256 rows, 57 MB) took 3.40 s through a worker at
+    15 M quads, against 2.72 s written once (2.63 s in process)."""
+    mark, less = _SOLUTION_MARKS[job.tabular]
+    writer = _Marked(job.max_bytes, mark, job.max_rows + less)
+    fmt = ox.QueryResultsFormat.from_media_type(job.tabular)
+    _serialize_capped(lambda out: results.serialize(out, format=fmt), writer)
+    if writer.full:
+        return None
+    return Reply(200, job.tabular, bytes(writer.data), kind="solutions")
 
 
 def _serialize_capped(produce, writer: _Capped) -> None:
