@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from ctipgraph.serve.app import create_app
-from ctipgraph.serve.workers import Job, PoolBusy, QueryPool, _Marked, _solutions_once, execute
+from ctipgraph.serve.workers import Job, PoolBusy, QueryPool, _Capped, _solutions_once, execute
 from ctipgraph.store import GraphStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.ttl"
@@ -621,7 +621,7 @@ def test_results_within_the_limits_are_written_once(media):
 
 
 def test_a_mark_split_between_two_writes_is_counted():
-    writer = _Marked(1 << 20, b"},{", 10)
+    writer = _Capped(1 << 20, 10, mark=b"},{")
     for chunk in (b'{"a":1}', b"}", b",", b'{"b":2},', b'{"c":3}'):
         writer.write(chunk)
     assert writer.marks == 2

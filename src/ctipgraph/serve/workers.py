@@ -46,6 +46,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
@@ -249,7 +250,7 @@ def _unparsed(job: Job, error: SyntaxError) -> Reply:
 
 
 def _answer(results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, job: Job,
-            again=None) -> Reply:
+            again: Callable[[], ox.QuerySolutions]) -> Reply:
     """The serialized results of a query (or the error that stopped their evaluation); `again`
     runs the query once more (see _solutions_once)."""
     try:
@@ -261,8 +262,7 @@ def _answer(results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, job:
         if isinstance(results, ox.QuerySolutions | RemoteSolutions):
             if job.tabular is None:
                 return _error(406, "no acceptable format for SELECT results")
-            if again is not None and isinstance(results, ox.QuerySolutions) and \
-                    job.tabular in _SOLUTION_MARKS:
+            if isinstance(results, ox.QuerySolutions) and job.tabular in _SOLUTION_MARKS:
                 once = _solutions_once(results, job)
                 if once is not None:
                     return once
@@ -288,27 +288,32 @@ class _Full(Exception):
 class _Capped:
     """A write target for Oxigraph's serializers that keeps at most `max_bytes` bytes.
 
-    With `stop`, a write beyond `max_bytes` bytes or `max_lines` lines raises (and so stops the
-    query's evaluation: results are pulled as they are written); without it, the rest is only
-    counted (`total`)."""
+    With `max_marks`, it also counts the `mark` written (a line end by default; a mark split
+    between two writes is counted). With `stop`, a write beyond `max_bytes` bytes or
+    `max_marks` marks raises (and so stops the query's evaluation: results are pulled as they
+    are written); without it, the rest is only counted (`total`)."""
 
-    def __init__(self, max_bytes: int, max_lines: int | None = None, stop: bool = True) -> None:
+    def __init__(self, max_bytes: int, max_marks: int | None = None, stop: bool = True,
+                 mark: bytes = b"\n") -> None:
         self.data = bytearray()
         self.max_bytes = max_bytes
-        self.max_lines = max_lines
+        self.max_marks = max_marks
+        self.mark = mark
         self.stop = stop
-        self.lines = 0
+        self.marks = 0
         self.total = 0
         self.full = False
 
     def write(self, chunk: bytes) -> int:
         self.total += len(chunk)
         if not self.full:
+            if self.max_marks is not None:
+                keep = len(self.mark) - 1  # (a mark begun by the previous write)
+                span = bytes(self.data[len(self.data) - keep:]) + chunk[:keep] if keep else b""
+                self.marks += span.count(self.mark) + chunk.count(self.mark)
             self.data += chunk
-            if self.max_lines is not None:
-                self.lines += chunk.count(b"\n")
-            if len(self.data) > self.max_bytes or (self.max_lines is not None
-                                                    and self.lines > self.max_lines):
+            if len(self.data) > self.max_bytes or (self.max_marks is not None
+                                                    and self.marks > self.max_marks):
                 self.full = True
         if self.full and self.stop:
             raise _Full
@@ -316,27 +321,6 @@ class _Capped:
 
     def flush(self) -> None:
         pass
-
-
-class _Marked(_Capped):
-    """A capped buffer that also counts a mark written between or before solutions, and stops
-    the writing past `max_marks` of them (a mark split between two writes is counted)."""
-
-    def __init__(self, max_bytes: int, mark: bytes, max_marks: int) -> None:
-        super().__init__(max_bytes)
-        self.mark = mark
-        self.max_marks = max_marks
-        self.marks = 0
-
-    def write(self, chunk: bytes) -> int:
-        chunk = bytes(chunk)
-        keep = len(self.mark) - 1
-        tail = bytes(self.data[-keep:]) if self.data else b""
-        self.marks += (tail + chunk[:keep]).count(self.mark) + chunk.count(self.mark)
-        if self.marks > self.max_marks:
-            self.full = True
-            raise _Full
-        return super().write(chunk)
 
 
 #: per results format, what Oxigraph's writer puts between two solutions (JSON: "},{" closes a
@@ -357,7 +341,7 @@ def _solutions_once(results: ox.QuerySolutions, job: Job) -> Reply | None:
     back and written as JSON, query 08 (78,256 rows, 57 MB) took 3.40 s through a worker at
     15 M quads, against 2.72 s written once (2.63 s in process)."""
     mark, less = _SOLUTION_MARKS[job.tabular]
-    writer = _Marked(job.max_bytes, mark, job.max_rows + less)
+    writer = _Capped(job.max_bytes, job.max_rows + less, mark=mark)
     fmt = ox.QueryResultsFormat.from_media_type(job.tabular)
     _serialize_capped(lambda out: results.serialize(out, format=fmt), writer)
     if writer.full:
@@ -393,7 +377,7 @@ def _solutions(results: ox.QuerySolutions, job: Job) -> Reply:
     (fewer rows again if that is still over max_bytes).
     """
     fmt = ox.QueryResultsFormat.from_media_type(job.tabular)
-    writer = _Capped(job.max_bytes, max_lines=job.max_rows + 1)
+    writer = _Capped(job.max_bytes, job.max_rows + 1)  # (lines: the header and rows)
     _serialize_capped(lambda out: results.serialize(out, format=ox.QueryResultsFormat.TSV),
                       writer)
     truncated = writer.full or getattr(results, "truncated", False)  # (cut by the server)
