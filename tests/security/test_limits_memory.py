@@ -5,6 +5,8 @@ clear 507, and the worker is replaced."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -81,3 +83,25 @@ def test_a_worker_that_copied_the_store_pages_it_read_is_replaced():
         assert health(srv)["idle"] == 1
     finally:
         srv.stop()
+
+
+def test_a_slow_reading_of_the_copies_does_not_space_readings_out(monkeypatch):
+    """On a loaded machine, reading the private dirty size can wait far longer than it works:
+    the readings are spaced by their CPU time, so a reading that waited 50 ms does not put the
+    next one off until half a second of queries later (a worker that copied the store's pages
+    would then answer on, past the limit)."""
+    from ctipgraph.serve import workers
+
+    limit = 32 * workers.MIB
+    readings = iter([10 * workers.MIB, 10 * workers.MIB + limit])
+
+    def waiting_reading() -> int:
+        time.sleep(0.05)  # off the CPU: what a loaded machine does to the reader
+        return next(readings)
+
+    monkeypatch.setattr(workers, "_private_dirty", waiting_reading)
+    monkeypatch.setattr(workers, "_rss", lambda: None)  # no watchdog thread
+    monkeypatch.setattr(workers, "_virtual", lambda: None)  # no RLIMIT_AS on the test process
+    guard = workers._MemoryGuard(limit, None, threading.Lock())  # type: ignore[arg-type]
+    assert guard.check_cost < 0.01
+    assert guard.should_retire(0.02)  # 20 ms of queries: the copies are read, and too large

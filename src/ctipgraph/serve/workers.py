@@ -451,6 +451,13 @@ def _private_dirty() -> int | None:
     return None
 
 
+def _timed_private_dirty() -> tuple[int | None, float]:
+    """_private_dirty() and the CPU seconds this thread spent reading it."""
+    started = time.thread_time()
+    private = _private_dirty()
+    return private, time.thread_time() - started
+
+
 class _MemoryGuard:
     """A worker's memory limit: growth beyond `limit` bytes during a query ends it with a 507.
 
@@ -464,6 +471,8 @@ class _MemoryGuard:
     private dirty size does, but reading it walks the page tables (60 ms in a 6 GB process), so
     it is read only once the worker's queries since the last reading took COPY_CHECK_RATIO times
     as long as one reading: a worker whose copies have grown past half the limit then retires.
+    A reading's cost is its CPU time, not its wall time: on a loaded machine the wall time of one
+    reading can be ten times its cost, which would space readings out just when queries are slow.
     """
 
     def __init__(self, limit: int, sock: socket.socket, send_lock: threading.Lock) -> None:
@@ -472,9 +481,7 @@ class _MemoryGuard:
         self.send_lock = send_lock
         self.active = False
         self.baseline = _rss()
-        started = time.perf_counter()
-        self.private_baseline = _private_dirty()
-        self.check_cost = time.perf_counter() - started
+        self.private_baseline, self.check_cost = _timed_private_dirty()
         self.since_check = 0.0  # seconds of queries since private_baseline was last compared
         virtual = _virtual()
         if virtual is not None:
@@ -514,7 +521,7 @@ class _MemoryGuard:
         if self.private_baseline is None or self.since_check < COPY_CHECK_RATIO * self.check_cost:
             return False
         self.since_check = 0.0
-        private = _private_dirty()
+        private, self.check_cost = _timed_private_dirty()
         return private is not None and private - self.private_baseline > self.limit // 2
 
 
