@@ -71,14 +71,16 @@ def old_modules(commit: str, names: list[str], folder: Path) -> ModuleType:
 
 
 def pages(store: GraphStore, n_random: int) -> dict[str, list[str]]:
-    """The paths of the hub pages (as bench_scale.py picks them), their page 2 and a sample."""
-    hubs, sample = page_resources(store, n_random)
+    """The paths of the hub and concept pages (as bench_scale.py picks them), the hubs' page 2
+    and a sample."""
+    hubs, concepts, sample = page_resources(store, n_random)
 
     def path(iri: str) -> str:
         return "/id/" + urllib.parse.quote(iri[len(ID):], safe="/")
 
     return {"hub pages (20 largest)": [path(i) for i in hubs],
             "hub pages, ?page=2": [path(i) + "?page=2" for i in hubs],
+            "concept pages (5 largest)": [path(i) for i in concepts],
             f"random resource pages ({len(sample)})": [path(i) for i in sample]}
 
 

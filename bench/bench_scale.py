@@ -21,7 +21,8 @@ multi-country corpus. Literals are kept (a copy's text file is the original's: s
 3. over HTTP (`ctipgraph serve` started here, keep-alive): the same queries (the first request
    of each apart: a worker's first run of a text, which copies the store's pages it writes to,
    and parses it when it may spell SERVICE); the resource pages
-   of the 20 largest hubs (most triples pointing at them) and of `--pages` random resources;
+   of the 20 largest hubs (most triples pointing at them), of the 5 largest concepts and of
+   `--pages` random resources;
    `/trace` of a hub and of one fact; `/evidence`; `/charts`; `/search` (after the server's
    warm-up, which prepares the search index and the evidence report, timed apart);
 4. Virtuoso (`--virtuoso`, Debian's virtuoso-opensource 7.2): a fresh database under --work,
@@ -143,19 +144,25 @@ def replicate(sources: list[Path], target: Path, quads: int) -> tuple[int, int]:
 # -- measuring ----------------------------------------------------------------------------------
 
 
-def page_resources(store: GraphStore, n_random: int) -> tuple[list[str], list[str]]:
+def page_resources(store: GraphStore, n_random: int
+                   ) -> tuple[list[str], list[str], list[str]]:
     """The resources whose pages are timed: the 20 largest hubs (most triples pointing at
-    them) and `n_random` typed resources drawn with a fixed seed."""
-    hubs = [row["o"].value for row in store.query(
-        f"""SELECT ?o (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?o)
-            && STRSTARTS(STR(?o), "{ID}") && !STRSTARTS(STR(?o), "{ID}concept/")
-            && !CONTAINS(STR(?o), "#")) }}
-            GROUP BY ?o ORDER BY DESC(?n) LIMIT 20""")]
+    them; concepts apart), the 5 largest concepts (the forms of exploitation every program,
+    law and claim of their kind points at) and `n_random` typed resources drawn with a fixed
+    seed."""
+    def largest(among: str, n: int) -> list[str]:
+        return [row["o"].value for row in store.query(
+            f"""SELECT ?o (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?o)
+                && STRSTARTS(STR(?o), "{ID}") && {among} && !CONTAINS(STR(?o), "#")) }}
+                GROUP BY ?o ORDER BY DESC(?n) LIMIT {n}""")]
+
+    hubs = largest(f'!STRSTARTS(STR(?o), "{ID}concept/")', 20)
+    concepts = largest(f'STRSTARTS(STR(?o), "{ID}concept/")', 5)
     typed = sorted({row["s"].value for row in store.query(
         f"""SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{ID}")
             && !CONTAINS(STR(?s), "#")) }}""")})  # a hash IRI's page is its document's
     random.seed(13)
-    return hubs, random.sample(typed, min(n_random, len(typed)))
+    return hubs, concepts, random.sample(typed, min(n_random, len(typed)))
 
 
 def stats(times_ms: list[float]) -> tuple[float, float]:
@@ -347,7 +354,7 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
                   flush=True)
 
         # resources for the pages, and the default graph for Virtuoso
-        hubs, sample = page_resources(store, args.pages)
+        hubs, concepts, sample = page_resources(store, args.pages)
         fact = next(iter(store.query(
             """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
                PREFIX ctip: <https://w3id.org/ctipgraph/ontology#>
@@ -364,9 +371,10 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
         del store
 
         fact_terms = (fact["s"].value, fact["p"].value, fact["o"].value) if fact else None
-        return report, other, hubs, sample, fact_terms, quads, store_dir
+        return report, other, hubs, concepts, sample, fact_terms, quads, store_dir
 
-    report, other, hubs, sample, fact, quads, store_dir = in_child(in_memory_phase)
+    report, other, hubs, concepts, sample, fact, quads, store_dir = in_child(
+        in_memory_phase)
 
     # 2b. in-process on disk (what `serve` uses past store.IN_MEMORY_MAX_BYTES)
     if not args.skip_disk and not args.on_disk:
@@ -443,6 +451,7 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
                 return "/id/" + urllib.parse.quote(iri[len(ID):], safe="/")
 
             pages("hub pages (20 largest)", [page_path(i) for i in hubs])
+            pages("concept pages (5 largest)", [page_path(i) for i in concepts])
             pages(f"random resource pages ({len(sample)})", [page_path(i) for i in sample])
             pages("/trace?iri= (hub, page 1)", ["/trace?" + urllib.parse.urlencode(
                 {"iri": hubs[0]})] * 3)
