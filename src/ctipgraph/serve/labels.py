@@ -7,11 +7,13 @@ terms into small dictionaries (`term()`) that the templates render with one macr
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
 
 import pyoxigraph as ox
-from flask import g, has_app_context, has_request_context, request, url_for
+from flask import current_app, g, has_app_context, has_request_context, request, url_for
 
 from ..namespaces import PREFIXES as _NAMESPACES
 from ..store import GraphStore
@@ -221,14 +223,63 @@ def fallback_label(iri: str) -> str:
     return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
 
 
+#: labels an app remembers (LabelCache): a page's hundreds of IRIs are mostly those of the pages
+#: before it (properties, documents, organizations, agreements, countries)
+LABEL_CACHE_SIZE = 200_000
+
+
+class LabelCache:
+    """IRI -> its label, or None when it has none; past `size` IRIs, the least recently used
+    are forgotten. Shared by an app's request threads."""
+
+    def __init__(self, size: int = LABEL_CACHE_SIZE) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, str | None] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_many(self, iris: Iterable[str]) -> dict[str, str | None]:
+        """What is known of `iris` (those not known are left out)."""
+        found: dict[str, str | None] = {}
+        with self.lock:
+            for iri in iris:
+                if iri in self.entries:
+                    self.entries.move_to_end(iri)
+                    found[iri] = self.entries[iri]
+        return found
+
+    def put_many(self, labels: dict[str, str | None]) -> None:
+        with self.lock:
+            for iri, label in labels.items():
+                self.entries[iri] = label
+                self.entries.move_to_end(iri)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def app_label_cache(store: GraphStore) -> LabelCache | None:
+    """The label cache of the current app when `store` is the store it serves (which does not
+    change while it is served), else None."""
+    if not has_app_context() or current_app.extensions.get("ctipgraph.store") is not store:
+        return None
+    cache = current_app.extensions.get("ctipgraph.labels")
+    if cache is None:
+        cache = current_app.extensions.setdefault("ctipgraph.labels", LabelCache())
+    return cache
+
+
 class Labeller:
-    """Collects IRIs while a page is put together, then resolves all their labels in one go."""
+    """Collects IRIs while a page is put together, then resolves all their labels in one go
+    (those the app already knows from its earlier pages from its cache: app_label_cache)."""
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         self.labels: dict[str, str] = {}
         self.named: dict[str, str] = {}  # the labels found by a label property (lookup_labels)
         self.pending: set[str] = set()
+        self.cache = app_label_cache(store)
 
     def know(self, iri: str, label: str) -> None:
         """`iri`'s label, found by the caller as lookup_labels would (best_label)."""
@@ -239,9 +290,19 @@ class Labeller:
         self.pending.update(i for i in iris if i not in self.labels)
 
     def resolve(self) -> None:
-        if self.pending:
-            self.labels.update(lookup_labels(self.store, self.pending, named=self.named))
-            self.pending.clear()
+        if not self.pending:
+            return
+        wanted: Iterable[str] = self.pending
+        if self.cache is not None:
+            known = self.cache.get_many(self.pending)
+            self.labels.update((i, label) for i, label in known.items() if label is not None)
+            wanted = [i for i in self.pending if i not in known]
+        if wanted:
+            found = lookup_labels(self.store, wanted, named=self.named)
+            self.labels.update(found)
+            if self.cache is not None:
+                self.cache.put_many({i: found.get(i) for i in wanted})
+        self.pending.clear()
 
     def label(self, iri: str) -> str:
         if iri in self.pending:
