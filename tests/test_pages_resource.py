@@ -9,6 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 DOC = "/id/doc/usdol-findings-2017-mali"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_GYEAR = "http://www.w3.org/2001/XMLSchema#gYear"
 
 
 def text(html: str) -> str:
@@ -256,3 +258,34 @@ def test_evidence_counts_every_claim_and_shows_the_first(browse_client, monkeypa
                     """}, headers={"Accept": "application/sparql-results+json"}).get_json()
                 assert int(found["results"]["bindings"][0]["n"]["value"]) == count
     assert cut >= 1  # a fact of Mali's that two claims state
+
+
+def test_a_timeline_orders_documents_of_one_year_and_title_by_iri():
+    """Documents of the same year and title (a report and its re-issues) come in the order of
+    their IRIs, whatever order a set gives them: the page is the same from one run to the
+    next."""
+    from conftest import make_app
+    from ctipgraph.store import GraphStore, document_graph
+
+    ctip = "https://w3id.org/ctipgraph/ontology#"
+    org = ox.NamedNode("https://w3id.org/ctipgraph/id/org/example-agency")
+    db = ox.Store()
+    names = [f"report-{n:02d}" for n in range(12)]
+    for name in names:
+        graph = document_graph(name)
+        doc, passage = graph, ox.NamedNode(graph.value + "/sentence/1")
+        db.extend([
+            ox.Quad(doc, ox.NamedNode(RDF_TYPE), ox.NamedNode(ctip + "SourceDocument"), graph),
+            ox.Quad(doc, ox.NamedNode("http://purl.org/dc/terms/title"),
+                    ox.Literal("Findings on the Worst Forms of Child Labor"), graph),
+            ox.Quad(doc, ox.NamedNode(ctip + "reportingYear"),
+                    ox.Literal("2020", datatype=ox.NamedNode(XSD_GYEAR)), graph),
+            ox.Quad(passage, ox.NamedNode(ctip + "inDocument"), doc, graph),
+            ox.Quad(org, ox.NamedNode(ctip + "mentionedIn"), passage, graph),
+        ])
+    client = make_app(GraphStore(db)).test_client()
+    html = client.get("/id/org/example-agency").get_data(as_text=True)
+    start = html.index('id="timeline"')
+    shown = re.findall(r'<dt>2020 · <a href="/id/doc/(report-\d+)"',
+                       html[start:html.index("</section>", start)])
+    assert shown == names

@@ -623,7 +623,7 @@ class ResourceView:
         from .reader import reader_href
 
         out = []
-        for doc in sorted(docs, key=lambda d: (when.get(d, ""), self.labeller.label(d))):
+        for doc in sorted(docs, key=lambda d: (when.get(d, ""), self.labeller.label(d), d)):
             facts = []
             for row in shown.get(doc, []):
                 exact, passage = row["quote"].value.rsplit(" ", 1)
