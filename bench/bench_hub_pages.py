@@ -94,6 +94,8 @@ def main() -> int:
     parser.add_argument("--random", type=int, default=50)
     parser.add_argument("--show", type=int, default=6)
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/bench-hub-pages"))
+    parser.add_argument("--differences", type=Path,
+                        help="a folder to write both versions of each page that differs to")
     args = parser.parse_args()
     if not (args.store / "dataset.nq").is_file():
         print(f"{args.store}: no dataset.nq (not a built project store)", file=sys.stderr)
@@ -121,6 +123,11 @@ def main() -> int:
         if len(set(answers.values())) > 1:
             differ += 1
             print(f"  differs: {path}")
+            if args.differences:
+                args.differences.mkdir(parents=True, exist_ok=True)
+                stem = path.strip("/").replace("/", "_").replace("?", "_")
+                for answer, side in zip(answers.values(), ("old", "new"), strict=True):
+                    (args.differences / f"{stem}.{side}.html").write_bytes(answer[1])
     print(f"HTML: {len(every)} pages compared, {differ} differ", flush=True)
     times: dict[str, dict[str, list[float]]] = {name: {p: [] for p in every}
                                                 for name in versions}
