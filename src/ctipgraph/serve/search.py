@@ -77,17 +77,6 @@ def group_hits(hits: list[Hit], labeller: Labeller) -> list[Group]:
     return list(groups.values())  # in the order of each group's best hit
 
 
-def facet_labeller(iris: list[str]):
-    """The label of each of `iris` (classes and documents), remembered by the app: the store
-    does not change while it is served, and a common word's matches are in every document."""
-    cache = current_app.extensions.setdefault("ctipgraph.search.labels", {})
-    labeller = Labeller(get_store())
-    labeller.want(*(i for i in iris if i not in cache))
-    labeller.resolve()
-    cache.update((i, labeller.label(i)) for i in iris if i not in cache)
-    return cache.__getitem__
-
-
 def _query(**changes) -> str:
     return "?" + query_with(**changes)
 
@@ -104,9 +93,10 @@ def search(suffix: str | None = None):
     doc_filter = request.args.get("doc", "").strip() or None
     found = get_index().find(q, page=page, limit=limit, cls=cls_filter, doc=doc_filter)
     page, pages, hits = found.page, found.pages, found.hits
-    labeller = Labeller(get_store())
+    labeller = Labeller(get_store())  # (the app remembers labels: a common word's documents)
+    labeller.want(*found.by_class, *found.by_doc)  # the facets', resolved with the hits' types
     groups = group_hits(hits, labeller)
-    label = facet_labeller([*found.by_class, *found.by_doc])
+    label = labeller.label
     by_class = sorted(found.by_class.items(), key=lambda x: (-x[1], x[0]))
     by_doc = sorted(found.by_doc.items(), key=lambda x: (label(x[0]), x[0]))
     facets = [{"name": name, "title": title, "active": active,
