@@ -4,6 +4,7 @@ time limit, the access log, --data semantics, and the message when nothing is bu
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 import urllib.error
@@ -122,11 +123,14 @@ def test_search_index_and_evidence_report_are_prepared_at_start(server):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         log = "".join(server.lines)
-        if "warm-up: evidence report ready" in log:
+        if "set aside from garbage collection" in log:
             break
         time.sleep(0.1)
     assert "warm-up: search index ready in" in log
     assert "warm-up: evidence report ready in" in log
+    # then what lives as long as the server is kept out of the collector's full collections
+    set_aside = re.search(r"warm-up: ([\d,]+) long-lived objects set aside", log)
+    assert set_aside and int(set_aside.group(1).replace(",", "")) > 10_000
     status, _headers, body = get(server, "/evidence.json")
     assert status == 200 and "claims" in json.loads(body)["totals"]
 

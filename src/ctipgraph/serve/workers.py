@@ -56,6 +56,7 @@ from ..remote.store import RemoteDataset
 from ..sparqlpolicy import Refusal, canonical, screen
 from ..sparqlpolicy import check as check_query
 from ..store import OXIGRAPH_DIR, GraphStore, dataset_options
+from . import heap
 from .sandbox import Confinement, confine
 from .scheduler import EXPRESS, REGULAR, Lease, PoolBusy, Scheduler
 
@@ -670,6 +671,9 @@ class QueryPool:
         pid = os.fork()
         if pid == 0:  # the zygote
             try:
+                # what it and the workers inherit is never walked by their collections (which
+                # would write to every inherited object, copying its memory page)
+                heap.settle(collect=False)
                 control.close()
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
