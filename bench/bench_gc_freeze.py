@@ -20,25 +20,24 @@ import gc
 import statistics
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_hub_pages import stats  # noqa: E402
-from bench_scale import page_resources  # noqa: E402
+from bench_hub_pages import pages, stats  # noqa: E402
 
 from ctipgraph.commands.serve import warm_caches  # noqa: E402
 from ctipgraph.serve import heap  # noqa: E402
 from ctipgraph.serve.app import create_app  # noqa: E402
+from ctipgraph.serve.describe import CLAIMED_CACHE, YEARS_CACHE  # noqa: E402
+from ctipgraph.serve.labels import LABEL_CACHE  # noqa: E402
 from ctipgraph.store import GraphStore  # noqa: E402
 from ctipgraph.store.update import load_dataset  # noqa: E402
 
-ID = "https://w3id.org/ctipgraph/id/"
 #: app.extensions entries pages fill as they are visited (emptied before each round)
-PAGE_CACHES = ("ctipgraph.labels", "ctipgraph.describe.claimed", "ctipgraph.describe.years")
+PAGE_CACHES = (LABEL_CACHE, CLAIMED_CACHE, YEARS_CACHE)
 
 
 class CollectorClock:
@@ -72,8 +71,8 @@ def main() -> int:
           flush=True)
     app = create_app(store, {"QUERY_WORKERS": 0})
     warm_caches(app)  # as serve does; it ends by freezing
-    hubs, concepts, _sample = page_resources(store, 0)
-    paths = ["/id/" + urllib.parse.quote(iri[len(ID):], safe="/") for iri in hubs + concepts]
+    groups = pages(store, 0)  # as bench_hub_pages.py names them
+    paths = groups["hub pages (20 largest)"] + groups["concept pages (5 largest)"]
     client = app.test_client()
     clock = CollectorClock()
     gc.callbacks.append(clock)

@@ -81,6 +81,9 @@ TIMELINE_DOCUMENTS = 20  # documents in an entity's timeline: the most recent on
 INLINE_MAX = 200_000
 _VALUE = attrgetter("value")
 ALL_DOCUMENTS = ""  # the key saying that the years of every document are in the cache
+#: the app.extensions keys of what pages remember while a store is served
+YEARS_CACHE = "ctipgraph.describe.years"
+CLAIMED_CACHE = "ctipgraph.describe.claimed"
 
 PREFIX = f"""PREFIX rdf: <{RDF}>
 PREFIX rdfs: <{RDFS}>
@@ -738,7 +741,7 @@ class ResourceView:
         """The year of each document (its reporting year, else the year it was issued; "" for
         neither), kept for the application's life (a served store is never written): every
         document's read on first use, a document not typed as one looked up when asked."""
-        cache = current_app.extensions.setdefault("ctipgraph.describe.years", {})
+        cache = current_app.extensions.setdefault(YEARS_CACHE, {})
 
         def read(scope: str) -> None:
             for doc, year, issued in self._q(f"""
@@ -850,7 +853,7 @@ class ResourceView:
     def _claimed(self, properties: set[str]) -> set[str]:
         """Those of `properties` that some claim states (rdf:predicate), each asked once for
         the application's life (a served store is never written)."""
-        cache = current_app.extensions.setdefault("ctipgraph.describe.claimed", {})
+        cache = current_app.extensions.setdefault(CLAIMED_CACHE, {})
         for p in sorted(properties - cache.keys()):
             cache[p] = safe_iri(p) and bool(self._q(f"ASK {{ ?c rdf:predicate {_iri(p)} }}"))
         return {p for p in properties if cache[p]}

@@ -229,6 +229,7 @@ def fallback_label(iri: str) -> str:
 #: labels an app remembers (LabelCache): a page's hundreds of IRIs are mostly those of the pages
 #: before it (properties, documents, organizations, agreements, countries)
 LABEL_CACHE_SIZE = 200_000
+LABEL_CACHE = "ctipgraph.labels"  # its key in app.extensions
 
 
 class LabelCache:
@@ -267,9 +268,9 @@ def app_label_cache(store: GraphStore) -> LabelCache | None:
     change while it is served), else None."""
     if not has_app_context() or current_app.extensions.get("ctipgraph.store") is not store:
         return None
-    cache = current_app.extensions.get("ctipgraph.labels")
+    cache = current_app.extensions.get(LABEL_CACHE)
     if cache is None:
-        cache = current_app.extensions.setdefault("ctipgraph.labels", LabelCache())
+        cache = current_app.extensions.setdefault(LABEL_CACHE, LabelCache())
     return cache
 
 

@@ -600,6 +600,9 @@ def _zygote_main(control: socket.socket, store: ox.Store | None, path: str | Non
                  memory: int | None, sandbox: bool, reason: str) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
     _warm_up()
+    # what the workers inherit (the server's objects, the parsers just prepared) is never
+    # walked by their collections, which would write to every such object, copying its page
+    heap.settle(collect=False)
     confinement = confine() if sandbox else Confinement(reason=reason)
     _send(control, confinement.to_dict())
     while True:
@@ -671,9 +674,6 @@ class QueryPool:
         pid = os.fork()
         if pid == 0:  # the zygote
             try:
-                # what it and the workers inherit is never walked by their collections (which
-                # would write to every inherited object, copying its memory page)
-                heap.settle(collect=False)
                 control.close()
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
