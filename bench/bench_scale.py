@@ -14,7 +14,9 @@ international organizations, funders, agencies) are shared by every copy, as the
 multi-country corpus. Literals are kept (a copy's text file is the original's: same offsets).
 
 **Timings**, in phases so that at most one copy of the store is in memory at a time:
-1. store build (`GraphStore.open_project`: load + merge + OWL RL rules + dumps + RocksDB);
+1. store build (`GraphStore.open_project`: load + merge + OWL RL rules + dumps; the RocksDB
+   store only with --on-disk: a store built for memory gets it when first opened on disk, in
+   phase 2b, whose progress line times it);
 2. in-process: every competency query (queries/*.rq) run and serialized as SPARQL JSON (in
    memory, then on the read-only RocksDB store, unless --skip-disk), each in a
    forked child process that is killed past `--timeout` (Oxigraph cannot interrupt a query),
@@ -393,7 +395,9 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
     # 2b. in-process on disk (what `serve` uses past store.IN_MEMORY_MAX_BYTES)
     if not args.skip_disk and not args.on_disk:
         def on_disk_phase():
-            disk = GraphStore.open_project(work / "ttl", store_dir, in_memory=False)
+            # a store built for memory gets its RocksDB store now (timed: the progress line)
+            disk = GraphStore.open_project(work / "ttl", store_dir, in_memory=False,
+                                           progress=lambda s: print("  " + s, flush=True))
             times = {}
             for name, query in queries.items():
                 got = in_process(disk, query, args.runs, args.timeout)

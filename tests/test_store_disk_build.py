@@ -117,3 +117,24 @@ def test_a_derive_update_of_another_shape_is_refused():
     construct = disk_build.as_construct(
         "one", f"INSERT {{ GRAPH {graph} {{ ?s a ?o }} }}\nWHERE {{ ?s ?p ?o }}")
     assert construct == "CONSTRUCT { ?s a ?o }\nWHERE { ?s ?p ?o }"
+
+
+def test_a_build_for_memory_writes_the_same_quads_without_a_rocksdb_store(stores, tmp_path):
+    """A store built to be read into memory (`in_memory=True`) writes no RocksDB store until
+    one is needed, and its dataset.nq beside derive, the derived facts appended: it loads as
+    the quads the RocksDB store of a build that writes one holds, and so does the RocksDB
+    store written from it."""
+    ttl, memory, _ = stores
+    lines: list[str] = []
+    store = GraphStore.open_project(ttl, tmp_path / "lazy", in_memory=True,
+                                    progress=lines.append)
+    assert not (tmp_path / "lazy" / OXIGRAPH_DIR).exists()
+    assert any(line.startswith("derived facts appended to dataset.nq") for line in lines), lines
+    expected = _canonical(ox.Store.read_only(str(memory / OXIGRAPH_DIR)))
+    assert len(expected) > 10_000
+    assert _canonical(store.store) == expected
+    assert (tmp_path / "lazy" / "inferred.ttl").read_bytes() == \
+        (memory / "inferred.ttl").read_bytes()
+    assert not [p.name for p in (tmp_path / "lazy").iterdir() if p.name.startswith(".")]
+    on_disk = GraphStore.open_project(ttl, tmp_path / "lazy", in_memory=False)
+    assert on_disk.on_disk and _canonical(on_disk.store) == expected

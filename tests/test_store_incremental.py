@@ -97,6 +97,7 @@ class Project:
         reference = self.reference(name)
         expected = _canonical(store_update.load_dataset(reference))
         assert _canonical(store_update.load_dataset(self.location)) == expected
+        store_update.ensure_rocksdb(self.location)  # a build for memory writes none
         disk = ox.Store.read_only(str(self.location / "oxigraph"))
         assert _canonical(disk) == expected
         assert (self.location / INFERRED_FILE).read_bytes() == \
@@ -116,10 +117,13 @@ def project(tmp_path) -> Project:
 
 
 def test_add_change_remove_equal_a_full_build(project):
+    assert not (project.location / "oxigraph").exists()  # built for memory: no RocksDB store
     _write(project.ttl, "synth-b", SYNTH_B)
     project.open()
     assert project.updated(), project.lines
     assert "store: 1 document added, 0 changed, 0 removed" in project.lines[-1]
+    assert any(line.startswith("store: RocksDB store written from dataset.nq")
+               for line in project.lines), project.lines  # the update needed it
     project.assert_same_as_full_build("after-add")
 
     _write(project.ttl, "synth-a", SYNTH_A2)
@@ -171,6 +175,7 @@ def test_inferences_follow_the_changes(project):
 
 
 def test_crash_mid_update_leaves_the_previous_store(project):
+    store_update.ensure_rocksdb(project.location)  # the previous store has both forms
     before = _canonical(store_update.load_dataset(project.location))
     stamp = (project.location / "FINGERPRINT").read_text()
     _write(project.ttl, "synth-b", SYNTH_B)
@@ -189,6 +194,22 @@ def test_crash_mid_update_leaves_the_previous_store(project):
     assert project.updated()
     assert not list(project.root.glob(".store.tmp-*"))
     project.assert_same_as_full_build("after-crash")
+
+
+def test_a_store_built_for_memory_gets_its_rocksdb_store_when_opened_on_disk(project):
+    location = project.location
+    assert not (location / "oxigraph").exists()
+    expected = _canonical(store_update.load_dataset(location))
+    (location / ".oxigraph.writing-999999").mkdir()  # what a stopped write left
+    store = project.open(in_memory=False)
+    assert store.on_disk
+    assert any(line.startswith("store: RocksDB store written from dataset.nq")
+               for line in project.lines), project.lines
+    assert _canonical(store.store) == expected
+    assert not list(location.glob(".oxigraph.writing-*"))
+    del store
+    project.open(in_memory=False)  # written once
+    assert not any("RocksDB store written" in line for line in project.lines), project.lines
 
 
 def test_changed_lexicon_or_schema_in_a_document_builds_from_scratch(project, monkeypatch,

@@ -10,7 +10,9 @@ deterministic)
 and keeps them in INFERRED_GRAPH, then writes the whole dataset as data/store/dataset.nq and a
 RocksDB store in data/store/oxigraph/. On 2 cores, what only reads the in-memory store runs in
 a thread beside what writes it (the RocksDB store gets the documents and their merge while the
-rules run, the rest afterwards; `_build_store`).
+rules run, the rest afterwards; `_build_store`). A store built to be read into memory skips the
+RocksDB store (a third of the build's time at ten million quads): it is written from
+dataset.nq the first time the store is opened on disk or updated.
 
 Served stores never change. By default the dataset is read into memory (Oxigraph's in-memory
 store answers our queries several times faster than RocksDB); `in_memory=False` opens the RocksDB
@@ -25,7 +27,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,6 +60,10 @@ IN_MEMORY_MAX_BYTES = 4 * 1024 ** 3
 #: (ctipgraph.store.disk_build): the in-memory build peaks at about 17 times its Turtle
 #: (15.1 M quads from 588 MB of Turtle: 9.4 GB), the on-disk one within a few GB at any size
 BUILD_IN_MEMORY_MAX_BYTES = 768 * 1024 ** 2
+#: the N-Quads a built store writes, per byte of its Turtle: 10.5-11.7 measured (the Mali
+#: series 171 MB from 15 MB; 6.86 GB from 587 MB at 15 M quads). A build whose store will be
+#: opened in memory by default (its N-Quads within IN_MEMORY_MAX_BYTES) writes no RocksDB store
+NQUADS_PER_TURTLE_BYTE = 12
 LAYOUT_VERSION = "merged-default-4"  # bump when what the built store holds changes
 
 
@@ -168,9 +174,12 @@ class GraphStore:
         updated when only documents changed (ctipgraph.store.update), unless `full`; built in
         memory, or on disk (`build_on_disk`; None: past BUILD_IN_MEMORY_MAX_BYTES of Turtle).
         It is read into memory, or queried on disk; `in_memory=None`: in memory unless its
-        N-Quads are over IN_MEMORY_MAX_BYTES (a store built on disk has none: on disk)."""
+        N-Quads are over IN_MEMORY_MAX_BYTES (a store built on disk has none: on disk). A store
+        built for memory (`in_memory=True`, or None with N-Quads expected within that size:
+        NQUADS_PER_TURTLE_BYTE) gets no RocksDB store; it is written from dataset.nq when the
+        store is first opened on disk or updated (update.ensure_rocksdb)."""
         from .disk_build import ON_DISK_MARK
-        from .update import InputDigests, load_dataset, update_store
+        from .update import InputDigests, ensure_rocksdb, load_dataset, update_store
 
         digests = InputDigests.of(ONTOLOGY, ttl_dir, LEXICON_DIR)
         versions = f"+{LAYOUT_VERSION}" + (f"+{RULES_VERSION}" if inferences else "")
@@ -183,7 +192,8 @@ class GraphStore:
                                              inferences=inferences, progress=progress)):
             _build_store(ttl_dir, location, fingerprint, inferences=inferences,
                          progress=progress, digests=digests, versions=versions,
-                         on_disk=build_on_disk)
+                         on_disk=build_on_disk,
+                         rocksdb=None if in_memory is None else not in_memory)
         if in_memory is None:
             in_memory = dataset.is_file() and dataset_bytes(location) <= IN_MEMORY_MAX_BYTES
         if in_memory and not dataset.is_file():  # built on disk: read from RocksDB
@@ -192,6 +202,7 @@ class GraphStore:
             return cls(store, location=location)
         if in_memory:
             return cls(load_dataset(location), location=location)
+        ensure_rocksdb(location, progress)
         return cls(ox.Store.read_only(str(location / OXIGRAPH_DIR)), location=location,
                    on_disk=True)
 
@@ -279,17 +290,23 @@ def dataset_options(union_default: bool, default_graph: list[str] | None = None,
 
 def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences: bool,
                  progress: Callable[[str], None] | None, digests: InputDigests,
-                 versions: str, on_disk: bool | None = None) -> None:
+                 versions: str, on_disk: bool | None = None,
+                 rocksdb: bool | None = True) -> None:
     """Build the store into a fresh folder (in memory, or on disk: `on_disk`, by default past
-    BUILD_IN_MEMORY_MAX_BYTES of Turtle), then swap it in."""
+    BUILD_IN_MEMORY_MAX_BYTES of Turtle), then swap it in. A build in memory writes the
+    RocksDB store only with `rocksdb` (None: when its N-Quads are expected over
+    IN_MEMORY_MAX_BYTES, so that it will be opened on disk)."""
     from .update import write_manifest
 
     building = location.with_name(f"{location.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
     inputs = build_inputs(ttl_dir)
+    turtle = sum(path.stat().st_size for path, _, _ in inputs)
     if on_disk is None:
-        on_disk = sum(path.stat().st_size for path, _, _ in inputs) > BUILD_IN_MEMORY_MAX_BYTES
+        on_disk = turtle > BUILD_IN_MEMORY_MAX_BYTES
+    if rocksdb is None:
+        rocksdb = turtle * NQUADS_PER_TURTLE_BYTE > IN_MEMORY_MAX_BYTES
     try:
         if on_disk:
             from .disk_build import build_on_disk
@@ -297,7 +314,8 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
             build_on_disk(inputs, building, inferences=inferences, progress=progress,
                           write_inferred=_inferred_writer())
         else:
-            _build_in_memory(inputs, building, inferences=inferences, progress=progress)
+            _build_in_memory(inputs, building, inferences=inferences, progress=progress,
+                             rocksdb=rocksdb)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -318,9 +336,11 @@ def build_inputs(ttl_dir: Path) -> list[tuple[Path, ox.NamedNode, str | None]]:
 
 
 def _build_in_memory(inputs: list[tuple[Path, ox.NamedNode, str | None]], building: Path, *,
-                     inferences: bool, progress: Callable[[str], None] | None) -> None:
-    """Load and reason in memory, then write dataset.nq, inferred.ttl and the RocksDB store
-    into `building`."""
+                     inferences: bool, progress: Callable[[str], None] | None,
+                     rocksdb: bool = True) -> None:
+    """Load and reason in memory, then write dataset.nq, inferred.ttl and (`rocksdb`) the
+    RocksDB store into `building`. Without it, the store is for reading into memory: the
+    RocksDB store is written from dataset.nq when first needed (update.write_rocksdb)."""
     from .derive import derive
     from .rules import materialize
 
@@ -337,27 +357,49 @@ def _build_in_memory(inputs: list[tuple[Path, ox.NamedNode, str | None]], buildi
     # and the merge (dumped first) beside the rules, the inferences beside derive (which adds
     # to other graphs only), inferred.ttl is written beside derive, dataset.nq beside the
     # RocksDB store's last load
-    disk = ox.Store(str(building / OXIGRAPH_DIR))
+    disk = ox.Store(str(building / OXIGRAPH_DIR)) if rocksdb else None
     merged_file = building / ".merged.nq"
-    store.dump(str(merged_file), format=ox.RdfFormat.N_QUADS)
-    step.done("documents and merge dumped for the RocksDB store")
+    if disk is not None:
+        store.dump(str(merged_file), format=ox.RdfFormat.N_QUADS)
+        step.done("documents and merge dumped for the RocksDB store")
     with ThreadPoolExecutor(max_workers=1) as loader, ThreadPoolExecutor(max_workers=1) as beside:
-        copied = loader.submit(_timed, _bulk_load, disk, merged_file)
+        copied = (loader.submit(_timed, _bulk_load, disk, merged_file) if disk is not None
+                  else None)
         written = inferred = None
         if inferences:
             materialize(store, INFERRED_GRAPH, progress, merged=True)
             written = beside.submit(_timed, _inferred_writer(), store,
                                     building / INFERRED_FILE)
             # the rules infer no blank node (rules.INFORMATIVE): none to match the first load's
-            inferred = loader.submit(_timed, _load_graph, store, disk, INFERRED_GRAPH, building)
+            if disk is not None:
+                inferred = loader.submit(_timed, _load_graph, store, disk, INFERRED_GRAPH,
+                                         building)
+        # without a RocksDB store, dataset.nq is written beside derive, which at a build only
+        # adds (to DERIVED_GRAPH and the merge): Oxigraph's dump reads the snapshot of the
+        # store it started from, newest quad first, so it lists the store as it was before
+        # derive whatever derive writes meanwhile (the same bytes at every build); derive's
+        # triples are appended after it (_append_derived)
+        snapshot = None
+        if disk is None:
+            snapshot = loader.submit(_timed, store.dump, str(building / DATASET_FILE),
+                                     format=ox.RdfFormat.N_QUADS)
+            _wait_until_started(snapshot, building / DATASET_FILE)
         derive(store, progress)
         if written is not None:
             step.report(f"{INFERRED_FILE} written (beside derive)", written.result())
-        step.report("RocksDB store: documents and merge loaded (beside the rules)",
-                    copied.result())
+        if copied is not None:
+            step.report("RocksDB store: documents and merge loaded (beside the rules)",
+                        copied.result())
         if inferred is not None:
             step.report("RocksDB store: inferences loaded (beside derive)", inferred.result())
         step.start()
+        if snapshot is not None:
+            step.report(f"{DATASET_FILE} written (beside derive)", snapshot.result())
+            step.start()
+            _append_derived(store, building / DATASET_FILE)
+            step.done(f"derived facts appended to {DATASET_FILE} (no RocksDB store: it is "
+                      "written when first needed)")
+            return
         dumped = beside.submit(_timed, store.dump, str(building / DATASET_FILE),
                                format=ox.RdfFormat.N_QUADS)
         if _blank_derived(store):  # its blank nodes would not be those of the first load
@@ -423,6 +465,32 @@ def _load_graph(store: ox.Store, disk: ox.Store, graph: ox.NamedNode, folder: Pa
     for target in (graph, ox.DefaultGraph()):
         disk.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
     path.unlink()
+
+
+def _wait_until_started(dump: Future, path: Path) -> None:
+    """Return once the dump into `path` has begun writing (so it holds its snapshot of the
+    store) or is over."""
+    while not dump.done() and not (path.is_file() and path.stat().st_size > 0):
+        time.sleep(0.001)
+
+
+def _append_derived(store: ox.Store, path: Path) -> None:
+    """Append to the N-Quads file `path`, a dump of the store before derive, the quads of
+    DERIVED_GRAPH and their copies in the default graph (one the default graph held before
+    derive is listed twice: a graph is a set, so the file loads as the store is; blank nodes
+    keep the store's labels in both dumps)."""
+    triples = path.with_name(f".{path.name}.derived.nt")
+    store.dump(str(triples), format=ox.RdfFormat.N_TRIPLES, from_graph=DERIVED_GRAPH)
+    try:
+        suffix = f" {DERIVED_GRAPH} .\n".encode()
+        with path.open("ab") as out, triples.open("rb") as lines:
+            for line in lines:  # "s p o ." -> "s p o <derived> ." and, as it is, the default's
+                out.write(line[:line.rindex(b" .")] + suffix)
+                out.write(line)
+            out.flush()
+            os.fsync(out.fileno())
+    finally:
+        triples.unlink(missing_ok=True)
 
 
 def _inferred_writer() -> Callable[[ox.Store, Path], None]:

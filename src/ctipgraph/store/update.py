@@ -8,7 +8,9 @@ the rules). `update_store` applies to a copy of the store what changed
 graphs, merge, inferences) and swaps the copy in:
 
 - `oxigraph/`: the RocksDB store is copied by hard links (`Store.backup`; its files are never
-  rewritten), changed by SPARQL updates, and flushed;
+  rewritten), changed by SPARQL updates, and flushed. A store built for memory has none: the
+  copy's is written from dataset.nq (`write_rocksdb`, as `ensure_rocksdb` does when such a
+  store is first opened on disk);
 - `dataset.nq` (what an in-memory store is read from) is linked, not rewritten: each update adds
   a patch (`dataset.patch-NNNN.removed.nq` / `.added.nq`) that `load_dataset` applies in order;
   past MAX_PATCHES they are composed into one, and once they weigh more than PATCH_SHARE of
@@ -135,7 +137,7 @@ def update_store(ttl_dir: Path, location: Path, digests: InputDigests, fingerpri
     False (nothing done) when it must be built from scratch instead (see the module doc)."""
     say = progress or (lambda line: None)
     manifest = _read_manifest(location)
-    if manifest is None or not (location / OXIGRAPH_DIR).is_dir():
+    if manifest is None:
         return False
     if not (location / DATASET_FILE).is_file():
         say("store: built on disk (no dataset.nq to patch): building it from scratch")
@@ -178,7 +180,10 @@ def _update_copy(location: Path, new: Path, changes: Changes, digests: InputDige
                  progress: Progress) -> None:
     """Write the updated store into the folder `new` (the store in `location` is only read)."""
     new.mkdir()
-    ox.Store.read_only(str(location / OXIGRAPH_DIR)).backup(str(new / OXIGRAPH_DIR))
+    if (location / OXIGRAPH_DIR).is_dir():
+        ox.Store.read_only(str(location / OXIGRAPH_DIR)).backup(str(new / OXIGRAPH_DIR))
+    else:  # a store built for memory: its RocksDB store, first written now
+        write_rocksdb(location, new / OXIGRAPH_DIR, progress)
     gc.collect()
     db = ox.Store(str(new / OXIGRAPH_DIR))
     try:
@@ -330,6 +335,51 @@ def load_dataset(location: Path) -> ox.Store:
             store.remove(quad)
         store.load(path=str(added), format=ox.RdfFormat.N_QUADS)
     return store
+
+
+# -- the RocksDB store of a store built for memory ------------------------------------------------
+
+
+def write_rocksdb(location: Path, target: Path, progress: Progress | None = None) -> None:
+    """Write into the new folder `target` the RocksDB store of the store folder `location`:
+    its dataset.nq and patches (what load_dataset reads), bulk-loaded, then compacted as a
+    build compacts it."""
+    started = time.perf_counter()
+    disk = ox.Store(str(target))
+    try:
+        disk.bulk_load(path=str(location / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+        for removed, added in patch_files(location):
+            for quad in ox.parse(path=str(removed), format=ox.RdfFormat.N_QUADS):
+                disk.remove(quad)
+            disk.load(path=str(added), format=ox.RdfFormat.N_QUADS)
+        disk.optimize()
+        disk.flush()
+    finally:
+        del disk
+        gc.collect()  # close the read-write RocksDB instance before it is opened again
+    if progress:
+        progress(f"store: RocksDB store written from {DATASET_FILE} in "
+                 f"{time.perf_counter() - started:.1f} s (the store was built for memory)")
+
+
+def ensure_rocksdb(location: Path, progress: Progress | None = None) -> None:
+    """Give the store folder `location` its RocksDB store when it has none (built for
+    memory): written beside it under the build lock, then renamed into place, so that a
+    stopped write leaves no store half-written (its leftovers go at the next attempt)."""
+    if (location / OXIGRAPH_DIR).is_dir():
+        return
+    with locked(location):
+        if (location / OXIGRAPH_DIR).is_dir():  # written meanwhile by another process
+            return
+        for leftover in location.glob(f".{OXIGRAPH_DIR}.writing-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        writing = location / f".{OXIGRAPH_DIR}.writing-{os.getpid()}"
+        try:
+            write_rocksdb(location, writing, progress)
+            os.replace(writing, location / OXIGRAPH_DIR)
+        finally:
+            shutil.rmtree(writing, ignore_errors=True)
+        fsync_path(location)
 
 
 # -- inferred.ttl ---------------------------------------------------------------------------------
