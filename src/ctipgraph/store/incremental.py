@@ -434,6 +434,7 @@ class Updater:
         if self.inferences:  # the deleted triples still given: the inferences, and of the old
             # graphs' triples those no longer in the default graph (INFORMATIVE's last filter)
             self._hide_touching([DELETED, *sources])
+            self._prune_unreachable(DELETED)
             rederived = self._construct([b for graph in (DELETED, *sources)
                                          for b in rederive_bodies(graph)], VISIBLE)
             self._drop(DELETED, REMOVED)
@@ -442,6 +443,27 @@ class Updater:
         for graph in old:
             self.store.update(f"DROP GRAPH {graph}")
         return frontier
+
+    def _prune_unreachable(self, graph: ox.NamedNode) -> None:
+        """Out of `graph` (DRed's overdeleted triples, before they are rederived): those whose
+        subject no triple of the default graph holds, as subject or object. Every rule body
+        reads its head's subject in a triple of the default graph (rules.INSTANCE_RULES), so
+        none of those can be rederived; most are a removed report's own resources, and each
+        rule body looked up every one of them (3 s of a report's removal at 5.1 M quads)."""
+        default = ox.DefaultGraph()
+        held: dict[ox.Term, bool] = {}
+        unreachable = []
+        for quad in list(self.store.quads_for_pattern(None, None, None, graph)):
+            subject = quad.subject
+            if subject not in held:
+                held[subject] = next(self.store.quads_for_pattern(
+                    subject, None, None, default), None) is not None or next(
+                    self.store.quads_for_pattern(None, None, subject, default), None) is not None
+            if not held[subject]:
+                unreachable.append(f"{quad.subject} {quad.predicate} {quad.object} .")
+        for i in range(0, len(unreachable), 10000):
+            self.store.update(f"DELETE DATA {{ GRAPH {graph} {{\n"
+                              + "\n".join(unreachable[i:i + 10000]) + "\n} }")
 
     def _overdelete(self, old: list[ox.NamedNode]) -> set[bytes]:
         """DRed's first step: into DELETED, every inferred triple with a derivation (in the old
