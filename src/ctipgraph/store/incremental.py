@@ -152,6 +152,15 @@ def _nt_lines(triples: Iterable[ox.Triple]) -> list[bytes]:
     return data.splitlines() if data else []
 
 
+def _delete_data(store: ox.Store, lines: list[bytes],
+                 graph: ox.NamedNode | None = None) -> None:
+    """Delete the N-Triples `lines` from the default graph (or `graph`), 10,000 an update."""
+    for i in range(0, len(lines), 10000):
+        data = b"\n".join(lines[i:i + 10000]).decode()
+        store.update(f"DELETE DATA {{ GRAPH {graph} {{\n{data}\n}} }}" if graph is not None
+                     else f"DELETE DATA {{\n{data}\n}}")
+
+
 def _nt(lines: Iterable[bytes]) -> bytes:
     return b"".join(line + b"\n" for line in sorted(lines))
 
@@ -261,9 +270,7 @@ class Updater:
             if ox.DefaultGraph() in holders and holders <= {DERIVED_GRAPH, ox.DefaultGraph()}:
                 alone.append(line)
         alone.sort()
-        for i in range(0, len(alone), 10000):
-            self.store.update("DELETE DATA {\n" + b"\n".join(alone[i:i + 10000]).decode()
-                              + "\n}")
+        _delete_data(self.store, alone)
         self.hidden.update(alone)
         self.log.remove(DEFAULT, alone)
 
@@ -326,9 +333,7 @@ class Updater:
                       if ox.DefaultGraph() not in self._holders(t))
         gone = sorted(line for line, t in _parsed(dropped - removed).items()
                       if self._holders(t) == {ox.DefaultGraph()})
-        for i in range(0, len(gone), 10000):
-            self.store.update("DELETE DATA {\n" + b"\n".join(gone[i:i + 10000]).decode()
-                              + "\n}")
+        _delete_data(self.store, gone)
         self.log.remove(DEFAULT, gone)
         self._load(set(back), ox.DefaultGraph())
         self.log.add(DEFAULT, back)
@@ -425,10 +430,7 @@ class Updater:
             self.store.update(f"DELETE {{ GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }} "
                               f"WHERE {{ GRAPH {DELETED} {{ ?s ?p ?o }} }}")
             self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {DELETED} {{ ?s ?p ?o }} }}")
-        lines = sorted(gone)
-        for i in range(0, len(lines), 10000):
-            self.store.update("DELETE DATA {\n" + b"\n".join(lines[i:i + 10000]).decode()
-                              + "\n}")
+        _delete_data(self.store, sorted(gone))
         self.log.remove(DEFAULT, gone | inferred)
         frontier = []
         if self.inferences:  # the deleted triples still given: the inferences, and of the old
@@ -460,10 +462,8 @@ class Updater:
                     subject, None, None, default), None) is not None or next(
                     self.store.quads_for_pattern(None, None, subject, default), None) is not None
             if not held[subject]:
-                unreachable.append(f"{quad.subject} {quad.predicate} {quad.object} .")
-        for i in range(0, len(unreachable), 10000):
-            self.store.update(f"DELETE DATA {{ GRAPH {graph} {{\n"
-                              + "\n".join(unreachable[i:i + 10000]) + "\n} }")
+                unreachable.append(quad.triple)
+        _delete_data(self.store, _nt_lines(unreachable), graph)
 
     def _overdelete(self, old: list[ox.NamedNode]) -> set[bytes]:
         """DRed's first step: into DELETED, every inferred triple with a derivation (in the old

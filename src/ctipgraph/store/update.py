@@ -330,11 +330,16 @@ def load_dataset(location: Path) -> ox.Store:
     """The store of a project store folder in memory: dataset.nq and its patches."""
     store = ox.Store()
     store.load(path=str(location / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+    apply_patches(store, location)
+    return store
+
+
+def apply_patches(store: ox.Store, location: Path) -> None:
+    """Apply to `store`, which holds a store folder's dataset.nq, the folder's patches."""
     for removed, added in patch_files(location):
         for quad in ox.parse(path=str(removed), format=ox.RdfFormat.N_QUADS):
             store.remove(quad)
         store.load(path=str(added), format=ox.RdfFormat.N_QUADS)
-    return store
 
 
 # -- the RocksDB store of a store built for memory ------------------------------------------------
@@ -348,10 +353,7 @@ def write_rocksdb(location: Path, target: Path, progress: Progress | None = None
     disk = ox.Store(str(target))
     try:
         disk.bulk_load(path=str(location / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
-        for removed, added in patch_files(location):
-            for quad in ox.parse(path=str(removed), format=ox.RdfFormat.N_QUADS):
-                disk.remove(quad)
-            disk.load(path=str(added), format=ox.RdfFormat.N_QUADS)
+        apply_patches(disk, location)
         disk.optimize()
         disk.flush()
     finally:
