@@ -181,6 +181,7 @@ class GraphStore:
         from .disk_build import ON_DISK_MARK
         from .update import InputDigests, ensure_rocksdb, load_dataset, update_store
 
+        built: ox.Store | None = None  # a store built in memory for memory, kept
         digests = InputDigests.of(ONTOLOGY, ttl_dir, LEXICON_DIR)
         versions = f"+{LAYOUT_VERSION}" + (f"+{RULES_VERSION}" if inferences else "")
         fingerprint = digests.fingerprint() + versions
@@ -190,12 +191,14 @@ class GraphStore:
                 and (dataset.is_file() or (location / ON_DISK_MARK).is_file())) and (
                     full or not update_store(ttl_dir, location, digests, fingerprint, versions,
                                              inferences=inferences, progress=progress)):
-            _build_store(ttl_dir, location, fingerprint, inferences=inferences,
-                         progress=progress, digests=digests, versions=versions,
-                         on_disk=build_on_disk,
-                         rocksdb=None if in_memory is None else not in_memory)
+            built = _build_store(ttl_dir, location, fingerprint, inferences=inferences,
+                                 progress=progress, digests=digests, versions=versions,
+                                 on_disk=build_on_disk,
+                                 rocksdb=None if in_memory is None else not in_memory)
         if in_memory is None:
             in_memory = dataset.is_file() and dataset_bytes(location) <= IN_MEMORY_MAX_BYTES
+        if in_memory and built is not None:  # the store just built: not read again
+            return cls(built, location=location)
         if in_memory and not dataset.is_file():  # built on disk: read from RocksDB
             store = ox.Store()
             store.bulk_extend(ox.Store.read_only(str(location / OXIGRAPH_DIR)))
@@ -291,11 +294,12 @@ def dataset_options(union_default: bool, default_graph: list[str] | None = None,
 def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences: bool,
                  progress: Callable[[str], None] | None, digests: InputDigests,
                  versions: str, on_disk: bool | None = None,
-                 rocksdb: bool | None = True) -> None:
+                 rocksdb: bool | None = True) -> ox.Store | None:
     """Build the store into a fresh folder (in memory, or on disk: `on_disk`, by default past
     BUILD_IN_MEMORY_MAX_BYTES of Turtle), then swap it in. A build in memory writes the
     RocksDB store only with `rocksdb` (None: when its N-Quads are expected over
-    IN_MEMORY_MAX_BYTES, so that it will be opened on disk)."""
+    IN_MEMORY_MAX_BYTES, so that it will be opened on disk); without it, the store built is
+    returned, the quads dataset.nq loads as (reading them again took 134 s at 15 M quads)."""
     from .update import write_manifest
 
     building = location.with_name(f"{location.name}.building-{os.getpid()}")
@@ -307,6 +311,7 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
         on_disk = turtle > BUILD_IN_MEMORY_MAX_BYTES
     if rocksdb is None:
         rocksdb = turtle * NQUADS_PER_TURTLE_BYTE > IN_MEMORY_MAX_BYTES
+    built = None
     try:
         if on_disk:
             from .disk_build import build_on_disk
@@ -314,8 +319,8 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
             build_on_disk(inputs, building, inferences=inferences, progress=progress,
                           write_inferred=_inferred_writer())
         else:
-            _build_in_memory(inputs, building, inferences=inferences, progress=progress,
-                             rocksdb=rocksdb)
+            built = _build_in_memory(inputs, building, inferences=inferences,
+                                     progress=progress, rocksdb=rocksdb)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -324,6 +329,7 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
     shutil.rmtree(location, ignore_errors=True)
     location.parent.mkdir(parents=True, exist_ok=True)
     os.replace(building, location)
+    return built
 
 
 def build_inputs(ttl_dir: Path) -> list[tuple[Path, ox.NamedNode, str | None]]:
@@ -337,10 +343,11 @@ def build_inputs(ttl_dir: Path) -> list[tuple[Path, ox.NamedNode, str | None]]:
 
 def _build_in_memory(inputs: list[tuple[Path, ox.NamedNode, str | None]], building: Path, *,
                      inferences: bool, progress: Callable[[str], None] | None,
-                     rocksdb: bool = True) -> None:
+                     rocksdb: bool = True) -> ox.Store | None:
     """Load and reason in memory, then write dataset.nq, inferred.ttl and (`rocksdb`) the
-    RocksDB store into `building`. Without it, the store is for reading into memory: the
-    RocksDB store is written from dataset.nq when first needed (update.write_rocksdb)."""
+    RocksDB store into `building`. Without it, the store is for reading into memory, and is
+    returned: the RocksDB store is written from dataset.nq when first needed
+    (update.write_rocksdb)."""
     from .derive import derive
     from .rules import materialize
 
@@ -399,7 +406,7 @@ def _build_in_memory(inputs: list[tuple[Path, ox.NamedNode, str | None]], buildi
             _append_derived(store, building / DATASET_FILE)
             step.done(f"derived facts appended to {DATASET_FILE} (no RocksDB store: it is "
                       "written when first needed)")
-            return
+            return store
         dumped = beside.submit(_timed, store.dump, str(building / DATASET_FILE),
                                format=ox.RdfFormat.N_QUADS)
         if _blank_derived(store):  # its blank nodes would not be those of the first load
@@ -415,6 +422,7 @@ def _build_in_memory(inputs: list[tuple[Path, ox.NamedNode, str | None]], buildi
     del disk
     gc.collect()  # close the read-write RocksDB instance before it is reopened read-only
     step.done("RocksDB store compacted")
+    return None
 
 
 class _Steps:
