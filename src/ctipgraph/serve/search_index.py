@@ -272,7 +272,8 @@ class SearchIndex:
             if t is not None:
                 types[s].append(t.value)
         for s, exact, found in store.query(f"""
-                SELECT ?s ?exact (GROUP_CONCAT(STR(?t)) AS ?types) WHERE {{ {values}
+                SELECT ?s ?exact (GROUP_CONCAT(STR(?t); separator=" ") AS ?types)
+                WHERE {{ {values}
                   ?s <{OA}hasSelector> ?sel . ?sel <{OA}exact> ?exact FILTER(isIRI(?s)) {typed}
                 }} GROUP BY ?s ?sel ?exact"""):  # a row per quote, with its resource's types
             s = s.value
