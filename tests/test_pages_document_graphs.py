@@ -81,3 +81,24 @@ def test_a_page_is_the_same_whatever_path_reads_it(clients, monkeypatch, in_grap
     monkeypatch.setattr(describe, "MANY_CLAIMS", many_claims)
     got = _pages(graphs if in_graphs else merged, paths)
     assert [p for p in paths if got[p] != expected[p]] == []
+
+
+def test_a_page_is_the_same_after_the_warm_up(clients):
+    """`describe.warm` (what `serve` runs at start-up) reads every document's year and every
+    property claims state at once; pages then ask no ASK per property and are the same."""
+    from ctipgraph.serve import describe
+
+    graphs, merged, store = clients
+    paths = [hub + query for hub in _hubs(store) for query in ("", "?page=2")]
+    expected = _pages(graphs, paths)
+    app = make_app(graphs.application.extensions["ctipgraph.store"])
+    describe.warm(app)
+    claimed = app.extensions[describe.CLAIMED_CACHE]
+    asked = {p: bool(store.query(f"ASK {{ ?c <{describe.RDF}predicate> <{p}> }}"))
+             for p in claimed if p}
+    assert asked and all(asked.values())  # each one read is stated by a claim
+    listed = ", ".join(f"<{p}>" for p in asked)
+    assert not store.query(  # and no claim states another
+        f"ASK {{ ?c <{describe.RDF}predicate> ?p FILTER(?p NOT IN ({listed})) }}")
+    got = _pages(app.test_client(), paths)
+    assert [p for p in paths if got[p] != expected[p]] == []

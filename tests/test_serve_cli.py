@@ -128,6 +128,7 @@ def test_search_index_and_evidence_report_are_prepared_at_start(server):
         time.sleep(0.1)
     assert "warm-up: search index ready in" in log
     assert "warm-up: evidence report ready in" in log
+    assert "warm-up: page caches (documents' years, claimed properties) ready in" in log
     # then what lives as long as the server is kept out of the collector's full collections
     set_aside = re.search(r"warm-up: ([\d,]+) long-lived objects set aside", log)
     assert set_aside and int(set_aside.group(1).replace(",", "")) > 10_000

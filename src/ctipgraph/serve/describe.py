@@ -81,6 +81,7 @@ TIMELINE_DOCUMENTS = 20  # documents in an entity's timeline: the most recent on
 INLINE_MAX = 200_000
 _VALUE = attrgetter("value")
 ALL_DOCUMENTS = ""  # the key saying that the years of every document are in the cache
+ALL_PROPERTIES = ""  # the key saying that every property some claim states is in the cache
 #: the app.extensions keys of what pages remember while a store is served
 YEARS_CACHE = "ctipgraph.describe.years"
 CLAIMED_CACHE = "ctipgraph.describe.claimed"
@@ -738,28 +739,7 @@ class ResourceView:
         return out
 
     def _years(self, docs: set[str]) -> dict[str, str]:
-        """The year of each document (its reporting year, else the year it was issued; "" for
-        neither), kept for the application's life (a served store is never written): every
-        document's read on first use, a document not typed as one looked up when asked."""
-        cache = current_app.extensions.setdefault(YEARS_CACHE, {})
-
-        def read(scope: str) -> None:
-            for doc, year, issued in self._q(f"""
-                    SELECT ?doc (MIN(STR(?y)) AS ?year) (MIN(STR(?i)) AS ?issued) WHERE {{
-                      {scope}
-                      OPTIONAL {{ ?doc ctip:reportingYear ?y }}
-                      OPTIONAL {{ ?doc dcterms:issued ?i }}
-                    }} GROUP BY ?doc"""):
-                when = year or issued
-                cache[doc.value] = when.value[:4] if when is not None else ""
-
-        if not cache.get(ALL_DOCUMENTS):
-            read("?doc a ctip:SourceDocument")
-            cache[ALL_DOCUMENTS] = "read"
-        missing = sorted(d for d in docs if d not in cache and safe_iri(d))
-        for start in range(0, len(missing), 300):
-            read(f"VALUES ?doc {{ {' '.join(_iri(d) for d in missing[start:start + 300])} }}")
-        return {d: cache[d] for d in docs if d in cache}
+        return document_years(self.store, docs)
 
     def _fragments(self, outgoing) -> dict[str, list[tuple[ox.NamedNode, ox.Term]]]:
         """Fragment resources (…#position, …#quote) described on this page."""
@@ -852,8 +832,11 @@ class ResourceView:
 
     def _claimed(self, properties: set[str]) -> set[str]:
         """Those of `properties` that some claim states (rdf:predicate), each asked once for
-        the application's life (a served store is never written)."""
+        the application's life (a served store is never written), unless `warm` has read
+        them all."""
         cache = current_app.extensions.setdefault(CLAIMED_CACHE, {})
+        if cache.get(ALL_PROPERTIES):
+            return {p for p in properties if cache.get(p)}
         for p in sorted(properties - cache.keys()):
             cache[p] = safe_iri(p) and bool(self._q(f"ASK {{ ?c rdf:predicate {_iri(p)} }}"))
         return {p for p in properties if cache[p]}
@@ -1016,6 +999,53 @@ _PROPERTY_KINDS = {
     OWL + "FunctionalProperty": "functional",
     OWL + "InverseFunctionalProperty": "inverse functional",
 }
+
+
+def document_years(store: GraphStore, docs: set[str]) -> dict[str, str]:
+    """The year of each document (its reporting year, else the year it was issued; "" for
+    neither), kept for the application's life (a served store is never written): every
+    document's read on first use, a document not typed as one looked up when asked."""
+    cache = current_app.extensions.setdefault(YEARS_CACHE, {})
+
+    def read(scope: str) -> None:
+        for doc, year, issued in store.query(PREFIX + f"""
+                SELECT ?doc (MIN(STR(?y)) AS ?year) (MIN(STR(?i)) AS ?issued) WHERE {{
+                  {scope}
+                  OPTIONAL {{ ?doc ctip:reportingYear ?y }}
+                  OPTIONAL {{ ?doc dcterms:issued ?i }}
+                }} GROUP BY ?doc"""):
+            when = year or issued
+            cache[doc.value] = when.value[:4] if when is not None else ""
+
+    if not cache.get(ALL_DOCUMENTS):
+        read("?doc a ctip:SourceDocument")
+        cache[ALL_DOCUMENTS] = "read"
+    missing = sorted(d for d in docs if d not in cache and safe_iri(d))
+    for start in range(0, len(missing), 300):
+        read(f"VALUES ?doc {{ {' '.join(_iri(d) for d in missing[start:start + 300])} }}")
+    return {d: cache[d] for d in docs if d in cache}
+
+
+def claimed_properties(store: GraphStore) -> None:
+    """Put every property some claim states (rdf:predicate) in the cache `_claimed` reads, in
+    one pass over the claims (186 ms at 15 M quads, against an ASK of up to 26 ms for each
+    property a page shows, on first use)."""
+    cache = current_app.extensions.setdefault(CLAIMED_CACHE, {})
+    for (p,) in store.query(PREFIX + "SELECT ?p WHERE { ?c rdf:predicate ?p } GROUP BY ?p"):
+        if isinstance(p, ox.NamedNode):
+            cache[p.value] = True
+    cache[ALL_PROPERTIES] = True
+
+
+def warm(app) -> None:
+    """Read now (in a thread at start-up) what resource pages otherwise read on first use and
+    keep: the year of every document and the properties claims state."""
+    from .app import get_store
+
+    with app.app_context():
+        store = get_store()
+        document_years(store, set())
+        claimed_properties(store)
 
 
 def _fact_row(row) -> dict:
