@@ -169,6 +169,22 @@ def process_tree_hwm(pid: int) -> tuple[int, int, int]:
     return hwm(pid), sum(hwm(p) for p in descendants), len(descendants)
 
 
+def process_tree_pss(pid: int) -> int:
+    """The proportional set size (kB) of `pid` and its descendants, summed: the memory they
+    use together, each page shared by n of them counted 1/n in each (summed VmHWM counts a
+    forked worker's shared copy of an in-memory store once per worker)."""
+    total = 0
+    for p in process_family(pid):
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+        except OSError:
+            pass
+    return total
+
+
 def requests_per_second(url: str, queries: list[str], clients: int = 8,
                         seconds: float = 5.0) -> float:
     done = [0] * clients
