@@ -47,7 +47,10 @@ def init_app(app: Flask) -> None:
     """Put the limits in front of the app, answer spent budgets, report on /health."""
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    limits = Limits(app.wsgi_app, app.config)  # its `trusted`: set by sparql.start_workers
+    limits = Limits(app.wsgi_app, app.config)
+    pool = app.extensions.get("ctipgraph.pool")
+    if pool is not None:
+        limits.trusted = pool.scheduler.is_trusted
     app.wsgi_app = limits  # type: ignore[method-assign]
     app.extensions["ctipgraph.limits"] = limits
     app.extensions.setdefault("ctipgraph.health", []).append(lambda: {"limits": limits.status()})

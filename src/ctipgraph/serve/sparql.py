@@ -154,9 +154,6 @@ def start_workers(app: Flask) -> None:
                      memory=int(memory) if memory else None, sandbox=sandbox,
                      sandbox_reason=reason)
     app.extensions["ctipgraph.pool"] = pool
-    limits = app.extensions.get("ctipgraph.limits")
-    if limits is not None:  # the reserve of /sparql slots is for the clients the pool trusts
-        limits.trusted = pool.scheduler.is_trusted
     health.append(lambda: {"queries": pool.status()})
 
 
