@@ -420,9 +420,9 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
                         "--worker-memory", "0", "--page-timeout", str(int(args.timeout)),
                         "--client-limit", "0", "-q", timeout=1800)
         try:
-            # the server prepares the search index, the evidence report and the page caches at
-            # start-up (an in-memory store's before it listens, else in a thread): the time its
-            # lines give, and nothing is timed before it is over
+            # the server prepares the search index, the evidence report and the page caches in
+            # a thread at start-up: the time its lines give, and nothing is timed before it is
+            # over
             warm = _wait_for_warm_up(server, args.timeout * 10)
             seconds = sum(float(s) for s in re.findall(r"ready in ([\d.]+) s", warm))
             other.append(("serve warm-up (search index, evidence report, page caches)", "",

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import click
-import pyoxigraph as ox
 
 from ..paths import TTL_DIR
 from ..serve.closing import Closing
@@ -150,11 +149,10 @@ def backend_store_or_exit(url: str, graph: str | None, timeout: float) -> GraphS
 def warm_caches(app) -> None:
     """Build what the first search, the first /evidence and the first resource pages would
     otherwise wait for (the search index, the evidence report: tens of seconds on a graph of
-    millions of quads; what pages keep once read), one after the other, before the query
-    workers are forked and the server listens (create_app's `warm_up`: read after the fork,
-    an in-memory store's pages were copied); each says on stderr when it is ready. Then every
-    object alive (the store's, these caches) is moved out of the garbage collector's reach
-    (serve.heap): a collection walking them held the server for half a second at 15 M quads."""
+    millions of quads; what pages keep once read), one after the other, while the server
+    already answers; each says on stderr when it is ready. Then every object alive (the
+    store's, these caches) is moved out of the garbage collector's reach (serve.heap): a
+    collection walking them held the server for half a second at 15 M quads."""
     from ..serve import describe, evidence_views, heap, search
 
     for name, warm in (("search index", search.warm), ("evidence report", evidence_views.warm),
@@ -343,9 +341,6 @@ def serve_command(host: str, port: int, timeout: float, threads: int, workers: i
     else:
         store = project_store_or_exit(ttl_dir, store_dir,
                                       in_memory=None if on_disk is None else not on_disk)
-    # an in-memory store is warmed up before the workers are forked (create_app's warm_up);
-    # on disk or on a SPARQL server nothing is copied, and the server answers meanwhile
-    in_memory = isinstance(store.store, ox.Store) and not store.on_disk
     workers = workers or min(threads, 4)
     sparql_slots = workers + express_workers + (2 * workers if queue is None else queue)
     app = create_app(store, {
@@ -356,8 +351,7 @@ def serve_command(host: str, port: int, timeout: float, threads: int, workers: i
         "CLIENT_LIMIT": client_limit, "SPARQL_SLOTS": sparql_slots, "PAGE_SLOTS": threads,
         "PAGE_TIMEOUT": page_timeout or None, "BASE_URL": base_url,
         **({"SANDBOX": False, "SANDBOX_REASON": "--backend: the query workers send the checked "
-            "queries to the SPARQL server"} if backend is not None else {})},
-        warm_up=warm_caches if in_memory else None)
+            "queries to the SPARQL server"} if backend is not None else {})})
 
     def stop(*_) -> None:
         """Stop the query workers first: requests waiting on them end at once, so the server's
@@ -385,8 +379,7 @@ def serve_command(host: str, port: int, timeout: float, threads: int, workers: i
     click.echo(f"ctipgraph serving on http://{host}:{server.effective_port}/ "
                f"(SPARQL: /sparql, timeout {timeout:g} s, {threads} threads, {workers}+"
                f"{express_workers} query workers, worker network {sandbox})", err=True)
-    if not in_memory:
-        threading.Thread(target=warm_caches, args=(app,), name="warm-up", daemon=True).start()
+    threading.Thread(target=warm_caches, args=(app,), name="warm-up", daemon=True).start()
     try:
         server.run()
     except KeyboardInterrupt:

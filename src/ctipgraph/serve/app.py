@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 
 from flask import Flask, Response, current_app, jsonify
 
@@ -16,13 +15,8 @@ BLUEPRINTS: tuple[str, ...] = ("security", "sparql", "data", "pages", "browse", 
                               "trace_views", "reader", "evidence_views", "charts", "limits")
 
 
-def create_app(store: GraphStore, config: dict | None = None,
-               warm_up: Callable[[Flask], None] | None = None) -> Flask:
-    """A Flask app serving `store`; blueprints are registered here. `warm_up(app)` runs before
-    the query workers are forked (commands.serve.warm_caches: the search index, the evidence
-    report). Oxigraph writes reference counts as it reads its in-memory store, so each page a
-    read touches after the fork became the server's own copy: the warm-up's reads took 52
-    instead of 9 s at 15 M quads, and left the store's pages twice in memory."""
+def create_app(store: GraphStore, config: dict | None = None) -> Flask:
+    """A Flask app serving `store`; blueprints are registered here."""
     app = Flask(__name__)
     app.config.update(
         QUERY_TIMEOUT=30.0,  # seconds per SPARQL query (the worker is killed after that)
@@ -38,9 +32,6 @@ def create_app(store: GraphStore, config: dict | None = None,
     app.extensions["ctipgraph.store"] = store
     _register(app)
     app.register_error_handler(BackendError, _backend_error)
-    if warm_up is not None:
-        warm_up(app)
-    importlib.import_module(f"{__package__}.sparql").start_workers(app)
 
     @app.get("/health")
     def health():

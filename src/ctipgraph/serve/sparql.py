@@ -127,15 +127,9 @@ DEFAULTS: dict[str, object] = {
 
 
 def init_app(app: Flask) -> None:
-    """The endpoint's settings, defaulted (the workers are started by `start_workers`)."""
+    """Start the query workers (before the server starts any thread); report on /health."""
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-
-
-def start_workers(app: Flask) -> None:
-    """Start the query workers (while the process has one thread: they are forked; and once
-    the server's warm-up has read what it keeps, so that its reads of an in-memory store do
-    not copy the pages the workers share); report on /health."""
     size = int(app.config.get("QUERY_WORKERS") or 0)
     health = app.extensions.setdefault("ctipgraph.health", [])
     if size <= 0:
