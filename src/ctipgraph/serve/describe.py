@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from flask import current_app, request
 
 from ..store import DOC_BASE, ONTOLOGY_GRAPH, GraphStore
+from .app import get_store
 from .inputs import is_iri
 from .labels import (
     CTIP,
@@ -602,7 +603,7 @@ class ResourceView:
             docs = set(mentions) | {row["doc"].value for row in rows}
         if not docs:
             return [], 0
-        when = self._years(docs)
+        when = document_years(self.store, docs)
         total = len(docs)
         if total > documents:  # the most recent ones (ties: by IRI)
             docs = set(sorted(docs, key=lambda d: (when.get(d, ""), d))[-documents:])
@@ -737,9 +738,6 @@ class ResourceView:
                 if quotes:
                     out[doc].append(dict(row, quote=ox.Literal(min(quotes))))
         return out
-
-    def _years(self, docs: set[str]) -> dict[str, str]:
-        return document_years(self.store, docs)
 
     def _fragments(self, outgoing) -> dict[str, list[tuple[ox.NamedNode, ox.Term]]]:
         """Fragment resources (…#position, …#quote) described on this page."""
@@ -1040,8 +1038,6 @@ def claimed_properties(store: GraphStore) -> None:
 def warm(app) -> None:
     """Read now (in a thread at start-up) what resource pages otherwise read on first use and
     keep: the year of every document and the properties claims state."""
-    from .app import get_store
-
     with app.app_context():
         store = get_store()
         document_years(store, set())
