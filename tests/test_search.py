@@ -207,3 +207,25 @@ def test_facets_list_their_first_values_with_links(browse_client, monkeypatch):
     facet = facet[:facet.index("</details>")]
     assert facet.count("<li") == 2
     assert all(d["label"] in facet for d in docs[:2]) and docs[2]["label"] not in facet
+
+
+def test_a_quote_without_a_type_is_indexed():
+    """A resource with a quote and no rdf:type (as a store being updated can hold) gets its
+    row, with no types; each resource's types come with its labels or quotes."""
+    import pyoxigraph as ox
+
+    from ctipgraph.store import GraphStore
+
+    oa, ex = "http://www.w3.org/ns/oa#", "http://example.org/"
+    db = ox.Store()
+    db.load(input=f"""
+        <{ex}p1> <{oa}hasSelector> _:a . _:a <{oa}exact> "forced labor in mines" .
+        <{ex}p2> a <{ex}Passage> ; <{oa}hasSelector> _:b . _:b <{oa}exact> "child labor" .
+        <{ex}org> a <{ex}Org>, <{ex}Agent> ; <http://www.w3.org/2000/01/rdf-schema#label> "Org" .
+        """, format=ox.RdfFormat.TURTLE)
+    rows = {row[0]: row for row in SearchIndex(GraphStore(db, union_default=False)).rows()}
+    assert rows[f"{ex}p1"][4:] == ("forced labor in mines", "")
+    assert rows[f"{ex}p2"][4:] == ("child labor", f"{ex}Passage")
+    assert rows[f"{ex}org"][1] == "Org" and rows[f"{ex}org"][5] == f"{ex}Agent {ex}Org"
+    assert SearchIndex(GraphStore(db, union_default=False)).rows([f"{ex}p1"]) == \
+        [rows[f"{ex}p1"]]

@@ -278,7 +278,8 @@ class SearchIndex:
                 }} GROUP BY ?s ?sel ?exact"""):  # a row per quote, with its resource's types
             s = s.value
             texts[s].append(exact.value)
-            types[s].extend(found.value.split())
+            if found is not None:  # unbound when it has no type (STR of nothing: an error)
+                types[s].extend(found.value.split())
 
     def _build(self, conn: sqlite3.Connection, fingerprint: str) -> None:
         _create(conn)
