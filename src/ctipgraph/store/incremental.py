@@ -452,18 +452,9 @@ class Updater:
         reads its head's subject in a triple of the default graph (rules.INSTANCE_RULES), so
         none of those can be rederived; most are a removed report's own resources, and each
         rule body looked up every one of them (3 s of a report's removal at 5.1 M quads)."""
-        default = ox.DefaultGraph()
-        held: dict[ox.Term, bool] = {}
-        unreachable = []
-        for quad in list(self.store.quads_for_pattern(None, None, None, graph)):
-            subject = quad.subject
-            if subject not in held:
-                held[subject] = next(self.store.quads_for_pattern(
-                    subject, None, None, default), None) is not None or next(
-                    self.store.quads_for_pattern(None, None, subject, default), None) is not None
-            if not held[subject]:
-                unreachable.append(quad.triple)
-        _delete_data(self.store, _nt_lines(unreachable), graph)
+        self.store.update(f"""DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{
+            GRAPH {graph} {{ ?s ?p ?o }}
+            FILTER NOT EXISTS {{ ?s ?sp ?so }} FILTER NOT EXISTS {{ ?os ?op ?s }} }}""")
 
     def _overdelete(self, old: list[ox.NamedNode]) -> set[bytes]:
         """DRed's first step: into DELETED, every inferred triple with a derivation (in the old
