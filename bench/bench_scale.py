@@ -22,7 +22,8 @@ multi-country corpus. Literals are kept (a copy's text file is the original's: s
    forked child process that is killed past `--timeout` (Oxigraph cannot interrupt a query),
    after a second of runs that are not measured (`repeat`: the steady state of a long-lived
    process, as a server's query workers are);
-3. over HTTP (`ctipgraph serve` started here, keep-alive): the same queries (the first request
+3. over HTTP (`ctipgraph serve` started here, keep-alive, on the store it picks by size unless
+   `--serve` says which): the same queries (the first request
    of each apart: a worker's first run of a text, which copies the store's pages it writes to,
    and parses it when it may spell SERVICE); the resource pages
    of the 20 largest hubs (most triples pointing at them), of the 5 largest concepts and of
@@ -40,8 +41,10 @@ ctipgraph/Virtuoso (wall times, measured alike).
 
 Usage: .venv/bin/python bench/bench_scale.py --quads 10000000 --work /tmp/ctip-scale
        [--extra-ttl /tmp/reg-ttl] [--runs 5] [--pages 200] [--timeout 120] [--virtuoso]
-       [--skip-http] [--on-disk] [--only 02 08 …]
-(--on-disk: the store built and queried on disk, for sizes past the machine's memory: 50 M.)
+       [--skip-http] [--on-disk] [--serve default|in-memory|on-disk] [--only 02 08 …]
+(--on-disk: the store built and queried on disk, for sizes past the machine's memory: 50 M.
+--serve: the store `serve` queries in phase 3; by default its own choice, on disk past 4 GiB of
+N-Quads as at 10 M quads, so that the pages and memory measured are what a user gets.)
 The work folder is reused: the replicated corpus and the built store are kept there.
 """
 
@@ -318,6 +321,11 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
     parser.add_argument("--on-disk", action="store_true",
                         help="build and query the store on disk only (past the memory of the "
                              "machine: 50 M quads); the in-process figures are on disk")
+    parser.add_argument("--serve", choices=("default", "in-memory", "on-disk"),
+                        default="default",
+                        help="the store `serve` queries in phase 3: its own choice by size "
+                             "(default: on disk past 4 GiB of N-Quads, as at 10 M quads), or "
+                             "forced; the HTTP ratio compares it with the same store in process")
     parser.add_argument("--only", nargs="*", default=[])
     args = parser.parse_args()
     work = args.work
@@ -411,10 +419,12 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
             report[name]["disk"] = median_p95
 
     # 3. HTTP
+    served_on_disk = args.on_disk
     if not args.skip_http:
+        where = ("--on-disk" if args.on_disk or args.serve == "on-disk" else
+                 "--in-memory" if args.serve == "in-memory" else None)
         server = Server("--ttl-dir", str(work / "ttl"), "--store-dir", str(store_dir),
-                        # as the in-process figures: the ratio is HTTP's cost
-                        "--on-disk" if args.on_disk else "--in-memory",
+                        *([where] if where else []),
                         "--workers", "2", "--timeout", str(int(args.timeout)),
                         "--max-rows", "10000000", "--max-result-size", "0",
                         "--worker-memory", "0", "--page-timeout", str(int(args.timeout)),
@@ -423,6 +433,11 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
             # the server prepares the search index, the evidence report and the page caches in
             # a thread at start-up: the time its lines give, and nothing is timed before it is
             # over
+            # the store it chose (its first line), so that the HTTP ratio compares like with like
+            opened = next((line.strip() for line in server.lines
+                           if line.startswith("store ")), "")
+            served_on_disk = args.on_disk or "queried on disk" in opened
+            other.append(("serve: the store", "", None, None, opened))
             warm = _wait_for_warm_up(server, args.timeout * 10)
             seconds = sum(float(s) for s in re.findall(r"ready in ([\d.]+) s", warm))
             other.append(("serve warm-up (search index, evidence report, page caches)", "",
@@ -531,13 +546,18 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
 
     # the table
     print(f"\n## {quads} quads ({copies} copies of {per_copy}); medians and p95 in ms\n")
+    # HTTP's cost: against the same store in process (served on disk: the on-disk column)
+    base = "disk" if served_on_disk and not args.on_disk else "local"
+    print(f"(served {'on disk' if served_on_disk else 'in memory'}: the HTTP ratio is against "
+          f"the {'on-disk' if base == 'disk' else 'in-process'} median)\n")
     print("| query | rows | in-process median | p95 | CPU | on disk median | HTTP median | "
-          "HTTP/in-process | HTTP first request | Virtuoso median | Virtuoso rows | "
+          "HTTP/same store in process | HTTP first request | Virtuoso median | Virtuoso rows | "
           "ctipgraph/Virtuoso |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, r in report.items():
         local, http, virt = r.get("local"), r.get("http"), r.get("virtuoso")
-        ratio = f"{http[0] / local[0]:.2f}" if local and http else "—"
+        same = r.get(base)
+        ratio = f"{http[0] / same[0]:.2f}" if same and http else "—"
         vs = f"{local[0] / virt[0]:.2f}" if local and virt else (
             "Virtuoso failed" if "virtuoso_error" in r else "—")
         print(f"| {name} | {r.get('rows', '—')} | "

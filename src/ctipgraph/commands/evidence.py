@@ -4,10 +4,14 @@ rest on one reference or on none."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
+from ..paths import TTL_DIR
 from ..provenance.evidence import evidence_report, render_text
+from ..provenance.evidence_cache import kept_evidence_report
+from ..store import STORE_DIR
 from .serve import data_store_or_exit, project_store_or_exit
 
 
@@ -18,10 +22,18 @@ from .serve import data_store_or_exit, project_store_or_exit
               help="Report on these RDF files instead of the project's built graph.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="At most this many rows per list (default: all).")
-def evidence_command(fmt: str, data: tuple[str, ...], limit: int | None) -> None:
+@click.option("--ttl-dir", type=click.Path(path_type=Path, file_okay=False), default=TTL_DIR,
+              show_default=True, help="Built Turtle to report on (without --data).")
+@click.option("--store-dir", type=click.Path(path_type=Path, file_okay=False),
+              default=STORE_DIR, show_default=True,
+              help="Where the on-disk store (and the report kept for it) is.")
+def evidence_command(fmt: str, data: tuple[str, ...], limit: int | None, ttl_dir: Path,
+                     store_dir: Path) -> None:
     """Report corroborated facts, disagreements, single-reference and unreferenced facts."""
-    store = data_store_or_exit(data) if data else project_store_or_exit()
-    report = evidence_report(store, limit=limit)
+    store = data_store_or_exit(data) if data else project_store_or_exit(ttl_dir, store_dir)
+    # the project's report is kept beside its store, as `serve` keeps it
+    report = (evidence_report(store, limit=limit) if data
+              else kept_evidence_report(store).cut(limit))
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

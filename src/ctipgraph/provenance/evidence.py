@@ -92,6 +92,14 @@ class EvidenceReport:
     def to_dict(self) -> dict:
         return plain(self)
 
+    def cut(self, limit: int | None) -> EvidenceReport:
+        """The same report with each list cut at `limit` rows (totals kept)."""
+        if limit is None:
+            return self
+        return EvidenceReport(self.corroborated[:limit], self.disagreements[:limit],
+                              self.single_reference[:limit], self.unreferenced[:limit],
+                              self.totals, self.documents)
+
 
 def _value(term: object) -> str:
     return term.value if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode) else ""
@@ -248,12 +256,10 @@ class EvidenceReporter:
         totals["claims"] = int(_value(counts[0]["claims"]) or 0) if counts else 0
         totals["documents"] = int(_value(counts[0]["docs"]) or 0) if counts else 0
         totals["facts"] = int(_value(facts[0]["n"]) or 0) if facts else 0
-        if limit is not None:
-            lists = {name: rows[:limit] for name, rows in lists.items()}
         titles = {_value(r["d"]): _value(r["t"]) for r in self._rows("""
             SELECT ?d (SAMPLE(?title) AS ?t) WHERE {
               ?d a ctip:SourceDocument OPTIONAL { ?d dcterms:title ?title } } GROUP BY ?d""")}
-        return EvidenceReport(**lists, totals=totals, documents=titles)
+        return EvidenceReport(**lists, totals=totals, documents=titles).cut(limit)
 
     # -- helpers ------------------------------------------------------------------------------
 

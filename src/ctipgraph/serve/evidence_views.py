@@ -10,7 +10,8 @@ from flask import Blueprint, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from .. import budget
-from ..provenance.evidence import EvidenceReport, FactRow, evidence_report
+from ..provenance.evidence import EvidenceReport, FactRow
+from ..provenance.evidence_cache import kept_evidence_report
 from .app import get_store
 from .inputs import BadInput, int_arg
 from .labels import Labeller, href
@@ -40,7 +41,8 @@ def _report() -> EvidenceReport:
     """The full report, computed once per app (a served store never changes), by one thread at
     a time: a request arriving meanwhile waits for it within its page budget, then is answered
     503 (the report of a few million quads takes tens of seconds; `warm` computes it when the
-    server starts)."""
+    server starts; a project store keeps it in its folder for the next server:
+    provenance.evidence_cache)."""
     cache = current_app.extensions.setdefault("ctipgraph.provenance.evidence.cache", {})
     report = cache.get("report")
     if report is not None:
@@ -51,7 +53,7 @@ def _report() -> EvidenceReport:
         raise Preparing()
     try:
         if "report" not in cache:
-            cache["report"] = evidence_report(get_store())
+            cache["report"] = kept_evidence_report(get_store())
         return cache["report"]
     finally:
         lock.release()
