@@ -142,3 +142,39 @@ def test_same_answers_on_the_fixture(fixture_store: GraphStore, name: str) -> No
     new_names, new = answers(fixture_store, QUERIES_DIR / name)
     assert new_names == old_names
     assert_same_rows(name, old, new)
+
+
+#: a body that coordinates something, said in a document whose IRI sorts after every other: its
+#: row's quote is still that passage (what a body coordinates comes first), and, when that
+#: claim has no passage, the least of its other claims' quotes
+COORDINATES = """
+@base <https://w3id.org/ctipgraph/id/> .
+@prefix ctip: <https://w3id.org/ctipgraph/ontology#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+<org/cns> ctip:coordinates <program/zz-coordinated> .
+<doc/zz-test/claim/1> a ctip:Claim ; rdf:subject <org/cns> ; rdf:predicate ctip:coordinates ;
+    rdf:object <program/zz-coordinated> ; ctip:inDocument <doc/zz-test> %s .
+<doc/zz-test/sentence/1> oa:hasSelector [ oa:exact "The CNS coordinates the programs." ] ;
+    ctip:inDocument <doc/zz-test> .
+"""
+
+
+@pytest.mark.parametrize("quoted", [True, False])
+def test_06_prefers_what_a_body_coordinates(tmp_path: Path, quoted: bool) -> None:
+    from conftest import make_store
+
+    extra = tmp_path / "coordinates.ttl"
+    extra.write_text(COORDINATES % (
+        "; prov:wasQuotedFrom <doc/zz-test/sentence/1>" if quoted else ""), encoding="utf-8")
+    store = make_store(extra)
+    name = "06-coordinating-bodies.rq"
+    old_names, old = answers(store, BEFORE / name)
+    new_names, new = answers(store, QUERIES_DIR / name)
+    assert new_names == old_names
+    assert_same_rows(name, old, new)
+    quotes = {row[old_names.index("quote")] for row in new
+              if row[0] == "<https://w3id.org/ctipgraph/id/org/cns>"}
+    coordinates = '"The CNS coordinates the programs."'
+    assert (quotes == {coordinates}) if quoted else (quotes and coordinates not in quotes)
