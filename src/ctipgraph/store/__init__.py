@@ -25,10 +25,11 @@ import gc
 import hashlib
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -241,11 +242,50 @@ class GraphStore:
 
     def __len__(self) -> int:
         """The quads of the dataset as loaded: the named graphs' (and, without a merge, the
-        default graph's), not the merge derived from them."""
-        if self._size is None or self.location is None:  # in-memory stores may be edited
-            self._size = len(self.store) - (default_size(self.store) if self.union_default
-                                            else 0)
+        default graph's), not the merge derived from them. A project store's count is kept in
+        its folder (SIZE_FILE) for the next process: counting takes a scan of the store (19 s
+        on disk at 15 M quads)."""
+        if self.location is None:  # in-memory stores may be edited
+            return self._count()
+        if self._size is None:
+            key = self._size_key()
+            self._size = _read_size(self.location / SIZE_FILE, key) if key else None
+            if self._size is None:
+                self._size = self._count()
+                if key:
+                    _keep_size(self.location / SIZE_FILE, key, self._size)
         return self._size
+
+    def _count(self) -> int:
+        return len(self.store) - (default_size(self.store) if self.union_default else 0)
+
+    def _size_key(self) -> str | None:
+        """What a kept count must have been made for: the store's FINGERPRINT, and whether
+        its default graph is the merge (not counted then); None without a FINGERPRINT."""
+        assert self.location is not None
+        try:
+            stamp = (self.location / "FINGERPRINT").read_text().strip()
+        except OSError:
+            return None
+        return f"{stamp} union-default={self.union_default}" if stamp else None
+
+
+#: a project store's quad count (GraphStore.__len__), on the line after the key it was made for
+SIZE_FILE = "SIZE"
+
+
+def _read_size(path: Path, key: str) -> int | None:
+    try:
+        kept_key, count = path.read_text(encoding="utf-8").splitlines()
+        return int(count) if kept_key == key and int(count) >= 0 else None
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None  # missing or unreadable: counted again
+
+
+def _keep_size(path: Path, key: str, count: int) -> None:
+    """Keep the count (atomically); a folder that cannot be written only loses the saving."""
+    with suppress(OSError):
+        _write_atomic(path, f"{key}\n{count}\n".encode())
 
 
 def dataset_bytes(location: Path) -> int:
@@ -515,6 +555,12 @@ def _write_inferred(store: ox.Store, path: Path, prefixes: dict[str, str]) -> No
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    """Write `path` whole or not at all (a temporary file of this process and thread, renamed
+    into place; removed when that fails)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
