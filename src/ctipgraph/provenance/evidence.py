@@ -149,14 +149,24 @@ class EvidenceReporter:
         """Every claimed fact that is in one of the three lists of facts, with its documents,
         claims and references: one pass over the claims for the three (computed once)."""
         if self._fact_groups is None:
+            # sorted by keys made once per fact, strings no term of the store has: Oxigraph
+            # keeps them in the query's memory, where ORDER BY STR(?s) … read the terms'
+            # strings from the store at each comparison (115 -> 64 s on disk at 15 M quads)
             self._fact_groups = self._rows(f"""
-                SELECT ?s ?p ?o (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?docs)
-                       (COUNT(DISTINCT ?d) AS ?documents) (COUNT(DISTINCT ?c) AS ?claims)
-                       (COUNT(DISTINCT ?ref) AS ?references) (SAMPLE(?ref) AS ?reference)
-                WHERE {{ {_CLAIM} OPTIONAL {{ ?c cito:citesAsEvidence ?ref }} }}
-                GROUP BY ?s ?p ?o
-                HAVING (COUNT(DISTINCT ?d) >= 2 || COUNT(DISTINCT ?ref) <= 1)
-                ORDER BY STR(?s) STR(?p) STR(?o)""")
+                SELECT ?s ?p ?o ?docs ?documents ?claims ?references ?reference WHERE {{
+                  {{
+                    SELECT ?s ?p ?o (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?docs)
+                           (COUNT(DISTINCT ?d) AS ?documents) (COUNT(DISTINCT ?c) AS ?claims)
+                           (COUNT(DISTINCT ?ref) AS ?references) (SAMPLE(?ref) AS ?reference)
+                    WHERE {{ {_CLAIM} OPTIONAL {{ ?c cito:citesAsEvidence ?ref }} }}
+                    GROUP BY ?s ?p ?o
+                    HAVING (COUNT(DISTINCT ?d) >= 2 || COUNT(DISTINCT ?ref) <= 1)
+                  }}
+                  BIND(CONCAT("~", STR(?s)) AS ?sKey)
+                  BIND(CONCAT("~", STR(?p)) AS ?pKey)
+                  BIND(CONCAT("~", STR(?o)) AS ?oKey)
+                }}
+                ORDER BY ?sKey ?pKey ?oKey""")
         return self._fact_groups
 
     def disagreements(self) -> list[Disagreement]:
