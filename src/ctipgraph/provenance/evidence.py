@@ -243,7 +243,14 @@ class EvidenceReporter:
                   FILTER(?p = ctip:year || !BOUND(?dated))
                 }}
               }}
-              {_CLAIM}
+              # the claims of the pairs' subjects, looked up from the subjects (joined to the
+              # pairs found above, every claim of the store was read: 27 s against 0.9 s on
+              # disk at 15 M quads). Not VALUES (?s ?p): Virtuoso 7.2 fails to compile the
+              # query then (SQ156)
+              {{
+                VALUES ?s {{ {subjects} }}
+                {_CLAIM}
+              }}
             }}
             GROUP BY ?s ?p ?o"""
 
