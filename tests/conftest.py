@@ -22,6 +22,15 @@ def make_store(*extra: Path):
     return GraphStore.from_files([(MINI, None), (ONTOLOGY, None), *((p, None) for p in extra)])
 
 
+def copy_documents(ttl: Path, stems) -> Path:
+    """A folder `ttl` of built Turtle holding these documents of data/ttl/ (each one's files)."""
+    ttl.mkdir(parents=True, exist_ok=True)
+    for stem in stems:
+        for path in TTL_DIR.glob(stem + ".*"):
+            shutil.copy(path, ttl / path.name)
+    return ttl
+
+
 def make_app(store, **config):
     """The web application over `store`, as `ctipgraph serve` builds it."""
     from ctipgraph.serve import app as app_module

@@ -5,14 +5,12 @@ never half-written, and none for a store without a folder."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import make_store
+from conftest import copy_documents, make_store
 from ctipgraph.cli import main
-from ctipgraph.paths import TTL_DIR
 from ctipgraph.provenance import evidence_cache
 from ctipgraph.provenance.evidence import evidence_report
 from ctipgraph.store import GraphStore
@@ -23,11 +21,7 @@ SMALL = ("usdol-findings-2017-mali", "tip-report-2015-mali")
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("evidence-cache")
-    ttl = root / "ttl"
-    ttl.mkdir()
-    for stem in SMALL:
-        for path in TTL_DIR.glob(stem + ".*"):
-            shutil.copy(path, ttl / path.name)
+    ttl = copy_documents(root / "ttl", SMALL)
     location = root / "store"
     store = GraphStore.open_project(ttl, location, in_memory=True)
     return ttl, location, store

@@ -10,8 +10,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from conftest import copy_documents
 from ctipgraph import store as store_module
-from ctipgraph.paths import TTL_DIR
 from ctipgraph.store import OXIGRAPH_DIR, GraphStore, disk_build
 from ctipgraph.store.update import load_dataset
 
@@ -32,11 +32,7 @@ def stores(tmp_path_factory) -> tuple[Path, Path, Path]:
     """The same documents built in memory and on disk (in batches of one file, so that blank
     nodes and the merge cross batches)."""
     root = tmp_path_factory.mktemp("disk-build")
-    ttl = root / "ttl"
-    ttl.mkdir()
-    for stem in DOCUMENTS:
-        for path in TTL_DIR.glob(stem + ".*"):
-            shutil.copy(path, ttl / path.name)
+    ttl = copy_documents(root / "ttl", DOCUMENTS)
     memory, disk = root / "memory", root / "disk"
     GraphStore.open_project(ttl, memory, in_memory=False, build_on_disk=False)
     patch = pytest.MonkeyPatch()

@@ -4,13 +4,12 @@ says which."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import copy_documents
 from ctipgraph import store as store_module
-from ctipgraph.paths import TTL_DIR
 from ctipgraph.store import GraphStore, dataset_bytes
 
 SMALL = ("tip-report-2002-mali", "usdol-project-summary-mali-better-future")
@@ -19,11 +18,7 @@ SMALL = ("tip-report-2002-mali", "usdol-project-summary-mali-better-future")
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("memory")
-    ttl = root / "ttl"
-    ttl.mkdir()
-    for stem in SMALL:
-        for path in TTL_DIR.glob(stem + ".*"):
-            shutil.copy(path, ttl / path.name)
+    ttl = copy_documents(root / "ttl", SMALL)
     location = root / "store"
     GraphStore.open_project(ttl, location, in_memory=False)  # build it once
     return ttl, location

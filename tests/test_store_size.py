@@ -4,13 +4,10 @@ count is made again when the store changed, the file is bad, or the store has no
 
 from __future__ import annotations
 
-import shutil
-
 import pyoxigraph as ox
 import pytest
 
-from conftest import make_store
-from ctipgraph.paths import TTL_DIR
+from conftest import copy_documents, make_store
 from ctipgraph.store import SIZE_FILE, GraphStore
 
 SMALL = ("usdol-findings-2017-mali", "tip-report-2015-mali")
@@ -19,11 +16,7 @@ SMALL = ("usdol-findings-2017-mali", "tip-report-2015-mali")
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("store-size")
-    ttl = root / "ttl"
-    ttl.mkdir()
-    for stem in SMALL:
-        for path in TTL_DIR.glob(stem + ".*"):
-            shutil.copy(path, ttl / path.name)
+    ttl = copy_documents(root / "ttl", SMALL)
     location = root / "store"
     GraphStore.open_project(ttl, location, in_memory=False)  # build it once
     return ttl, location
