@@ -70,3 +70,22 @@ def test_a_request_during_the_computation_waits_then_is_told_to_come_back():
     evidence_views.warm(app)  # what `serve` runs in a thread at start-up
     assert app.extensions["ctipgraph.provenance.evidence.cache"]["report"].totals["facts"] > 0
     assert app.test_client().get("/evidence").status_code == 200
+
+
+def test_views_kept_between_requests_answer_as_fresh_ones(monkeypatch):
+    """The filtered, sorted lists and facet counts are kept per app (a small LRU): a page asked
+    after other filters, and again, is the page an app that has kept nothing gives; the LRU
+    stays small."""
+    monkeypatch.setattr(evidence_views, "VIEW_CACHE_SIZE", 12)  # (5 entries a page)
+    store = make_store(FIXTURES / "extra.ttl")
+    app = make_app(store)
+    client = app.test_client()
+    asks = ["/evidence", "/evidence?sort=subject", f"/evidence?doc={EXTRA_DOC}",
+            "/evidence?q=mali&sort=subject",
+            "/evidence?list=unreferenced&per_page=2&page=2", "/evidence?list=corroborated"]
+    first = [client.get(path).get_data(as_text=True) for path in asks]
+    assert len(set(first)) == len(asks)  # each filter gives its own page
+    again = [client.get(path).get_data(as_text=True) for path in reversed(asks)][::-1]
+    fresh = [make_app(store).test_client().get(path).get_data(as_text=True) for path in asks]
+    assert again == first == fresh  # (each fresh page from an app that has kept nothing)
+    assert len(app.extensions["ctipgraph.evidence.views"]) == 12

@@ -5,6 +5,7 @@ citing none; every fact links to its trace."""
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 from flask import Blueprint, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
@@ -122,6 +123,40 @@ def _text_of(item) -> str:
             + " ".join(f"{v.object} {v.object_label}" for v in item.values)).lower()
 
 
+#: the filtered and sorted lists (and facet counts) kept per app: the report never changes while
+#: it is served, and each list is re-read whole for every request (244,000 facts at 15 M
+#: quads: about a second a page); at most this many, the least recently used dropped
+VIEW_CACHE_SIZE = 32
+
+
+def _cached(key: tuple, compute):
+    """compute(), kept under `key` in the app's small LRU of views of the report."""
+    cache = current_app.extensions.setdefault("ctipgraph.evidence.views", OrderedDict())
+    lock = current_app.extensions.setdefault("ctipgraph.evidence.views.lock", threading.Lock())
+    with lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    value = compute()
+    with lock:
+        cache[key] = value
+        while len(cache) > VIEW_CACHE_SIZE:
+            cache.popitem(last=False)
+    return value
+
+
+def _document_counts(report: EvidenceReport, q: str, one: str | None) -> dict[str, int]:
+    """How many items of the lists shown (all, or `one`) each document has, under `q`."""
+    counts: dict[str, int] = {d: 0 for d in report.documents}
+    for name in LISTS:
+        if one not in (None, name):
+            continue
+        for i in _filtered(report, name, None, q, "claims"):
+            for d in _documents_of(i):
+                counts[d] = counts.get(d, 0) + 1
+    return counts
+
+
 def _filtered(report: EvidenceReport, name: str, doc: str | None, q: str, sort: str) -> list:
     items = [i for i in getattr(report, name)
              if (doc is None or doc in _documents_of(i))
@@ -164,12 +199,11 @@ def evidence(suffix: str | None = None):
     titles = report.documents
     labeller = Labeller(get_store())
     lists: dict[str, dict] = {}
-    counts: dict[str, int] = {d: 0 for d in titles}
+    counts = _cached((id(report), "counts", q, one),
+                     lambda: _document_counts(report, q, one))
     for name in LISTS:
-        items = _filtered(report, name, doc, q, sort)
-        for i in _filtered(report, name, None, q, sort) if one in (None, name) else ():
-            for d in _documents_of(i):
-                counts[d] = counts.get(d, 0) + 1
+        items = _cached((id(report), "list", name, doc, q, sort),
+                        lambda name=name: _filtered(report, name, doc, q, sort))
         if one is not None and name != one:
             lists[name] = {"total": len(items), "rows": [], "href": _query(list=name,
                                                                              page=None)}
