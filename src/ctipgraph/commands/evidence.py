@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..paths import TTL_DIR
-from ..provenance.evidence import evidence_report, render_text
+from ..provenance.evidence import render_text
 from ..provenance.evidence_cache import kept_evidence_report
 from ..store import STORE_DIR
 from .serve import data_store_or_exit, project_store_or_exit
@@ -31,9 +31,8 @@ def evidence_command(fmt: str, data: tuple[str, ...], limit: int | None, ttl_dir
                      store_dir: Path) -> None:
     """Report corroborated facts, disagreements, single-reference and unreferenced facts."""
     store = data_store_or_exit(data) if data else project_store_or_exit(ttl_dir, store_dir)
-    # the project's report is kept beside its store, as `serve` keeps it
-    report = (evidence_report(store, limit=limit) if data
-              else kept_evidence_report(store).cut(limit))
+    # (the project's report is kept beside its store, as `serve` keeps it)
+    report = kept_evidence_report(store).cut(limit)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

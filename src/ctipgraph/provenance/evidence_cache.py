@@ -36,13 +36,8 @@ def _code_digest() -> str:
 
 def report_key(store: GraphStore) -> str | None:
     """What a kept report must have been computed from; None for a store with no folder."""
-    location = getattr(store, "location", None)
-    if location is None:
-        return None
-    stamp = Path(location) / "FINGERPRINT"
-    if not stamp.is_file():
-        return None
-    return f"{_code_digest()}:{len(store)}:{stamp.read_text().strip()}"
+    stamp = store.stamp() if isinstance(store, GraphStore) else None
+    return f"{_code_digest()}:{len(store)}:{stamp}" if stamp else None
 
 
 def _fact(item: dict) -> FactRow:

@@ -151,16 +151,21 @@ def _document_counts(report: EvidenceReport, q: str, one: str | None) -> dict[st
     for name in LISTS:
         if one not in (None, name):
             continue
-        for i in _filtered(report, name, None, q, "claims"):
+        for i in _matching(report, name, None, q):
             for d in _documents_of(i):
                 counts[d] = counts.get(d, 0) + 1
     return counts
 
 
+def _matching(report: EvidenceReport, name: str, doc: str | None, q: str) -> list:
+    """The items of list `name` about document `doc` (None: any) holding every word of `q`."""
+    return [i for i in getattr(report, name)
+            if (doc is None or doc in _documents_of(i))
+            and all(w in _text_of(i) for w in q.lower().split())]
+
+
 def _filtered(report: EvidenceReport, name: str, doc: str | None, q: str, sort: str) -> list:
-    items = [i for i in getattr(report, name)
-             if (doc is None or doc in _documents_of(i))
-             and all(w in _text_of(i) for w in q.lower().split())]
+    items = _matching(report, name, doc, q)
     if sort == "documents":
         items.sort(key=lambda i: (-len(_documents_of(i)), i.subject_label.lower()))
     elif sort == "subject":

@@ -130,12 +130,7 @@ def _split_snippet(snippet: str) -> list[tuple[str, bool]]:
 
 
 def _fingerprint(store: GraphStore) -> str:
-    location = getattr(store, "location", None)
-    stamp = ""
-    if location is not None:
-        stamp_file = Path(location) / "FINGERPRINT"
-        if stamp_file.is_file():
-            stamp = stamp_file.read_text().strip()
+    stamp = (store.stamp() if isinstance(store, GraphStore) else None) or ""
     return f"{SCHEMA_VERSION}:{len(store)}:{stamp}"
 
 

@@ -262,12 +262,18 @@ class GraphStore:
     def _size_key(self) -> str | None:
         """What a kept count must have been made for: the store's FINGERPRINT, and whether
         its default graph is the merge (not counted then); None without a FINGERPRINT."""
-        assert self.location is not None
+        stamp = self.stamp()
+        return f"{stamp} union-default={self.union_default}" if stamp else None
+
+    def stamp(self) -> str | None:
+        """A project store's FINGERPRINT (what files kept beside it are named by); None for a
+        store with no folder or no FINGERPRINT."""
+        if self.location is None:
+            return None
         try:
-            stamp = (self.location / "FINGERPRINT").read_text().strip()
+            return (self.location / "FINGERPRINT").read_text().strip() or None
         except OSError:
             return None
-        return f"{stamp} union-default={self.union_default}" if stamp else None
 
 
 #: a project store's quad count (GraphStore.__len__), on the line after the key it was made for
