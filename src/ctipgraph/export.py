@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from .namespaces import PREFIXES
 from .store import INFERRED_GRAPH, GraphStore
+from .swap import replacing_file
 
 #: export format name → pyoxigraph format
 DUMP_FORMATS: dict[str, ox.RdfFormat] = {
@@ -424,17 +425,9 @@ def export_file(store: GraphStore, fmt: str, path: Path, *, inferences: bool = F
     if fmt not in DUMP_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     target = check_export_target(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    # O_EXCL: never opens what is already there (a FIFO or a link planted at that name)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                 0o666)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            export(store, fmt, out, inferences=inferences, context=context)
+    with replacing_file(target) as out:
+        export(store, fmt, out, inferences=inferences, context=context)
         check_export_target(target)  # still a regular file (or gone) just before the rename
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -460,16 +453,11 @@ class DumpCache:
         with lock:
             if not target.exists():
                 self.directory.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(f".{name}.{os.getpid()}.tmp")
-                try:
-                    with tmp.open("wb") as out:
-                        if fmt == "jsonld":
-                            write_jsonld_graph(self.store, out, inferences=inferences)
-                        else:
-                            export(self.store, fmt, out, inferences=inferences)
-                    os.replace(tmp, target)
-                finally:
-                    tmp.unlink(missing_ok=True)
+                with replacing_file(target) as out:
+                    if fmt == "jsonld":
+                        write_jsonld_graph(self.store, out, inferences=inferences)
+                    else:
+                        export(self.store, fmt, out, inferences=inferences)
         return target
 
     def cached(self, name: str) -> Path | None:

@@ -1,5 +1,5 @@
 """Replacing the build's output folder in one atomic step, and cleaning up after a build that
-was killed at any instant.
+was killed at any instant; replacing one file whole or not at all (`replacing`).
 
 The new build is written to `.<name>.tmp-<pid>` beside the output folder `<name>`, flushed to
 disk, then exchanged with `<name>` by a single renameat2(RENAME_EXCHANGE) (Linux; ext4, xfs,
@@ -26,10 +26,13 @@ import ctypes
 import errno
 import os
 import re
+import secrets
 import shutil
+import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 try:
     import fcntl
@@ -235,3 +238,39 @@ def install(new: Path, out_dir: Path) -> None:
         crash_point("discarding")
         shutil.rmtree(trash, ignore_errors=True)
     crash_point("swapped")
+
+
+# -- one file ----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A new empty file beside `path`, to be written by the block: renamed over `path` when the
+    block ends normally, removed when it raises. Readers see the previous file or the new one,
+    never a part. The name is unique (process, thread, random part), created with O_EXCL and
+    O_NOFOLLOW, so it never opens what is already there, and with the usual permissions
+    (0o666 less the umask)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}."
+                         f"{secrets.token_hex(4)}.tmp")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     0o666))
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def replacing_file(path: Path, *, text: bool = False) -> Iterator[IO]:
+    """`replacing(path)` opened for writing (bytes, or UTF-8 text with "\\n" line ends), closed
+    before the rename."""
+    with replacing(path) as tmp, (tmp.open("w", encoding="utf-8", newline="\n") if text
+                                  else tmp.open("wb")) as handle:
+        yield handle
+
+
+def replace_bytes(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all."""
+    with replacing_file(path) as handle:
+        handle.write(data)

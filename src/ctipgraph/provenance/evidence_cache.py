@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 from ..store import GraphStore
+from ..swap import replacing_file
 from . import evidence
 from .evidence import (
     Disagreement,
@@ -68,20 +68,9 @@ def _read(path: Path, key: str) -> EvidenceReport | None:
 
 def _write(path: Path, key: str, report: EvidenceReport) -> None:
     """Write atomically; a folder that cannot be written only loses the saving."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"key": key, "report": report.to_dict()}, handle, ensure_ascii=False,
-                      separators=(",", ":"))
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with suppress(OSError), replacing_file(path, text=True) as handle:
+        json.dump({"key": key, "report": report.to_dict()}, handle, ensure_ascii=False,
+                  separators=(",", ":"))
 
 
 def kept_evidence_report(store: GraphStore) -> EvidenceReport:

@@ -14,15 +14,16 @@ Order: the named graphs by IRI, then the deletions, then MERGED_GRAPH.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from .. import __version__
 from ..store import DOC_BASE, GraphStore
+from ..swap import replacing_file
 from . import GRAPH_BASE, MANIFEST_GRAPH, MERGED_GRAPH, canonical, manifest
 from .gsp import GraphStoreClient
 
@@ -103,10 +104,10 @@ def local_digests(store: GraphStore, graphs: list[tuple[str, ox.NamedNode | ox.D
     """The digest of each graph, computed once per build of a project store: kept in
     DIGESTS_FILE beside it, valid while its FINGERPRINT is the same (execute() checks each
     graph it sends against its digest anyway)."""
-    stamp = (store.location / "FINGERPRINT") if store.location else None
-    cache = store.location / DIGESTS_FILE if store.location else None
-    key = f"{stamp.read_text() if stamp and stamp.is_file() else ''}+{canonical.VERSION}"
-    if cache and stamp and stamp.is_file():
+    stamp = store.stamp()
+    cache = store.location / DIGESTS_FILE if stamp else None
+    key = f"{stamp}+{canonical.VERSION}"
+    if cache:
         try:
             kept = json.loads(cache.read_text())
             if kept.get("key") == key and set(kept["graphs"]) == {iri for iri, _ in graphs}:
@@ -117,14 +118,11 @@ def local_digests(store: GraphStore, graphs: list[tuple[str, ox.NamedNode | ox.D
     digests = {iri: canonical.digest(store.store, graph) for iri, graph in graphs}
     progress(f"hashed {len(graphs)} graph(s), {sum(d.triples for d in digests.values()):,} "
              f"triples, in {time.perf_counter() - started:.1f} s")
-    if cache and stamp and stamp.is_file():
+    if cache:
         data = {"key": key, "graphs": {iri: [d.sha256, d.triples] for iri, d in digests.items()}}
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
-            os.replace(tmp, cache)
-        except OSError:  # a store folder we cannot write: hash again next time
-            tmp.unlink(missing_ok=True)
+        # a store folder we cannot write: hash again next time
+        with suppress(OSError), replacing_file(cache, text=True) as handle:
+            json.dump(data, handle, indent=1, sort_keys=True)
     return digests
 
 

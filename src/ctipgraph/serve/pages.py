@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import re
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +29,7 @@ from markupsafe import Markup, escape
 
 from ..namespaces import sparql_prologue
 from ..paths import SOURCES_DIR
+from ..swap import replacing_file
 from .render import html_response
 from .scratch import scratch_dir
 
@@ -222,15 +221,8 @@ class PdfSources:
     def _write(self, image, path: Path) -> None:
         """Save atomically: a temporary file in the cache folder, renamed over `path`."""
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.cache_dir, prefix=".", suffix=".png")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                image.save(out, "PNG")
-            os.chmod(temporary, 0o644)  # mkstemp makes it private; the cache is not secret
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with replacing_file(path) as out:
+            image.save(out, "PNG")
 
     def _render(self, source: PdfSource, page: int):
         """The page as a palette image (called holding PDFIUM_LOCK)."""

@@ -22,10 +22,8 @@ store's; `update_index` updates the rows of some resources in place (ctipgraph.s
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
-import tempfile
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -33,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..store import GraphStore
+from ..swap import replacing
 from .labels import CTIP, DCTERMS, OA, RDFS, SKOS
 
 SCHEMA_VERSION = "3"  # 2: Porter stemming; 3: tier and group in the row id
@@ -298,16 +297,12 @@ class SearchIndex:
                 pass
             conn.close()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.path.parent)
-        os.close(fd)
-        try:
+        with replacing(self.path) as tmp:
             conn = sqlite3.connect(tmp)
-            self._build(conn, fingerprint)
-            conn.close()
-            os.replace(tmp, self.path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            try:
+                self._build(conn, fingerprint)
+            finally:
+                conn.close()
         return sqlite3.connect(str(self.path), check_same_thread=False)
 
     def connection(self) -> sqlite3.Connection:

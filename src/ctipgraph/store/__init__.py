@@ -25,7 +25,6 @@ import gc
 import hashlib
 import os
 import shutil
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,6 +37,7 @@ import pyoxigraph as ox
 from .. import budget
 from ..namespaces import PREFIXES
 from ..paths import DATA_DIR, LEXICON_DIR, ONTOLOGY, TTL_DIR
+from ..swap import replace_bytes
 
 if TYPE_CHECKING:
     from .update import InputDigests
@@ -291,7 +291,7 @@ def _read_size(path: Path, key: str) -> int | None:
 def _keep_size(path: Path, key: str, count: int) -> None:
     """Keep the count (atomically); a folder that cannot be written only loses the saving."""
     with suppress(OSError):
-        _write_atomic(path, f"{key}\n{count}\n".encode())
+        replace_bytes(path, f"{key}\n{count}\n".encode())
 
 
 def dataset_bytes(location: Path) -> int:
@@ -557,16 +557,5 @@ def _write_inferred(store: ox.Store, path: Path, prefixes: dict[str, str]) -> No
     """Write INFERRED_GRAPH as sorted Turtle (rules.sorted_turtle) to `path`, atomically."""
     from .rules import sorted_turtle
 
-    _write_atomic(path, sorted_turtle(store, INFERRED_GRAPH, prefixes))
+    replace_bytes(path, sorted_turtle(store, INFERRED_GRAPH, prefixes))
 
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write `path` whole or not at all (a temporary file of this process and thread, renamed
-    into place; removed when that fails)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
