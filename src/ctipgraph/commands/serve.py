@@ -148,14 +148,16 @@ def backend_store_or_exit(url: str, graph: str | None, timeout: float) -> GraphS
 
 def warm_caches(app) -> None:
     """Build what the first search, the first /evidence and the first resource pages would
-    otherwise wait for (the search index, the evidence report: tens of seconds on a graph of
-    millions of quads; what pages keep once read), one after the other, while the server
-    already answers; each says on stderr when it is ready. Then every object alive (the
-    store's, these caches) is moved out of the garbage collector's reach (serve.heap): a
-    collection walking them held the server for half a second at 15 M quads."""
-    from ..serve import describe, evidence_views, heap, search
+    otherwise wait for (the compiled page templates; the search index, the evidence report:
+    tens of seconds on a graph of millions of quads; what pages keep once read), one after
+    the other, while the server already answers; each says on stderr when it is ready. Then
+    every object alive (the store's, these caches) is moved out of the garbage collector's
+    reach (serve.heap): a collection walking them held the server for half a second at 15 M
+    quads."""
+    from ..serve import describe, evidence_views, heap, render, search
 
-    for name, warm in (("search index", search.warm), ("evidence report", evidence_views.warm),
+    for name, warm in (("page templates", render.warm), ("search index", search.warm),
+                       ("evidence report", evidence_views.warm),
                        ("page caches (documents' years, claimed properties)", describe.warm)):
         started = time.perf_counter()
         try:

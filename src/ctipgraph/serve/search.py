@@ -137,6 +137,11 @@ def search(suffix: str | None = None):
 
 
 def warm(app) -> None:
-    """Build the index now (e.g. in a thread at start-up) instead of on the first search."""
+    """Build the index now (e.g. in a thread at start-up) instead of on the first search, and
+    read what the facets of every search show: the index's groups (a set of types in a
+    document) and the labels of their classes and documents (kept in the app's label cache)."""
     with app.app_context():
-        get_index().connection()
+        groups = get_index().groups()
+        labeller = Labeller(get_store())
+        labeller.want(*{g.doc for g in groups if g.doc}, *{g.main for g in groups if g.main})
+        labeller.resolve()

@@ -310,6 +310,16 @@ class SearchIndex:
             self._conn = self._open()
         return self._conn
 
+    def groups(self) -> list[Group]:
+        """Every group of the index (a set of types in a document), read once."""
+        with self._lock:
+            self._load_groups(self.connection())
+            return list(self._groups.values())
+
+    def _load_groups(self, conn: sqlite3.Connection) -> None:
+        self._groups = {n: Group(n, types.split(), doc or None) for n, types, doc in
+                        conn.execute("SELECT * FROM groups")}
+
     # -- searching --------------------------------------------------------------------------
 
     def search(self, text: str, limit: int = DEFAULT_LIMIT) -> list[Hit]:
@@ -358,8 +368,7 @@ class SearchIndex:
             f"SELECT rowid >> {GROUP_SHIFT}, count(*) FROM docs WHERE docs MATCH ? GROUP BY 1",
             (query,))]
         if any(group not in self._groups for _, group, _ in counts):
-            self._groups = {n: Group(n, types.split(), doc or None) for n, types, doc in
-                            conn.execute("SELECT * FROM groups")}
+            self._load_groups(conn)
         return [(tier, self._groups[group], n) for tier, group, n in counts]
 
     @staticmethod
