@@ -243,17 +243,23 @@ def install(new: Path, out_dir: Path) -> None:
 # -- one file ----------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def replacing(path: Path) -> Iterator[Path]:
-    """A new empty file beside `path`, to be written by the block: renamed over `path` when the
-    block ends normally, removed when it raises. Readers see the previous file or the new one,
-    never a part. The name is unique (process, thread, random part), created with O_EXCL and
-    O_NOFOLLOW, so it never opens what is already there, and with the usual permissions
-    (0o666 less the umask)."""
+def _temporary_beside(path: Path) -> tuple[Path, int]:
+    """A new empty file beside `path` and its descriptor, open for writing. The name is unique
+    (process, thread, random part) and made with O_EXCL and O_NOFOLLOW, so it never opens what
+    is already there; the permissions are the usual ones (0o666 less the umask)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}."
                          f"{secrets.token_hex(4)}.tmp")
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                     0o666))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    return tmp, os.open(tmp, flags, 0o666)
+
+
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A new empty file beside `path` (_temporary_beside), to be written by the block under its
+    own name (a database, say): renamed over `path` when the block ends normally, removed when
+    it raises. Readers see the previous file or the new one, never a part."""
+    tmp, fd = _temporary_beside(path)
+    os.close(fd)
     try:
         yield tmp
         os.replace(tmp, path)
@@ -263,11 +269,16 @@ def replacing(path: Path) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def replacing_file(path: Path, *, text: bool = False) -> Iterator[IO]:
-    """`replacing(path)` opened for writing (bytes, or UTF-8 text with "\\n" line ends), closed
-    before the rename."""
-    with replacing(path) as tmp, (tmp.open("w", encoding="utf-8", newline="\n") if text
-                                  else tmp.open("wb")) as handle:
-        yield handle
+    """As `replacing`, the new file given open for writing (bytes, or UTF-8 text with "\\n"
+    line ends, written through the descriptor it was made with), closed before the rename."""
+    tmp, fd = _temporary_beside(path)
+    try:
+        with (os.fdopen(fd, "w", encoding="utf-8", newline="\n") if text
+              else os.fdopen(fd, "wb")) as handle:
+            yield handle
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def replace_bytes(path: Path, data: bytes) -> None:
