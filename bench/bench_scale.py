@@ -37,7 +37,9 @@ multi-country corpus. Literals are kept (a copy's text file is the original's: s
 
 Prints medians, p95, the in-process CPU time (the machine is shared: wall time includes waiting
 for a core), rows (so answers can be compared) and the ratios HTTP/in-process and
-ctipgraph/Virtuoso (wall times, measured alike).
+ctipgraph/Virtuoso (wall times, measured alike). A store served on disk is also opened here
+(read-only) and each query run on it in turn with its HTTP request (`side_by_side`): HTTP's own
+cost, free of what changed on the machine between phases.
 
 Usage: .venv/bin/python bench/bench_scale.py --quads 10000000 --work /tmp/ctip-scale
        [--extra-ttl /tmp/reg-ttl] [--runs 5] [--pages 200] [--timeout 120] [--virtuoso]
@@ -76,7 +78,7 @@ from bench_sparql import Client, process_tree_hwm, process_tree_pss  # noqa: E40
 from _ctipserver import Server  # noqa: E402
 from _virtuoso import Virtuoso  # noqa: E402
 from ctipgraph.paths import LEXICON_DIR, QUERIES_DIR, TTL_DIR  # noqa: E402
-from ctipgraph.store import GraphStore  # noqa: E402
+from ctipgraph.store import OXIGRAPH_DIR, GraphStore, dataset_options  # noqa: E402
 
 ID = "https://w3id.org/ctipgraph/id/"
 RENAMED_KINDS = ("activity", "observation", "law", "recommendation", "assessment", "program",
@@ -86,6 +88,8 @@ COUNTRY = "mali"
 GENERATOR = "3"  # bump when the copies change
 VIRTUOSO_GRAPH = "https://w3id.org/ctipgraph/graph/merged"
 JSON = ox.QueryResultsFormat.JSON
+#: what `serve` passes to a query without a dataset of its own (the default graph: the merge)
+BESIDE_OPTIONS = dataset_options(True)
 
 
 # -- the corpus ---------------------------------------------------------------------------------
@@ -205,6 +209,24 @@ def repeat(fn, runs: int, budget_s: float = 30.0) -> list[float]:
         fn()
         times.append((time.perf_counter() - started) * 1000)
         if times[0] > 5000:
+            break
+    return times
+
+
+def side_by_side(fns: list, runs: int, budget_s: float = 60.0) -> list[list[float]]:
+    """Wall times (ms) of each of `fns`, called in turn (one run of each, then again), after
+    a warm-up of each: on a noisy machine two ways of doing the same thing are compared within
+    the same seconds, not in phases minutes apart."""
+    for fn in fns:
+        repeat(fn, 0)
+    times: list[list[float]] = [[] for _ in fns]
+    started = time.perf_counter()
+    while len(times[0]) < runs and (len(times[0]) < 3 or time.perf_counter() - started < budget_s):
+        for fn, got in zip(fns, times, strict=True):
+            begun = time.perf_counter()
+            fn()
+            got.append((time.perf_counter() - begun) * 1000)
+        if times[0][0] > 5000:
             break
     return times
 
@@ -443,6 +465,10 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
             other.append(("serve warm-up (search index, evidence report, page caches)", "",
                           seconds * 1000, None, warm))
             client = Timed(server.url)
+            # the same store in this process, for HTTP's cost measured side by side (a store
+            # served in memory is not loaded twice: its ratio is against phase 2)
+            beside = (ox.Store.read_only(str(store_dir / OXIGRAPH_DIR))
+                      if served_on_disk else None)
             for name, query in queries.items():
                 path = "/sparql?" + urllib.parse.urlencode({"query": query})
                 accept = "application/sparql-results+json"
@@ -460,6 +486,13 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
                                args.runs)
                 report[name]["http"] = stats(times)
                 report[name]["http_rows"] = sparql_rows(body)
+                if beside is not None:
+                    over_http, in_process_ = side_by_side(
+                        [lambda path=path, accept=accept: client.get(path, accept),
+                         lambda query=query: beside.query(query, **BESIDE_OPTIONS).serialize(
+                             format=JSON)], args.runs)
+                    report[name]["side_by_side"] = (statistics.median(over_http),
+                                                    statistics.median(in_process_))
                 print(f"  {name:38} HTTP median {stats(times)[0]:9.1f} ms  p95 "
                       f"{stats(times)[1]:9.1f} ms  first request "
                       f"{report[name]['http_first']:9.1f} ms", flush=True)
@@ -549,15 +582,19 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
     # HTTP's cost: against the same store in process (served on disk: the on-disk column)
     base = "disk" if served_on_disk and not args.on_disk else "local"
     print(f"(served {'on disk' if served_on_disk else 'in memory'}: the HTTP ratio is against "
-          f"the {'on-disk' if base == 'disk' else 'in-process'} median)\n")
+          f"the {'on-disk' if base == 'disk' else 'in-process'} median of phase 2; side by side: "
+          "a request and a run on the same store in this process in turn, medians of each)\n")
     print("| query | rows | in-process median | p95 | CPU | on disk median | HTTP median | "
-          "HTTP/same store in process | HTTP first request | Virtuoso median | Virtuoso rows | "
-          "ctipgraph/Virtuoso |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "HTTP/same store in process | side by side: HTTP / in process | HTTP first request | "
+          "Virtuoso median | Virtuoso rows | ctipgraph/Virtuoso |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, r in report.items():
         local, http, virt = r.get("local"), r.get("http"), r.get("virtuoso")
         same = r.get(base)
         ratio = f"{http[0] / same[0]:.2f}" if same and http else "—"
+        pair = r.get("side_by_side")
+        paired = (f"{fmt_ms(pair[0])} / {fmt_ms(pair[1])} = {pair[0] / pair[1]:.2f}"
+                  if pair else "—")
         vs = f"{local[0] / virt[0]:.2f}" if local and virt else (
             "Virtuoso failed" if "virtuoso_error" in r else "—")
         print(f"| {name} | {r.get('rows', '—')} | "
@@ -565,7 +602,7 @@ def main() -> int:  # noqa: C901 (one run, phase after phase)
               f"{fmt_ms(local[1]) if local else '—'} | {fmt_ms(r.get('cpu'))} | "
               f"{fmt_ms(r['disk'][0]) if r.get('disk') else '—'} | "
               f"{fmt_ms(http[0]) if http else '—'} | "
-              f"{ratio} | {fmt_ms(r.get('http_first'))} | "
+              f"{ratio} | {paired} | {fmt_ms(r.get('http_first'))} | "
               f"{fmt_ms(virt[0]) if virt else '—'} | {r.get('virtuoso_rows', '—')} | "
               f"{vs} |")
     print("\n| what | | median ms | p95 ms | note |\n|---|---|---|---|---|")
