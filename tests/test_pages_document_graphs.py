@@ -53,17 +53,24 @@ def _pages(client, paths: list[str]) -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize(("in_graphs", "inline_max", "many_claims", "timeline_limit"), [
-    (True, 20_000, 200, 12),  # as served
+@pytest.mark.parametrize(("in_graphs", "inline_max", "many_claims", "timeline_limit",
+                          "split_min"), [
+    (True, 20_000, 200, 12, 1_000),  # as served
+    # a hub's values counted, then read property by property; the documents stating its claims
+    # read apart, their claims for the documents of the timeline only
+    (True, 20_000, 200, 12, 5),
+    (True, 20_000, 200, 2, 5),
     # a timeline's facts chosen from the claims, then the quotes of those shown read (a fact
     # of Mali's has three quotes in one document: the least is shown)
-    (True, 20_000, 200, 2),
-    (True, 5, 200, 12),  # values read per property; the timeline scans the claims itself
-    (True, 20_000, 0, 12),  # the facts of short lists looked up from their values when fewer
-    (False, 20_000, 0, 12),
+    (True, 20_000, 200, 2, 1_000),
+    (True, 5, 200, 12, 1_000),  # values read per property; the timeline scans the claims itself
+    (True, 5, 200, 12, 5),
+    (True, 20_000, 0, 12, 1_000),  # the facts of short lists looked up from their values when
+    (False, 20_000, 0, 12, 1_000),  # fewer
 ])
 def test_a_page_is_the_same_whatever_path_reads_it(clients, monkeypatch, in_graphs,
-                                                   inline_max, many_claims, timeline_limit):
+                                                   inline_max, many_claims, timeline_limit,
+                                                   split_min):
     from ctipgraph.serve import describe
 
     for name, value in (("IN_LIMIT", 3), ("OUT_LIMIT", 3), ("MENTION_LIMIT", 2),
@@ -78,6 +85,7 @@ def test_a_page_is_the_same_whatever_path_reads_it(clients, monkeypatch, in_grap
     # the lists are cut (the paginated paths are compared) and there is a timeline
     assert 'rel="next"' in mali and 'id="timeline"' in mali and 'id="mentions"' in mali
     monkeypatch.setattr(describe, "INLINE_MAX", inline_max)
+    monkeypatch.setattr(describe, "SPLIT_MIN", split_min)
     monkeypatch.setattr(describe, "MANY_CLAIMS", many_claims)
     got = _pages(graphs if in_graphs else merged, paths)
     assert [p for p in paths if got[p] != expected[p]] == []

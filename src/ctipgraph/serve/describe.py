@@ -80,6 +80,10 @@ TIMELINE_DOCUMENTS = 20  # documents in an entity's timeline: the most recent on
 #: at 15 M quads the 23,000 claims about the concept "child labor" took 240-330 ms to order
 #: (its page 1.2 s), its 58,000 values 206 ms to read (the page 0.66 s, the same HTML)
 INLINE_MAX = 200_000
+#: a resource with more triples than this referring to it (counted in every graph stating one)
+#: has them read property by property, and its claims for the documents its timeline shows
+#: only (_every_by_property)
+SPLIT_MIN = 1_000
 _VALUE = attrgetter("value")
 ALL_DOCUMENTS = ""  # the key saying that the years of every document are in the cache
 ALL_PROPERTIES = ""  # the key saying that every property some claim states is in the cache
@@ -216,6 +220,9 @@ class ResourceView:
         #: document -> the claims its graph states about the resource, each with the claim's
         #: property naming it (rdf:subject or rdf:object; from _every_in_graphs)
         self._stating: dict[str, list[tuple[ox.Term, str]]] | None = None
+        #: the documents whose graphs state claims about it, when their claims were not read
+        #: (_every_in_graphs, of a resource with many values)
+        self._claim_documents: set[str] | None = None
 
     def _step(self, limit: int) -> int:
         """Values per page of a list longer than `limit`."""
@@ -257,7 +264,7 @@ class ResourceView:
         # (terms compared and hashed as they come, their strings made once per graph and
         # property: 374 -> 331 ms for the 63,000 references to a concept at 15 M quads)
         for g, p, v in self._q(f"SELECT ?g ?p ?v WHERE {{ GRAPH ?g {{ ?v ?p {r} }} }} "
-                               f"LIMIT {INLINE_MAX + 1}"):
+                               f"LIMIT {SPLIT_MIN + 1}"):
             nodes[p][v] = None  # each value once, whatever graphs state it
             side = _CLAIM_SIDE_NODES.get(p)
             if side is not None:
@@ -267,11 +274,46 @@ class ResourceView:
                 if document:
                     stating[document].append((v, side))
             read += 1
-        if read > INLINE_MAX:
-            return None, self._property_counts(f"?v ?p {r}")
+        if read > SPLIT_MIN:
+            return self._every_by_property(r)
         self._stating = stating
         every = {p.value: list(vs) for p, vs in nodes.items()}
         return every, {p: len(vs) for p, vs in every.items()}
+
+    def _every_by_property(self, r: str) -> tuple[dict[str, list[ox.Term]] | None,
+                                                  dict[str, int]]:
+        """_every_in_graphs of a resource with many values: counted by the store, then read
+        property by property from the default graph (the graphs' merge: each value once), and
+        the documents stating claims about it read apart from the claims, which the timeline
+        reads for the documents it shows only. What costs is making each term's string (on
+        disk, one look-up each): a country's 17,000 rows of graph, property and value made
+        52,000 of them at 15 M quads; this makes one per value, and one per document."""
+        counts = self._property_counts(f"?v ?p {r}")
+        if sum(counts.values()) > INLINE_MAX:
+            return None, counts
+        every = {p: [v for (v,) in self._q(f"SELECT ?v WHERE {{ ?v {_iri(p)} {r} }}")]
+                 for p in sorted(counts)}
+        self._claim_documents = self._documents_stating(r)
+        return every, counts
+
+    def _documents_stating(self, r: str) -> set[str]:
+        """The documents whose graphs hold claims about the resource (graph = document)."""
+        return {g.value for (g,) in self._q(f"""SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{
+                    {{ ?c rdf:subject {r} }} UNION {{ ?c rdf:object {r} }} }} }}""")
+                if g.value.startswith(DOC_BASE)}
+
+    def _claims_in(self, r: str, docs: list[str]) -> dict[str, list[tuple[ox.Term, str]]]:
+        """The claims about the resource that the graphs of `docs` hold, each with the claim's
+        property naming it, by document."""
+        stating: dict[str, list[tuple[ox.Term, str]]] = defaultdict(list)
+        graphs = " ".join(_iri(d) for d in docs if safe_iri(d))
+        if not graphs:
+            return stating
+        for g, c, side in self._q(f"""SELECT ?g ?c ?side WHERE {{ VALUES ?g {{ {graphs} }}
+                {{ GRAPH ?g {{ ?c rdf:subject {r} }} BIND(rdf:subject AS ?side) }}
+                UNION {{ GRAPH ?g {{ ?c rdf:object {r} }} BIND(rdf:object AS ?side) }} }}"""):
+            stating[g.value].append((c, side.value))
+        return stating
 
     def _property_counts(self, pattern: str) -> dict[str, int]:
         """How many triples of `pattern` (binding ?p) each property has."""
@@ -585,19 +627,18 @@ class ResourceView:
             if doc:
                 mentions[doc] += 1
         rows = None
+        stating = self._stating
         if self.store.graphs_are_documents:
             # the documents whose graphs hold claims about it (graph = document: no join per
-            # claim), and those claims; their facts are read below for the documents shown
-            stating = self._stating
-            if stating is None:
-                stating = defaultdict(list)
-                for g, c, side in self._q(f"""SELECT ?g ?c ?side WHERE {{
-                        {{ GRAPH ?g {{ ?c rdf:subject {r} }} BIND(rdf:subject AS ?side) }}
-                        UNION {{ GRAPH ?g {{ ?c rdf:object {r} }} BIND(rdf:object AS ?side) }}
-                        }}"""):
-                    if g.value.startswith(DOC_BASE):
-                        stating[g.value].append((c, side.value))
-            docs = set(mentions) | set(stating)
+            # claim); their claims, and the facts these state, are read below for the
+            # documents shown
+            if stating is not None:
+                claim_documents = set(stating)
+            elif self._claim_documents is not None:
+                claim_documents = self._claim_documents
+            else:
+                claim_documents = self._documents_stating(r)
+            docs = set(mentions) | claim_documents
         else:
             rows = quoted_facts()
             docs = set(mentions) | {row["doc"].value for row in rows}
@@ -610,6 +651,8 @@ class ResourceView:
         #: (document, property, value) -> the IRIs of the claims stating it
         claims_of: dict[tuple[str, str, ox.Term], list[str]] | None = None
         if rows is None:
+            if stating is None:
+                stating = self._claims_in(r, sorted(docs & claim_documents))
             # the claims stated in the documents shown, by name (a country's claims in 20
             # documents: their graphs were joined to every claim about it, 45 ms at 5 M quads)
             named = [(d, _term(c), side) for d in sorted(docs) for c, side in stating.get(d, ())]
