@@ -302,18 +302,25 @@ class ResourceView:
                     {{ ?c rdf:subject {r} }} UNION {{ ?c rdf:object {r} }} }} }}""")
                 if g.value.startswith(DOC_BASE)}
 
-    def _claims_in(self, r: str, docs: list[str]) -> dict[str, list[tuple[ox.Term, str]]]:
-        """The claims about the resource that the graphs of `docs` hold, each with the claim's
-        property naming it, by document."""
-        stating: dict[str, list[tuple[ox.Term, str]]] = defaultdict(list)
+    def _stated_facts_in(self, r: str, docs: list[str]
+                         ) -> tuple[list[dict], dict[tuple[str, str, ox.Term], list[str]] | None]:
+        """_stated_facts of the claims about the resource that the graphs of `docs` hold, each
+        read with the fact it states in its graph: at 15.3 M quads a country's 3,000 claims in
+        20 documents took 24 ms to find and 85 ms to look up again by name (a VALUES list of
+        their IRIs)."""
+        claims_of: dict[tuple[str, str, ox.Term], list[str]] = defaultdict(list)
         graphs = " ".join(_iri(d) for d in docs if safe_iri(d))
-        if not graphs:
-            return stating
-        for g, c, side in self._q(f"""SELECT ?g ?c ?side WHERE {{ VALUES ?g {{ {graphs} }}
-                {{ GRAPH ?g {{ ?c rdf:subject {r} }} BIND(rdf:subject AS ?side) }}
-                UNION {{ GRAPH ?g {{ ?c rdf:object {r} }} BIND(rdf:object AS ?side) }} }}"""):
-            stating[g.value].append((c, side.value))
-        return stating
+        for side, other in (("rdf:subject", "rdf:object"), ("rdf:object", "rdf:subject")):
+            if not graphs:
+                break
+            for g, c, p, o in self._q(f"""SELECT ?g ?c ?p ?o WHERE {{ VALUES ?g {{ {graphs} }}
+                    GRAPH ?g {{ ?c {side} {r} ; rdf:predicate ?p ; {other} ?o }} }}"""):
+                if isinstance(c, ox.BlankNode) or isinstance(o, ox.BlankNode):
+                    return [], None
+                claims_of[(g.value, p.value, o)].append(c.value)
+        rows = [{"doc": ox.NamedNode(d), "p": ox.NamedNode(p), "o": o}
+                for d, p, o in claims_of]
+        return rows, claims_of
 
     def _property_counts(self, pattern: str) -> dict[str, int]:
         """How many triples of `pattern` (binding ?p) each property has."""
@@ -651,19 +658,25 @@ class ResourceView:
         #: (document, property, value) -> the IRIs of the claims stating it
         claims_of: dict[tuple[str, str, ox.Term], list[str]] | None = None
         if rows is None:
+            shown_graphs = " ".join(_iri(d) for d in sorted(docs) if safe_iri(d))
             if stating is None:
-                stating = self._claims_in(r, sorted(docs & claim_documents))
-            # the claims stated in the documents shown, by name (a country's claims in 20
-            # documents: their graphs were joined to every claim about it, 45 ms at 5 M quads)
-            named = [(d, _term(c), side) for d in sorted(docs) for c, side in stating.get(d, ())]
-            if any(not c for _, c, _ in named):  # a blank node: the claims of the graphs
-                shown = " ".join(_iri(d) for d in sorted(docs) if safe_iri(d))
-                rows = quoted_facts(f"VALUES ?g {{ {shown} }}", "GRAPH ?g {", "}")
+                # the claims of the documents shown, read with the facts they state graph by
+                # graph
+                rows, claims_of = self._stated_facts_in(r, sorted(docs & claim_documents))
+                if claims_of is None:  # a blank node: the facts read with their quotes
+                    rows = quoted_facts(f"VALUES ?g {{ {shown_graphs} }}", "GRAPH ?g {", "}")
             else:
-                rows, claims_of = self._stated_facts(named)
-                if claims_of is None:
-                    values = " ".join(sorted({c for _, c, _ in named}))
-                    rows = quoted_facts(f"VALUES ?c {{ {values} }}")
+                # the claims stated in the documents shown, by name (a country's claims in 20
+                # documents: their graphs were joined to every claim about it, 45 ms at 5 M)
+                named = [(d, _term(c), side) for d in sorted(docs)
+                         for c, side in stating.get(d, ())]
+                if any(not c for _, c, _ in named):  # a blank node: the claims of the graphs
+                    rows = quoted_facts(f"VALUES ?g {{ {shown_graphs} }}", "GRAPH ?g {", "}")
+                else:
+                    rows, claims_of = self._stated_facts(named)
+                    if claims_of is None:
+                        values = " ".join(sorted({c for _, c, _ in named}))
+                        rows = quoted_facts(f"VALUES ?c {{ {values} }}")
         by_doc: dict[str, list] = defaultdict(list)
         for row in rows:
             if row["doc"].value in docs and row["p"].value not in (MENTIONED_IN, RDF_TYPE):
