@@ -337,6 +337,28 @@ def _index_rows(path: Path) -> list[tuple]:
         conn.close()
 
 
+def test_a_build_writes_the_search_index_serve_opens(project):
+    """A store build reads the search index's rows beside derive and writes search.sqlite with
+    the store: the rows of an index made from the finished store, and the fingerprint `serve`
+    checks (it opens the file instead of making it again)."""
+    from ctipgraph.serve.search_index import SearchIndex, _fingerprint
+
+    index = project.location / "search.sqlite"
+    assert any(line.startswith("search index: ") and "written" in line
+               for line in project.lines), project.lines
+    written = index.stat().st_mtime_ns
+    store = project.open()
+    assert not any(line.startswith("search index: ") for line in project.lines)  # reused
+    fresh = SearchIndex(store, project.root / "fresh.sqlite")
+    fresh.connection().close()
+    assert _index_rows(index) == _index_rows(project.root / "fresh.sqlite")
+    assert len(_index_rows(index)) > 100
+    stamp = sqlite3.connect(str(index)).execute("SELECT value FROM meta").fetchone()[0]
+    assert stamp == _fingerprint(store)
+    SearchIndex(store, index).connection().close()
+    assert index.stat().st_mtime_ns == written  # not made again
+
+
 def test_search_index_rows_updated_like_a_rebuild(project):
     from ctipgraph.serve.search_index import SearchIndex, _fingerprint
 

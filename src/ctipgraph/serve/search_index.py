@@ -162,6 +162,38 @@ def _insert(conn: sqlite3.Connection, rows: list[Row]) -> None:
                      docs)
 
 
+def _fill(conn: sqlite3.Connection, rows: list[Row], fingerprint: str | None) -> None:
+    """Make the index of `rows` in the empty database `conn`, for a store of `fingerprint`
+    (None: the index says for which store later, `stamp_index`)."""
+    _create(conn)
+    _insert(conn, rows)
+    if fingerprint is not None:
+        conn.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+    conn.commit()
+
+
+def write_rows(path: Path, rows: list[Row]) -> None:
+    """Write a new index file of `rows` (SearchIndex.rows) that names no store yet: what a
+    store build makes beside its last steps (`stamp_index` then names the store)."""
+    conn = sqlite3.connect(str(path))
+    try:
+        _fill(conn, rows, None)
+    finally:
+        conn.close()
+
+
+def stamp_index(path: Path, size: int, stamp: str) -> None:
+    """Name, in the index file `path` (write_rows), the project store it is the index of: its
+    quad count and FINGERPRINT, which `serve` checks before using the file."""
+    conn = sqlite3.connect(str(path))
+    try:
+        conn.execute("INSERT INTO meta VALUES ('fingerprint', ?)",
+                     (f"{SCHEMA_VERSION}:{size}:{stamp.strip()}",))
+        conn.commit()
+    finally:
+        conn.close()
+
+
 def contents(conn: sqlite3.Connection) -> list[Row]:
     """Every row of the index as it was made (what the tests compare), by IRI."""
     return conn.execute(f"""
@@ -276,10 +308,7 @@ class SearchIndex:
                 types[s].extend(found.value.split())
 
     def _build(self, conn: sqlite3.Connection, fingerprint: str) -> None:
-        _create(conn)
-        _insert(conn, self.rows())
-        conn.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
-        conn.commit()
+        _fill(conn, self.rows(), fingerprint)
 
     def _open(self) -> sqlite3.Connection:
         fingerprint = _fingerprint(self.store)

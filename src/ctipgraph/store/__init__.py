@@ -263,7 +263,7 @@ class GraphStore:
         """What a kept count must have been made for: the store's FINGERPRINT, and whether
         its default graph is the merge (not counted then); None without a FINGERPRINT."""
         stamp = self.stamp()
-        return f"{stamp} union-default={self.union_default}" if stamp else None
+        return _size_key_for(stamp, union_default=self.union_default) if stamp else None
 
     def stamp(self) -> str | None:
         """A project store's FINGERPRINT (what files kept beside it are named by); None for a
@@ -286,6 +286,11 @@ def _read_size(path: Path, key: str) -> int | None:
         return int(count) if kept_key == key and int(count) >= 0 else None
     except (OSError, ValueError, UnicodeDecodeError):
         return None  # missing or unreadable: counted again
+
+
+def _size_key_for(stamp: str, *, union_default: bool) -> str:
+    """The key a kept count of a store of FINGERPRINT `stamp` is kept under."""
+    return f"{stamp.strip()} union-default={union_default}"
 
 
 def _keep_size(path: Path, key: str, count: int) -> None:
@@ -366,7 +371,7 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
                           write_inferred=_inferred_writer())
         else:
             built = _build_in_memory(inputs, building, inferences=inferences,
-                                     progress=progress, rocksdb=rocksdb)
+                                     progress=progress, rocksdb=rocksdb, stamp=fingerprint)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -389,11 +394,12 @@ def build_inputs(ttl_dir: Path) -> list[tuple[Path, ox.NamedNode, str | None]]:
 
 def _build_in_memory(inputs: list[tuple[Path, ox.NamedNode, str | None]], building: Path, *,
                      inferences: bool, progress: Callable[[str], None] | None,
-                     rocksdb: bool = True) -> ox.Store | None:
+                     rocksdb: bool = True, stamp: str | None = None) -> ox.Store | None:
     """Load and reason in memory, then write dataset.nq, inferred.ttl and (`rocksdb`) the
     RocksDB store into `building`. Without it, the store is for reading into memory, and is
     returned: the RocksDB store is written from dataset.nq when first needed
-    (update.write_rocksdb)."""
+    (update.write_rocksdb). With the FINGERPRINT the store will have (`stamp`), the search
+    index and the kept count are written too (_write_search_index)."""
     from .derive import derive
     from .rules import materialize
 
@@ -415,7 +421,8 @@ def _build_in_memory(inputs: list[tuple[Path, ox.NamedNode, str | None]], buildi
     if disk is not None:
         store.dump(str(merged_file), format=ox.RdfFormat.N_QUADS)
         step.done("documents and merge dumped for the RocksDB store")
-    with ThreadPoolExecutor(max_workers=1) as loader, ThreadPoolExecutor(max_workers=1) as beside:
+    with ThreadPoolExecutor(max_workers=1) as loader, ThreadPoolExecutor(max_workers=1) as beside, \
+            ThreadPoolExecutor(max_workers=1) as indexer:
         copied = (loader.submit(_timed, _bulk_load, disk, merged_file) if disk is not None
                   else None)
         written = inferred = None
@@ -427,6 +434,11 @@ def _build_in_memory(inputs: list[tuple[Path, ox.NamedNode, str | None]], buildi
             if disk is not None:
                 inferred = loader.submit(_timed, _load_graph, store, disk, INFERRED_GRAPH,
                                          building)
+        # the search index's rows, read beside derive: its labels, acronyms, quotes and types
+        # are the documents' and the rules', never derive's (which types and describes only
+        # the facts it mints, id/fact/…, none labelled or quoted)
+        indexing = (indexer.submit(_search_rows, store, building / _SEARCH_ROWS)
+                    if stamp is not None else None)
         # without a RocksDB store, dataset.nq is written beside derive, which at a build only
         # adds (to DERIVED_GRAPH and the merge): Oxigraph's dump reads the snapshot of the
         # store it started from, newest quad first, so it lists the store as it was before
@@ -452,6 +464,7 @@ def _build_in_memory(inputs: list[tuple[Path, ox.NamedNode, str | None]], buildi
             _append_derived(store, building / DATASET_FILE)
             step.done(f"derived facts appended to {DATASET_FILE} (no RocksDB store: it is "
                       "written when first needed)")
+            _write_search_index(store, building, indexing, stamp, step)
             return store
         dumped = beside.submit(_timed, store.dump, str(building / DATASET_FILE),
                                format=ox.RdfFormat.N_QUADS)
@@ -462,6 +475,8 @@ def _build_in_memory(inputs: list[tuple[Path, ox.NamedNode, str | None]], buildi
             _load_graph(store, disk, DERIVED_GRAPH, building)
         step.done("RocksDB store: derived facts loaded")
         step.report(f"{DATASET_FILE} written (beside it)", dumped.result())
+        step.start()
+        _write_search_index(store, building, indexing, stamp, step)
     del store
     disk.optimize()
     disk.flush()
@@ -488,6 +503,43 @@ class _Steps:
     def report(self, what: str, seconds: float) -> None:
         if self.progress:
             self.progress(f"{what} in {seconds:.1f} s")
+
+
+#: the search index's file while a build writes it, before it names the store (stamp_index)
+_SEARCH_ROWS = ".search.rows.sqlite"
+
+
+def _search_rows(store: ox.Store, path: Path) -> tuple[int, float]:
+    """Write the store's search index rows (serve.search_index) into a new file `path`; how
+    many resources it has, and how long it took."""
+    from ..serve.search_index import SearchIndex, write_rows
+
+    started = time.perf_counter()
+    rows = SearchIndex(GraphStore(store)).rows()
+    write_rows(path, rows)
+    return len(rows), time.perf_counter() - started
+
+
+def _write_search_index(store: ox.Store, building: Path, indexing: Future | None,
+                        stamp: str | None, step: _Steps) -> None:
+    """Finish the search index (`search.sqlite`: the rows `indexing` wrote, named for this
+    store) and keep the count (SIZE_FILE) of the store built in `building`, whose FINGERPRINT
+    will be `stamp`: `serve` finds them ready (the index took 30-50 s to make at its start at
+    15 M quads)."""
+    if indexing is None or stamp is None:
+        return
+    from ..serve.search_index import stamp_index
+    from .update import SEARCH_FILE
+
+    resources, seconds = indexing.result()
+    step.report(f"search index: {resources} resource(s) read and written (beside derive)",
+                seconds)
+    step.start()
+    size = len(store) - default_size(store)  # (GraphStore's count of a merged store)
+    _keep_size(building / SIZE_FILE, _size_key_for(stamp, union_default=True), size)
+    stamp_index(building / _SEARCH_ROWS, size, stamp)
+    os.replace(building / _SEARCH_ROWS, building / SEARCH_FILE)
+    step.done("search index: named for the store, and the store's size kept")
 
 
 def _timed(work: Callable[..., object], *args: object, **kwargs: object) -> float:
