@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install test lint run build clean chromium virtuoso bench-scale
+.PHONY: install test lint run build clean chromium virtuoso bench-scale bench-vs-virtuoso
 
 # pip shows what it collects and installs (a minute or so the first time), not a silent wait
 $(STAMP): pyproject.toml
@@ -63,6 +63,10 @@ $(REGIONAL_TTL).built: $(STAMP)
 	touch $@
 bench-scale: install virtuoso $(REGIONAL_TTL).built
 	$(BIN)/python bench/bench_scale.py --quads $(QUADS) --extra-ttl $(REGIONAL_TTL) --virtuoso
+# then each query in process and on Virtuoso in turn, on the store and the Virtuoso database
+# bench-scale left in its work folder (bench/bench_vs_virtuoso.py; about 12 minutes at 10 M)
+bench-vs-virtuoso: install virtuoso
+	$(BIN)/python bench/bench_vs_virtuoso.py --work /tmp/ctip-scale
 
 build: install
 	$(BIN)/ctipgraph build
