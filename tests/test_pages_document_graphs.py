@@ -60,6 +60,8 @@ def _pages(client, paths: list[str]) -> dict[str, str]:
     # read apart, their claims for the documents of the timeline only
     (True, 20_000, 200, 12, 5),
     (True, 20_000, 200, 2, 5),
+    (True, 20_000, 200, 20, 5),  # a document's facts of several properties shown: the timeline
+    # reads the facts of the properties of its first ones only (by label), and counts the rest
     # a timeline's facts chosen from the claims, then the quotes of those shown read (a fact
     # of Mali's has three quotes in one document: the least is shown)
     (True, 20_000, 200, 2, 1_000),
