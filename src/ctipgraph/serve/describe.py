@@ -221,9 +221,6 @@ class ResourceView:
         #: document -> the claims its graph states about the resource, each with the claim's
         #: property naming it (rdf:subject or rdf:object; from _every_in_graphs)
         self._stating: dict[str, list[tuple[ox.Term, str]]] | None = None
-        #: the documents whose graphs state claims about it, when their claims were not read
-        #: (_every_in_graphs, of a resource with many values)
-        self._claim_documents: set[str] | None = None
         #: property -> this page of its values, when only the page was read (_claims_page)
         self._page_of: dict[str, list[ox.Term]] = {}
 
@@ -284,9 +281,9 @@ class ResourceView:
     def _every_by_property(self, r: str, counts: dict[str, int]
                            ) -> tuple[dict[str, list[ox.Term]] | None, dict[str, int]]:
         """_every_in_graphs of a resource with many values: counted by the store, then read
-        property by property from the default graph (the graphs' merge: each value once), and
-        the documents stating claims about it read apart from the claims, which the timeline
-        reads for the documents it shows only. What costs is making each term's string (on
+        property by property from the default graph (the graphs' merge: each value once); its
+        claims are not read with their documents (the timeline reads those of the documents
+        it shows only). What costs is making each term's string (on
         disk, one look-up each): a country's 17,000 rows of graph, property and value made
         52,000 of them at 15 M quads; this makes one per value, and one per document."""
         if sum(counts.values()) > INLINE_MAX:
@@ -298,7 +295,6 @@ class ResourceView:
                 self._page_of[p] = page
             else:
                 every[p] = [v for (v,) in self._q(f"SELECT ?v WHERE {{ ?v {_iri(p)} {r} }}")]
-        self._claim_documents = self._documents_stating(r)
         return every, counts
 
     def _claims_page(self, r: str, side: str, total: int) -> list[ox.Term] | None:
@@ -331,9 +327,9 @@ class ResourceView:
                     before = start
                 wanted.append(prefix[:-1])
             start += n
-        graphs = " ".join(_iri(d) for d in wanted if safe_iri(d))
-        if len(graphs.split()) != len(wanted):
+        if not all(safe_iri(d) for d in wanted):
             return None
+        graphs = " ".join(_iri(d) for d in wanted)
         claims: dict[str, list[ox.Term]] = defaultdict(list)
         for g, c in self._q(f"""SELECT ?g ?c WHERE {{ VALUES ?g {{ {graphs} }}
                 GRAPH ?g {{ ?c {_iri(side)} {r} }} }}"""):
@@ -688,12 +684,8 @@ class ResourceView:
             # the documents whose graphs hold claims about it (graph = document: no join per
             # claim); their claims, and the facts these state, are read below for the
             # documents shown
-            if stating is not None:
-                claim_documents = set(stating)
-            elif self._claim_documents is not None:
-                claim_documents = self._claim_documents
-            else:
-                claim_documents = self._documents_stating(r)
+            claim_documents = (set(stating) if stating is not None
+                               else self._documents_stating(r))
             docs = set(mentions) | claim_documents
         else:
             rows = quoted_facts()

@@ -130,7 +130,13 @@ def _split_snippet(snippet: str) -> list[tuple[str, bool]]:
 
 def _fingerprint(store: GraphStore) -> str:
     stamp = (store.stamp() if isinstance(store, GraphStore) else None) or ""
-    return f"{SCHEMA_VERSION}:{len(store)}:{stamp}"
+    return _fingerprint_for(len(store), stamp)
+
+
+def _fingerprint_for(size: int, stamp: str) -> str:
+    """What an index file says it is the index of: a store of `size` quads whose FINGERPRINT
+    is `stamp`, and the index's schema."""
+    return f"{SCHEMA_VERSION}:{size}:{stamp.strip()}"
 
 
 def _create(conn: sqlite3.Connection) -> None:
@@ -188,7 +194,7 @@ def stamp_index(path: Path, size: int, stamp: str) -> None:
     conn = sqlite3.connect(str(path))
     try:
         conn.execute("INSERT INTO meta VALUES ('fingerprint', ?)",
-                     (f"{SCHEMA_VERSION}:{size}:{stamp.strip()}",))
+                     (_fingerprint_for(size, stamp),))
         conn.commit()
     finally:
         conn.close()
@@ -226,7 +232,7 @@ def update_index(path: Path, store: GraphStore, subjects: set[str], stamps: tupl
                 conn.execute(f"DELETE FROM {table} WHERE {key} IN ({id_marks})", ids)
         _insert(conn, SearchIndex(store).rows(iris))
         conn.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'",
-                     (f"{SCHEMA_VERSION}:{int(size) + size_change}:{stamps[1].strip()}",))
+                     (_fingerprint_for(int(size) + size_change, stamps[1]),))
         conn.commit()
         return True
     except sqlite3.DatabaseError:

@@ -535,7 +535,7 @@ def _write_search_index(store: ox.Store, building: Path, indexing: Future | None
     step.report(f"search index: {resources} resource(s) read and written (beside derive)",
                 seconds)
     step.start()
-    size = len(store) - default_size(store)  # (GraphStore's count of a merged store)
+    size = len(GraphStore(store))  # (a store without a folder is counted)
     _keep_size(building / SIZE_FILE, _size_key_for(stamp, union_default=True), size)
     stamp_index(building / _SEARCH_ROWS, size, stamp)
     os.replace(building / _SEARCH_ROWS, building / SEARCH_FILE)
