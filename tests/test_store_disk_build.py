@@ -136,3 +136,37 @@ def test_a_build_for_memory_writes_the_same_quads_without_a_rocksdb_store(stores
     assert not [p.name for p in (tmp_path / "lazy").iterdir() if p.name.startswith(".")]
     on_disk = GraphStore.open_project(ttl, tmp_path / "lazy", in_memory=False)
     assert on_disk.on_disk and _canonical(on_disk.store) == expected
+
+
+def test_the_disk_build_writes_the_search_index_serve_opens(stores, tmp_path):
+    """The disk build reads the search index's rows from its scratch store and names the index
+    for the store, as the in-memory build does: the rows of an index made from the finished
+    store, the fingerprint `serve` checks, the count kept (serve does not scan the store)."""
+    import sqlite3
+
+    from ctipgraph.serve.search_index import SearchIndex, _fingerprint, contents
+    from ctipgraph.store import SIZE_FILE
+
+    ttl, memory, disk = stores
+
+    def rows(path: Path) -> list[tuple]:
+        conn = sqlite3.connect(str(path))
+        try:
+            return contents(conn)
+        finally:
+            conn.close()
+
+    index = disk / "search.sqlite"
+    written = index.stat().st_mtime_ns
+    store = GraphStore.open_project(ttl, disk, in_memory=None)
+    assert store.on_disk
+    fresh = tmp_path / "fresh.sqlite"
+    SearchIndex(store, fresh).connection().close()
+    assert len(rows(index)) > 100
+    assert rows(index) == rows(fresh) == rows(memory / "search.sqlite")
+    stamp = sqlite3.connect(str(index)).execute("SELECT value FROM meta").fetchone()[0]
+    assert stamp == _fingerprint(store)
+    kept = (disk / SIZE_FILE).read_text().split()
+    assert int(kept[-1]) == len(GraphStore(ox.Store.read_only(str(disk / OXIGRAPH_DIR))))
+    SearchIndex(store, index).connection().close()
+    assert index.stat().st_mtime_ns == written  # not made again

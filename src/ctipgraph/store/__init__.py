@@ -368,7 +368,7 @@ def _build_store(ttl_dir: Path, location: Path, fingerprint: str, *, inferences:
             from .disk_build import build_on_disk
 
             build_on_disk(inputs, building, inferences=inferences, progress=progress,
-                          write_inferred=_inferred_writer())
+                          write_inferred=_inferred_writer(), stamp=fingerprint)
         else:
             built = _build_in_memory(inputs, building, inferences=inferences,
                                      progress=progress, rocksdb=rocksdb, stamp=fingerprint)
@@ -521,7 +521,7 @@ def _search_rows(store: ox.Store, path: Path) -> tuple[int, float]:
 
 
 def _write_search_index(store: ox.Store, building: Path, indexing: Future | None,
-                        stamp: str | None, step: _Steps) -> None:
+                        stamp: str | None, step: _Steps, beside: str = "derive") -> None:
     """Finish the search index (`search.sqlite`: the rows `indexing` wrote, named for this
     store) and keep the count (SIZE_FILE) of the store built in `building`, whose FINGERPRINT
     will be `stamp`: `serve` finds them ready (the index took 30-50 s to make at its start at
@@ -532,7 +532,7 @@ def _write_search_index(store: ox.Store, building: Path, indexing: Future | None
     from .update import SEARCH_FILE
 
     resources, seconds = indexing.result()
-    step.report(f"search index: {resources} resource(s) read and written (beside derive)",
+    step.report(f"search index: {resources} resource(s) read and written (beside {beside})",
                 seconds)
     step.start()
     size = len(GraphStore(store))  # (a store without a folder is counted)

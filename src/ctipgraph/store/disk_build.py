@@ -14,7 +14,10 @@ held in memory, about 35 µs per quad written and 70 µs per quad removed (2 M q
    (`derive_bulk`: derive's updates as CONSTRUCT queries) are computed in the scratch store,
    their results bulk-loaded there;
 3. the inferred and derived graphs are copied into the RocksDB store (into their graph and the
-   default graph), inferred.ttl is written, and the scratch store is deleted.
+   default graph), inferred.ttl is written and, beside them, the search index's rows are read
+   from the scratch store (which holds the whole merge by then); the scratch store is deleted;
+4. the RocksDB store is counted, the search index named for it (as the in-memory build does:
+   `serve` opens it instead of making it at its start) and the store compacted.
 """
 
 from __future__ import annotations
@@ -23,16 +26,21 @@ import gc
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from . import (
+    _SEARCH_ROWS,
     DERIVED_GRAPH,
     INFERRED_FILE,
     INFERRED_GRAPH,
     OXIGRAPH_DIR,
     _load_graph,
+    _search_rows,
+    _Steps,
+    _write_search_index,
     load_input,
     merge_into_default,
 )
@@ -48,8 +56,10 @@ Progress = Callable[[str], None]
 
 def build_on_disk(inputs: list[tuple[Path, ox.NamedNode, str | None]], building: Path, *,
                   inferences: bool, progress: Progress | None,
-                  write_inferred: Callable[[ox.Store, Path], None]) -> None:
-    """Build the RocksDB store of `inputs` ((file, graph, base IRI) each) in `building`."""
+                  write_inferred: Callable[[ox.Store, Path], None],
+                  stamp: str | None = None) -> None:
+    """Build the RocksDB store of `inputs` ((file, graph, base IRI) each) in `building`; with
+    the FINGERPRINT the store will have (`stamp`), its search index and kept count too."""
     from .rules import materialize
 
     say = progress or (lambda line: None)
@@ -76,12 +86,20 @@ def build_on_disk(inputs: list[tuple[Path, ox.NamedNode, str | None]], building:
         materialize(scratch, INFERRED_GRAPH, progress, merged=True, bulk=True)
     derive_bulk(scratch, progress)
     started = time.perf_counter()
-    for graph in (INFERRED_GRAPH, DERIVED_GRAPH) if inferences else (DERIVED_GRAPH,):
-        _load_graph(scratch, store, graph, building)
-    say(f"inferences and derived facts copied into the RocksDB store in "
-        f"{time.perf_counter() - started:.1f} s")
-    if inferences:
-        write_inferred(scratch, building / INFERRED_FILE)
+    with ThreadPoolExecutor(max_workers=1) as indexer:
+        # (the copies and inferred.ttl only read the scratch store, as the index does)
+        indexing = (indexer.submit(_search_rows, scratch, building / _SEARCH_ROWS)
+                    if stamp is not None else None)
+        for graph in (INFERRED_GRAPH, DERIVED_GRAPH) if inferences else (DERIVED_GRAPH,):
+            _load_graph(scratch, store, graph, building)
+        say(f"inferences and derived facts copied into the RocksDB store in "
+            f"{time.perf_counter() - started:.1f} s")
+        if inferences:
+            write_inferred(scratch, building / INFERRED_FILE)
+        if indexing is not None:
+            indexing.result()  # (read before the scratch store goes)
+    _write_search_index(store, building, indexing, stamp, _Steps(progress),
+                        "the copies")
     del scratch
     gc.collect()  # close the scratch RocksDB instance before its folder is removed
     shutil.rmtree(scratch_dir, ignore_errors=True)
