@@ -20,9 +20,10 @@ from ctipgraph.store import (
     INFERRED_GRAPH,
     GraphStore,
     merge_into_default,
+    rules,
 )
 from ctipgraph.store.reason import infer
-from ctipgraph.store.rules import materialize
+from ctipgraph.store.rules import materialize, sorted_turtle, write_sorted_turtle
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.ttl"
 AXIOMATIC = ("http://www.w3.org/2001/XMLSchema#", "http://www.w3.org/2000/01/rdf-schema#",
@@ -119,6 +120,24 @@ def test_inferred_ttl_and_dataset_are_deterministic(project, tmp_path):
     assert b"@prefix ctip:" in first
     lines = list(ox.parse(first, format=ox.RdfFormat.TURTLE))
     assert len(lines) > 500
+
+
+@pytest.mark.parametrize("run_bytes", [1, 2_000, 1 << 30])
+def test_sorted_turtle_written_in_runs_is_the_same(project, tmp_path, monkeypatch, run_bytes):
+    """inferred.ttl written in bounded memory (the graph's lines sorted in runs, then merged)
+    has the bytes of the graph sorted whole in memory, whatever the runs' size, and leaves no
+    work file; an empty graph too."""
+    from ctipgraph.namespaces import PREFIXES
+
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    store = GraphStore.open_project(project / "ttl", project / "store").store
+    monkeypatch.setattr(rules, "SORT_RUN_BYTES", run_bytes)
+    for graph, least in ((INFERRED_GRAPH, 500), (ox.NamedNode("https://example.org/none"), 0)):
+        expected = sorted_turtle(store, graph, prefixes)
+        assert expected.count(b" .\n") >= least
+        write_sorted_turtle(store, graph, prefixes, tmp_path / "inferred.ttl")
+        assert (tmp_path / "inferred.ttl").read_bytes() == expected
+        assert [path.name for path in tmp_path.iterdir()] == ["inferred.ttl"]
 
 
 def test_store_is_reused_while_inputs_are_unchanged(project):

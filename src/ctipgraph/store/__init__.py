@@ -606,8 +606,9 @@ def _inferred_writer() -> Callable[[ox.Store, Path], None]:
 
 
 def _write_inferred(store: ox.Store, path: Path, prefixes: dict[str, str]) -> None:
-    """Write INFERRED_GRAPH as sorted Turtle (rules.sorted_turtle) to `path`, atomically."""
-    from .rules import sorted_turtle
+    """Write INFERRED_GRAPH as sorted Turtle (rules.sorted_turtle) to `path`, atomically, in
+    bounded memory (rules.write_sorted_turtle)."""
+    from .rules import write_sorted_turtle
 
-    replace_bytes(path, sorted_turtle(store, INFERRED_GRAPH, prefixes))
+    write_sorted_turtle(store, INFERRED_GRAPH, prefixes, path)
 

@@ -27,11 +27,16 @@ cheap ASK). The result is the same fixpoint.
 
 from __future__ import annotations
 
+import heapq
+import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..swap import replacing_file
 from . import GRAPH_BASE
 
 RULE_PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -290,3 +295,62 @@ def sorted_turtle(store: ox.Store, graph: ox.NamedNode, prefixes: dict[str, str]
     data = b"\n".join(lines) + (b"\n" if lines else b"")
     return ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES),
                         format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+
+
+#: bytes of N-Triples sorted in memory at a time by write_sorted_turtle (one run)
+SORT_RUN_BYTES = 256 * 1024 ** 2
+
+
+def write_sorted_turtle(store: ox.Store, graph: ox.NamedNode, prefixes: dict[str, str],
+                        path: Path) -> None:
+    """sorted_turtle's bytes written to `path` (atomically) in bounded memory, for a graph
+    too large to sort in memory (the inferences at 50 M quads: 15 M triples, 11.4 GB sorted
+    in memory): the graph dumped as N-Triples beside `path`, sorted in runs of SORT_RUN_BYTES,
+    the runs merged (each line once) and the merge written as Turtle as it is read."""
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as folder:
+        work = Path(folder)
+        dumped = work / "graph.nt"
+        store.dump(str(dumped), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        runs = _sorted_runs(dumped, work)
+        dumped.unlink()
+        merged = work / "sorted.nt"
+        with ExitStack() as files, merged.open("wb") as out:
+            previous = None
+            for line in heapq.merge(*(_lines(files.enter_context(run.open("rb")))
+                                      for run in runs)):
+                if line != previous:
+                    out.write(line + b"\n")
+                    previous = line
+        with replacing_file(path) as handle:
+            ox.serialize(ox.parse(path=str(merged), format=ox.RdfFormat.N_TRIPLES), handle,
+                         format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+
+
+def _lines(handle) -> Iterator[bytes]:
+    """The lines of a file, without their line ends (sorted as sorted_turtle sorts them)."""
+    for line in handle:
+        yield line.rstrip(b"\n")
+
+
+def _sorted_runs(dumped: Path, folder: Path) -> list[Path]:
+    """`dumped`'s lines in files of sorted lines, SORT_RUN_BYTES of them each."""
+    runs: list[Path] = []
+
+    def flush(lines: list[bytes]) -> None:
+        run = folder / f"run-{len(runs)}.nt"
+        with run.open("wb") as out:
+            out.writelines(line + b"\n" for line in sorted(set(lines)))
+        runs.append(run)
+
+    with dumped.open("rb") as source:
+        lines: list[bytes] = []
+        size = 0
+        for line in _lines(source):
+            lines.append(line)
+            size += len(line)
+            if size >= SORT_RUN_BYTES:
+                flush(lines)
+                lines, size = [], 0
+        if lines or not runs:
+            flush(lines)
+    return runs
