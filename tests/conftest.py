@@ -4,6 +4,7 @@ and the web application over it."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,26 @@ def copy_documents(ttl: Path, stems) -> Path:
         for path in TTL_DIR.glob(stem + ".*"):
             shutil.copy(path, ttl / path.name)
     return ttl
+
+
+def index_rows(path: Path) -> list[tuple]:
+    """The rows of a search index file (serve.search_index), in order."""
+    from ctipgraph.serve.search_index import contents
+
+    conn = sqlite3.connect(str(path))
+    try:
+        return contents(conn)
+    finally:
+        conn.close()
+
+
+def index_stamp(path: Path) -> str:
+    """What a search index file says it indexes (serve.search_index._fingerprint_for)."""
+    conn = sqlite3.connect(str(path))
+    try:
+        return conn.execute("SELECT value FROM meta").fetchone()[0]
+    finally:
+        conn.close()
 
 
 def make_app(store, **config):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import copy_documents
+from conftest import copy_documents, index_rows, index_stamp
 from ctipgraph import store as store_module
 from ctipgraph.store import OXIGRAPH_DIR, GraphStore, disk_build
 from ctipgraph.store.update import load_dataset
@@ -142,30 +142,19 @@ def test_the_disk_build_writes_the_search_index_serve_opens(stores, tmp_path):
     """The disk build reads the search index's rows from its scratch store and names the index
     for the store, as the in-memory build does: the rows of an index made from the finished
     store, the fingerprint `serve` checks, the count kept (serve does not scan the store)."""
-    import sqlite3
-
-    from ctipgraph.serve.search_index import SearchIndex, _fingerprint, contents
+    from ctipgraph.serve.search_index import SearchIndex, _fingerprint
     from ctipgraph.store import SIZE_FILE
 
     ttl, memory, disk = stores
-
-    def rows(path: Path) -> list[tuple]:
-        conn = sqlite3.connect(str(path))
-        try:
-            return contents(conn)
-        finally:
-            conn.close()
-
     index = disk / "search.sqlite"
     written = index.stat().st_mtime_ns
     store = GraphStore.open_project(ttl, disk, in_memory=None)
     assert store.on_disk
     fresh = tmp_path / "fresh.sqlite"
     SearchIndex(store, fresh).connection().close()
-    assert len(rows(index)) > 100
-    assert rows(index) == rows(fresh) == rows(memory / "search.sqlite")
-    stamp = sqlite3.connect(str(index)).execute("SELECT value FROM meta").fetchone()[0]
-    assert stamp == _fingerprint(store)
+    assert len(index_rows(index)) > 100
+    assert index_rows(index) == index_rows(fresh) == index_rows(memory / "search.sqlite")
+    assert index_stamp(index) == _fingerprint(store)
     kept = (disk / SIZE_FILE).read_text().split()
     assert int(kept[-1]) == len(GraphStore(ox.Store.read_only(str(disk / OXIGRAPH_DIR))))
     SearchIndex(store, index).connection().close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from conftest import index_rows, index_stamp
 from ctipgraph.paths import LEXICON_DIR, ROOT, TTL_DIR
 from ctipgraph.store import (
     DERIVED_GRAPH,
@@ -327,16 +327,6 @@ def test_delta_patterns_match_the_rules():
         assert set(re.findall(r"\b(?:owl|rdfs):(\w+)", body)) - {"Thing"} <= known, body
 
 
-def _index_rows(path: Path) -> list[tuple]:
-    from ctipgraph.serve.search_index import contents
-
-    conn = sqlite3.connect(str(path))
-    try:
-        return contents(conn)
-    finally:
-        conn.close()
-
-
 def test_a_build_writes_the_search_index_serve_opens(project):
     """A store build reads the search index's rows beside derive and writes search.sqlite with
     the store: the rows of an index made from the finished store, and the fingerprint `serve`
@@ -351,9 +341,9 @@ def test_a_build_writes_the_search_index_serve_opens(project):
     assert not any(line.startswith("search index: ") for line in project.lines)  # reused
     fresh = SearchIndex(store, project.root / "fresh.sqlite")
     fresh.connection().close()
-    assert _index_rows(index) == _index_rows(project.root / "fresh.sqlite")
-    assert len(_index_rows(index)) > 100
-    stamp = sqlite3.connect(str(index)).execute("SELECT value FROM meta").fetchone()[0]
+    assert index_rows(index) == index_rows(project.root / "fresh.sqlite")
+    assert len(index_rows(index)) > 100
+    stamp = index_stamp(index)
     assert stamp == _fingerprint(store)
     SearchIndex(store, index).connection().close()
     assert index.stat().st_mtime_ns == written  # not made again
@@ -372,9 +362,9 @@ def test_search_index_rows_updated_like_a_rebuild(project):
     index = project.location / "search.sqlite"
     fresh = SearchIndex(store, project.root / "fresh.sqlite")
     fresh.connection().close()
-    assert _index_rows(index) == _index_rows(project.root / "fresh.sqlite")
-    assert any(row[0] == f"{ID}org/other" and row[1] == "Other Org" for row in _index_rows(index))
-    stamp = sqlite3.connect(str(index)).execute("SELECT value FROM meta").fetchone()[0]
+    assert index_rows(index) == index_rows(project.root / "fresh.sqlite")
+    assert any(row[0] == f"{ID}org/other" and row[1] == "Other Org" for row in index_rows(index))
+    stamp = index_stamp(index)
     assert stamp == _fingerprint(store)  # serve uses it as it is
 
 
