@@ -74,8 +74,14 @@ INSTANCE_RULES: dict[str, str] = {
     "prp-inv2": "?q owl:inverseOf ?p . ?o ?q ?s .",
     "prp-symp": "?p a owl:SymmetricProperty . ?o ?p ?s .",
     "prp-trp": "?p a owl:TransitiveProperty . ?s ?p ?m . ?m ?p ?o .",
-    "prp-dom": "?q rdfs:domain ?o . ?s ?q ?any . BIND(rdf:type AS ?p)",
-    "prp-rng": "?q rdfs:range ?o . ?any ?q ?s . BIND(rdf:type AS ?p)",
+    # prp-dom and prp-rng: each (resource, class) once, before the filters and the writing:
+    # a resource is the subject (object) of many triples of a property with a domain (range).
+    # The 64 regional reports and the Mali series: 922,358 rows for 393,427 pairs (domain),
+    # 1,174,556 for 100,663 (range); 10.4 -> 6.8 s and 7.1 -> 2.9 s on RocksDB
+    "prp-dom": """{ SELECT DISTINCT ?s ?o WHERE { ?q rdfs:domain ?o . ?s ?q ?any } }
+                  BIND(rdf:type AS ?p)""",
+    "prp-rng": """{ SELECT DISTINCT ?s ?o WHERE { ?q rdfs:range ?o . ?any ?q ?s } }
+                  BIND(rdf:type AS ?p)""",
     # cls-svf1/2 then cax-eqc (or cax-sco) with the restriction: x p y (y a v) ⟹ x a c
     "cls-svf": """?r owl:someValuesFrom ?v ; owl:onProperty ?q .
                   { ?o owl:equivalentClass ?r } UNION { ?r owl:equivalentClass ?o }
