@@ -65,8 +65,12 @@ SCHEMA_RULES: dict[str, str] = {
 
 INSTANCE_RULES: dict[str, str] = {
     "cax-sco": "?s a ?c . ?c rdfs:subClassOf ?o . BIND(rdf:type AS ?p)",
-    "cax-eqc": """?s a ?c . { ?c owl:equivalentClass ?o } UNION { ?o owl:equivalentClass ?c }
-                  BIND(rdf:type AS ?p)""",
+    # (the few equivalences first, in a sub-query: written as a join, every type triple of the
+    # store was read and joined to the UNION, 4.25 s instead of 1.11 s on RocksDB for the
+    # regional reports and the Mali series)
+    "cax-eqc": """{ SELECT ?c ?o WHERE { { ?c owl:equivalentClass ?o }
+                                      UNION { ?o owl:equivalentClass ?c } } }
+                  ?s a ?c . BIND(rdf:type AS ?p)""",
     "prp-spo1": "?q rdfs:subPropertyOf ?p . ?s ?q ?o .",
     "prp-eqp": """{ ?q owl:equivalentProperty ?p } UNION { ?p owl:equivalentProperty ?q }
                   ?s ?q ?o .""",
