@@ -86,6 +86,17 @@ def get(server, path: str) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
+def test_absolute_links_are_the_servers_own_without_base_url(server):
+    """Without --base-url, the links a client follows (VoID, the catalog, the service
+    description in `Link` headers) point at the server that sent them, not at port 80."""
+    status, headers, _ = get(server, "/")
+    assert status == 200
+    links = re.findall(r"<([^>]+)>", headers["Link"])
+    assert f"{server.url}/.well-known/void" in links
+    assert all(not link.startswith("http") or link.startswith(server.url + "/")
+               for link in links if "w3.org" not in link and "opensource.org" not in link)
+
+
 def test_timeout_over_http(server):
     started = time.monotonic()
     status, _, body = get(server, "/sparql?" + urllib.parse.urlencode({"query": SLOW}))

@@ -310,8 +310,8 @@ RESERVE_THREADS = 4  # server threads beyond the page and SPARQL slots: /health,
                    "default graph [default: the one `ctipgraph publish` writes]; '' when the "
                    "server's own default graph is the merge (a ctipgraph server).")
 @click.option("--base-url", default=None, callback=_base_url, metavar="URL",
-              help="The site's public base URL, for absolute links (default: "
-                   "http://localhost/).")
+              help="The site's public base URL, for absolute links (default: this server's "
+                   "own, http://HOST:PORT/, with localhost for a wildcard HOST).")
 @click.option("--quiet", "-q", is_flag=True, help="No access log.")
 def serve_command(host: str, port: int, timeout: float, threads: int, workers: int | None,
                   express_workers: int, express_timeout: float, queue: int | None,
@@ -376,6 +376,10 @@ def serve_command(host: str, port: int, timeout: float, threads: int, workers: i
         if pool is not None:
             pool.close()
         _fail(bind_error_message(error, host, port))
+    if base_url is None:  # the address the server is reached at (the port it was given)
+        from ..serve.security import local_base_url
+
+        app.config["BASE_URL"] = local_base_url(host, server.effective_port)
     sandbox = app.extensions["ctipgraph.pool"].confinement["egress"] \
         if "ctipgraph.pool" in app.extensions else "allowed"
     click.echo(f"ctipgraph serving on http://{host}:{server.effective_port}/ "
