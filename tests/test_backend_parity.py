@@ -48,9 +48,12 @@ def servers(virtuoso):
     # answers are compared here, not speed: a page budget well above the default 10 s (a fresh
     # Virtuoso compiles each new query text, ~35 ms, and this 2-core machine is shared); the
     # budget's 503 with a backend is tests/test_remote_client.py's
-    local = Server("--quiet", "--page-timeout", "120")
+    # (one public base URL for both: a server's own address is in its VoID and catalog)
+    site = ("--base-url", "http://ctipgraph.test/")
+    local = Server("--quiet", "--page-timeout", "120", *site)
     try:
-        backend = Server("--quiet", "--page-timeout", "120", "--backend", virtuoso.sparql_url)
+        backend = Server("--quiet", "--page-timeout", "120", *site,
+                         "--backend", virtuoso.sparql_url)
     except BaseException:
         local.stop()
         raise
