@@ -26,7 +26,7 @@ def create_app(store: GraphStore, config: dict | None = None) -> Flask:
         DUMP_DIR=None,  # where dumps are cached (default: <store>/dumps or a temporary folder)
         SOURCES_DIR=None,  # the source documents (PDFs) behind ctip:sourceFile (data/sources/)
         PAGE_CACHE_DIR=None,  # rendered PDF pages (default: <store>/pages or a temporary folder)
-        BASE_URL=None,  # public base URL for absolute links (default http://localhost/)
+        BASE_URL=None,  # base URL of absolute links (None: http://localhost/; serve: its own)
     )
     app.config.update(config or {})
     app.extensions["ctipgraph.store"] = store
