@@ -361,6 +361,6 @@ def _sorted_runs(dumped: Path, folder: Path) -> list[Path]:
             if size >= SORT_RUN_BYTES:
                 flush(lines)
                 lines, size = [], 0
-        if lines or not runs:
+        if lines:
             flush(lines)
     return runs
