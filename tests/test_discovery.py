@@ -246,6 +246,85 @@ def test_and_the_before_a_cue_word_or_an_acronym_starts_a_second_name(tmp_path, 
     assert "blue harbor project" in found and "includes blue harbor project" not in found
 
 
+def test_a_known_name_in_a_list_is_cut_from_the_names_beside_it(tmp_path, lexicon):
+    # found in the regional reports: "UMIRR, and Ministry of the Interior", "Ministry of
+    # Justice, and UNICEF", "MASPFA, MOJ, and Ministry of Territorial Administration", "… Child
+    # Labor and the National Monitoring and Coordination Working Group … (CNSCPE)" were names
+    found = entities(run(tmp_path, lexicon, (
+        "The Joint Unit for Rapid Response (JURR) trained officers. Participants included "
+        "Ministry of Defense personnel from JURR, and Ministry of the Lake Interior personnel. "
+        "A delegation of the Ministry of Coastal Justice, and UNICEF traveled to the capital. "
+        "The Lake Basin Council (LBC) and the National Committee for Lake Child Protection met. "
+        "The government coordinated efforts between the National Steering Committee on Lake "
+        "Labor and the National Monitoring and Coordination Working Group for Child Protection "
+        "(CNSPE). Officials of the MCJ, LBC, and Ministry of Territorial Lake Administration "
+        "attended.\n")))
+    labels = {norm_name(label): (iri, cls) for iri, (cls, label) in found.items()}
+    for name, cls in [("ministry of the lake interior", "GovernmentBody"),
+                      ("ministry of coastal justice", "GovernmentBody"),
+                      ("national committee for lake child protection", "CoordinatingBody"),
+                      ("national steering committee on lake labor", "CoordinatingBody"),
+                      ("ministry of territorial lake administration", "GovernmentBody")]:
+        assert labels.get(name, ("", ""))[1] == cls, (name, sorted(labels))
+    assert labels["national monitoring and coordination working group for child protection"] \
+        == ("org/lakeland-cnspe", "CoordinatingBody"), sorted(labels)
+    assert found["org/unicef"][0] == "InternationalOrganization"
+    # the names above, the two acronyms defined, UNICEF and the Ministry of Defense: none
+    # joins two
+    assert len(found) == 10, sorted(labels)
+
+
+def test_a_cue_word_before_another_capitalized_word_modifies_a_later_cue(tmp_path, lexicon):
+    found = by_label(run(tmp_path, lexicon, (
+        "The Measurement, Awareness-Raising, and Policy Engagement Project on Lake Labor ran "
+        "in 2019. The Labor Code Committee met. The Lakeland Police Academy trained officers. "
+        "The Committee to Monitor Lake Programs reported. The Cellule Nationale de Coordination "
+        "du Programme Lacustre met. The Lakeland Police Force patrolled.\n")))
+    assert found.get("measurement awareness raising and policy engagement project on lake "
+                     "labor") == "Program", found
+    assert found.get("labor code committee") == "CoordinatingBody", found
+    assert found.get("committee to monitor lake programs") == "CoordinatingBody", found
+    # a head noun first (French): the first cue word decides
+    assert found.get("cellule nationale de coordination du programme lacustre") \
+        == "CoordinatingBody", found
+    # a head cue after it ("Force" of an armed group) does not decide either
+    assert found.get("lakeland police force") == "GovernmentBody", found
+
+
+def test_list_items_opening_with_a_cue_word_and_a_verb_before_to_the(tmp_path, lexicon):
+    found = by_label(run(tmp_path, lexicon, (
+        "Armed groups recruited children, including the Front Populaire pour la Renaissance du "
+        "Lac, Mouvement des Libérateurs Lacustres pour la Justice, and others.\n\n"
+        "Accede to the Optional Protocol on the Sale of Lake Children.\n")))
+    assert found.get("front populaire pour la renaissance du lac") == "ArmedGroup", found
+    assert found.get("mouvement des liberateurs lacustres pour la justice") == "ArmedGroup", found
+    assert found.get("optional protocol on the sale of lake children") \
+        == "InternationalAgreement", found
+    assert not any(name.startswith("accede") or "lac mouvement" in name for name in found), found
+
+
+def test_a_list_of_bodies_is_cut_where_no_name_has_a_comma(tmp_path, lexicon):
+    # found in the regional reports ("Labor Inspectorate General, Public Prosecutor", "Ministry
+    # of Tourism, NGOs", "Ministry of Foreign Affairs, Women", "Development Pacification,
+    # Ministry of Education, Ministry of Health" were names)
+    found = by_label(run(tmp_path, lexicon, (
+        "The meeting was attended by National Guard, Judicial Police, Labor Inspectorate "
+        "General, Public Prosecutor, Ministry of Tourism, NGOs, and religious leaders. The task "
+        "force includes the Ministry of Foreign Affairs, Women’s Bureau, and the Ministry of "
+        "Labor, Civil Service, and Social Affairs. Partners include the Ministry of Economy and "
+        "Development Pacification, Ministry of Education, Ministry of Health, and Ministry for "
+        "Child Protection. It was run by the MLJ, and Ministry of Territorial Lake "
+        "Administration.\n")))
+    for name in ("judicial police", "labor inspectorate general", "ministry of tourism",
+                 "ministry of foreign affairs",
+                 "ministry of labor civil service and social affairs",
+                 "ministry of economy and development pacification", "ministry of education",
+                 "ministry of health", "ministry for child protection",
+                 "ministry of territorial lake administration"):
+        assert found.get(name) == "GovernmentBody", (name, found)
+    assert len(found) == 12, found  # and the national guard and police (institutions)
+
+
 def test_a_lower_case_alternative_name_is_as_generic_as_the_label(tmp_path, lexicon):
     # the lexicon's Mali list has the altLabel "hazardous occupation list": a report on another
     # country printing "Hazardous Occupation List" names its own list (found in a Benin report)

@@ -117,6 +117,7 @@ def test_compatible_names(a: str, b: str, same: bool) -> None:
 def test_legal_keys_ignore_number_words_and_spacing() -> None:
     assert legal_key("law", "2012-023") == legal_key("law", "2012 - 023") == "law 2012-023"
     assert legal_key("order", "06-1940/MPFEF-SG") == "order 06-1940/mpfef-sg"
+    assert legal_key("law", "10.001") == legal_key("law", "10-001") == "law 10-001"
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import signal
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ from rdflib import URIRef
 
 from ctipgraph.link.entities import EntityRegistry
 from ctipgraph.link.lexicon import load_lexicon
-from ctipgraph.link.mentions import MentionFinder, Mentions, find_mentions
+from ctipgraph.link.mentions import MentionFinder, Mentions, Run, _apart_from_known, find_mentions
 from ctipgraph.namespaces import ID
 from ctipgraph.read.model import Document
 from ctipgraph.segment import load
@@ -126,12 +128,22 @@ def test_acronym_list_entries_are_classified_by_cue_word(tmp_path, lexicon) -> N
          "Regulation"),
         ("Mali has ratified ILO C. 105 on forced labor.", "agreement/ilo-c-105",
          "InternationalAgreement"),
+        # a number printed with a dot (a regional report: "in September, Law 21.003 was
+        # adopted" made a law named "September, Law")
+        ("Separately, in September, Law 21.003 was adopted.", "law/law-21-003", "Law"),
+        ("It is set by Decree N° 85.432; and Loi N° 10.001.", "law/decree-85-432",
+         "Regulation"),
+        ("The government ratified the International Labor Organization Convention No. 138.",
+         "agreement/ilo-c-138", "InternationalAgreement"),
     ],
 )
 def test_legal_identifiers_become_instruments(tmp_path, lexicon, text, iri, cls) -> None:
     _, registry, mentions, _ = link(tmp_path, lexicon, text + "\n")
     assert registry.cls_of(ID[iri]) == cls
     assert ID[iri] in {m.iri for m in mentions}
+    assert not any("september" in str(found) or str(found).endswith(("-convention",
+                                                                     "-convention-no"))
+                   for found in registry.found)
 
 
 def test_legal_provisions_are_part_of_their_instrument(tmp_path, lexicon) -> None:
@@ -285,6 +297,68 @@ def test_a_name_and_a_list_or_a_cut_name_that_begins_with_it_stay_apart(tmp_path
              "Brigade to Fight Clandestine Immigration and Human",
              "Brigade to Fight Clandestine Immigration and Human Trafficking"]
     iris = [registry.resolve(name, "GovernmentBody").iri for name in names]
+    # (the name with an aside is the cell's from the start: an aside is no part of an IRI)
+    assert iris[3] == iris[2]
     finder._merge_by_prefix()
     assert set(registry.found) == {iris[0], iris[1], iris[2], iris[4], iris[5]}
-    assert registry.merged == {iris[3]: iris[2]}
+    assert registry.merged == {}
+
+
+def _pieces(text: str, known: list[str]) -> list[str]:
+    """_apart_from_known over the whole text as one run, `known` the names found before."""
+    tokens = tuple((m.group(), m.start(), m.end()) for m in re.finditer(r"[^\s,&]+", text))
+    covered = [(m.start(), m.end()) for name in known for m in re.finditer(re.escape(name), text)]
+    def stop(signum, frame):
+        raise TimeoutError(f"_apart_from_known({text!r}) did not return")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(5)  # (a known name ending inside a word once looped for ever)
+    try:
+        pieces = _apart_from_known(Run(tokens), text, covered)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    return [text[p.start:p.end] for p in pieces]
+
+
+@pytest.mark.parametrize(
+    ("text", "known", "pieces"),
+    [
+        ("Activity, USAID requested", ["USAID"], ["Activity"]),
+        ("Ministry of Justice, and UNICEF", ["UNICEF"], ["Ministry of Justice"]),
+        ("UMIRR, and Ministry of the Interior", ["UMIRR"], ["Ministry of the Interior"]),
+        ("MASPFA, MOJ, and Ministry of Territorial Administration", ["MASPFA", "MOJ"],
+         ["Ministry of Territorial Administration"]),
+        ("ICCA and the National Committee for Lakes", ["ICCA"], ["National Committee for Lakes"]),
+        ("Ministry of Interior and Public Security", ["Ministry of Interior"],
+         ["Public Security"]),
+        # no joiner before a known name: part of a longer name; after a joiner, none after it:
+        # the run ends there
+        ("Support to UNICEF Project", ["UNICEF"], ["Support to UNICEF Project"]),
+        ("Ministry of Lakes, UNICEF Office", ["UNICEF"], ["Ministry of Lakes"]),
+        ("UNICEF Office for Lakes", ["UNICEF"], ["UNICEF Office for Lakes"]),
+        ("Ministry of Lakes, Law and the Committee", ["Law"], ["Ministry of Lakes", "Committee"]),
+        # a known name ending inside a word is none (it once looped for ever)
+        ("Lawmakers and the Committee", ["Law"], ["Lawmakers and the Committee"]),
+        ("Ministry of Lakes, Lawmakers", ["Law"], ["Ministry of Lakes, Lawmakers"]),
+    ],
+)
+def test_a_run_is_cut_at_the_list_joiners_next_to_a_known_name(text, known, pieces) -> None:
+    assert _pieces(text, known) == pieces
+
+
+def test_a_name_s_asides_are_not_part_of_its_iri(lexicon) -> None:
+    # one program's name in four reports of a series: "Friends of the Child Shelters
+    # (Associação dos Amigos da Criança)", "Friends of the Child (Amigos da Criança) Shelters", …
+    iris = set()
+    for name in ("Friends of the Lake Shelters (Associação dos Amigos do Lago)",
+                 "Friends of the Lake (Amigos do Lago) Shelters",
+                 "Friends of the Lake Shelters “Amigos do Lago”"):
+        registry = EntityRegistry(lexicon)  # one per document
+        resolved = registry.resolve(name, "Program", rule="test")
+        assert registry.found[resolved.iri].label == name  # the label as printed
+        iris.add(resolved.iri)
+    assert iris == {ID["program/friends-of-the-lake-shelters"]}
+    # a name that is all aside keeps it
+    assert EntityRegistry(lexicon).resolve("(Lake Shelters)", "Program").iri \
+        == ID["program/lake-shelters"]

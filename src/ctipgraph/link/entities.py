@@ -35,13 +35,18 @@ _JOIN = re.compile(r"\b(?:(inter|anti|multi|socio|intra|non)[\s-]+|(co|pre|post|
 
 _ELIDED = re.compile(r"\b(\w+)\s+(\w+)\s+and\s+(\w+)\s+\2\b", re.IGNORECASE)
 _OUR = re.compile(r"\b(\w{3,})our\b")
+#: what a name says aside, in parentheses or quotes: another language's name, a number
+_ASIDE = re.compile(r"\s*(?:\([^()]*\)|“[^“”]*”|\"[^\"]*\")")
 
 
 def joined_prefixes(name: str) -> str:
     """A name as its IRI spells it: prefixes joined to their word ("Inter-Ministerial
     Committee" and "Interministerial Committee" give one slug), British -our spelled -or, and a
     head noun said once for two words ("Child Labour and Forced Labour" and "Child and Forced
-    Labor" give one slug)."""
+    Labor" give one slug); what it says aside is left out ("Friends of the Child Shelters
+    (Associação dos Amigos da Criança)" and "Friends of the Child (Amigos da Criança) Shelters"
+    give one slug)."""
+    name = _ASIDE.sub("", name).strip() or name
     name = _JOIN.sub(lambda m: m.group(1) or m.group(2), name)
     name = _OUR.sub(lambda m: m.group(1) + "or", name)
     return _ELIDED.sub(lambda m: f"{m.group(1)} and {m.group(3)} {m.group(2)}", name)

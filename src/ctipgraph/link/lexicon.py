@@ -170,9 +170,10 @@ class Concept:
 
 
 def legal_key(kind: str, number: str) -> str:
-    """Canonical key of a legal identifier: "law 2012-023", "order 06-1940/mpfef-sg"."""
+    """Canonical key of a legal identifier: "law 2012-023", "order 06-1940/mpfef-sg"; a
+    number printed with a dot is the same ("Loi N° 10.001" is law 10-001)."""
     num = fold(number)
-    num = re.sub(r"(?<=\d)\s+(?=\d)", "-", num)
+    num = re.sub(r"(?<=\d)(?:\s+|\.)(?=\d)", "-", num)
     num = re.sub(r"\s+", "", num)
     return f"{kind} {num}"
 
@@ -379,7 +380,7 @@ def _legal_re(kinds: tuple[str, ...], numbers: tuple[str, ...]) -> re.Pattern[st
     num_alt = "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True))
     return re.compile(
         rf"(?<!\w)(?P<kind>{kind_alt})\s+(?:(?:{num_alt})\s*)?"
-        r"(?P<num>\d{1,4}(?:\s*-\s*|\s)\d{2,5}(?:\s*/\s*[A-Za-z][A-Za-z]*(?:-[A-Za-z]+)*)*)"
+        r"(?P<num>\d{1,4}(?:\s*-\s*|\.|\s)\d{2,5}(?:\s*/\s*[A-Za-z][A-Za-z]*(?:-[A-Za-z]+)*)*)"
         r"(?![\w-])",
         re.IGNORECASE,
     )

@@ -47,8 +47,9 @@ _PROVISION = re.compile(
     rf"(?<!\w)(?P<word>Articles?|Art\.)\s+(?P<nums>{_PROVISION_NUM}"
     rf"(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s*){_PROVISION_NUM})*)\s+of\s+(?:the\s+)?"
 )
-ILO_CONVENTION = _ILO = re.compile(
-    r"(?<!\w)ILO\s+C(?:onvention)?\.?\s*(?:No\.?\s*)?(?P<n>\d{2,3})(?!\d)"
+ILO_CONVENTION = _ILO = re.compile(  # "ILO C. 182", "International Labor Organization
+    r"(?<!\w)(?:ILO|International\s+Labou?r\s+Organi[sz]ation)"  # Convention No. 138"
+    r"\s+C(?:onvention)?\.?\s*(?:No\.?\s*)?(?P<n>\d{2,3})(?!\d)"
 )
 _NEXT_WORD = re.compile(r"[^\S\t\n]+([A-Z][\w'’-]*)")  # the capitalized word after a name
 _PROSE = frozenset({Kind.HEADING, Kind.SENTENCE, Kind.LIST_ITEM, Kind.FOOTNOTE, Kind.FIELD})
@@ -171,16 +172,35 @@ class Cues:
                 or bool(words and words[-1] in self.last))
 
     def first_cue(self, words: list[str]) -> tuple[int, str, str] | None:
-        """(position, cue word, class) of the first cue word (two-word cues first); a head cue
-        ("Force", "Fund", "Law") counts only as the last word."""
-        for i, word in enumerate(words):
-            pair = f"{word} {words[i + 1]}" if i + 1 < len(words) else ""
-            if pair in self.classes:
-                return i, pair, self.classes[pair]
-            if word in self.classes:
-                return i, word, self.classes[word]
-        if words and words[-1] in self.heads:
-            return len(words) - 1, words[-1], self.heads[words[-1]]
+        """(position, cue word, class) of the first cue word (two-word cues first) that heads
+        its phrase: one followed by capitalized words that end in another cue word only
+        modifies it ("Policy Engagement Project" is a project, "Labor Code Committee" a
+        committee; "Police Academy" and "Police Force" are the police's, "Cellule Nationale de
+        Coordination du Programme" a cell). A head cue ("Force", "Fund", "Law") counts only as
+        the last word, when no cue word is before it."""
+        for i in range(len(words)):
+            cue = self._cue_at(words, i, heads=False)
+            if cue is None:
+                continue
+            j = i + len(cue[1].split())
+            while j < len(words) and words[j][:1].isupper():
+                later = self._cue_at(words, j, heads=False)
+                if later is not None:
+                    return later
+                j += 1
+            return cue
+        return self._cue_at(words, len(words) - 1, heads=True) if words else None
+
+    def _cue_at(self, words: list[str], i: int, heads: bool) -> tuple[int, str, str] | None:
+        """The cue word (or two-word cue) at position i; with `heads`, a head cue there when
+        it is the last word."""
+        pair = f"{words[i]} {words[i + 1]}" if i + 1 < len(words) else ""
+        if pair in self.classes:
+            return i, pair, self.classes[pair]
+        if words[i] in self.classes:
+            return i, words[i], self.classes[words[i]]
+        if heads and i == len(words) - 1 and words[i] in self.heads:
+            return i, words[i], self.heads[words[i]]
         return None
 
     def trim(self, run: Run) -> Run | None:
@@ -191,6 +211,9 @@ class Cues:
         if (len(tokens) > 2 and tokens[1][0] in ("the", "a", "an")
                 and tokens[0][0] not in self.classes):
             tokens = tokens[2:]  # "Enforce the Labor Code": a verb opening a sentence
+        elif (len(tokens) > 3 and tokens[1][0] == "to" and tokens[2][0] == "the"
+              and tokens[0][0] not in self.classes):
+            tokens = tokens[3:]  # "Accede to the Optional Protocol …": the same
         caps = 0
         while caps < len(tokens) and tokens[caps][0].isupper() and len(tokens[caps][0]) > 3:
             caps += 1
@@ -200,16 +223,66 @@ class Cues:
             tokens.pop()
         return Run(tuple(tokens)) if tokens else None
 
+    @staticmethod
+    def _item(tokens: Sequence[tuple[str, int, int]], text: str | None,
+              at_and: bool = False) -> list[str]:
+        """The words of the list item these tokens open: up to the next comma (and, with
+        `at_and`, the next "and" or "&"); all of them without the passage's text."""
+        item = [tokens[0][0]]
+        for before, tok in zip(tokens, tokens[1:], strict=False):
+            if text is not None and ("," in text[before[2]:tok[1]] or (
+                    at_and and ("&" in text[before[2]:tok[1]] or tok[0].lower() == "and"))):
+                break
+            item.append(tok[0])
+        return item
+
+    def list_items(self, run: Run, text: str) -> list[Run]:
+        """A run cut at the commas of a list that cannot be inside a name: one after its cue
+        word when that is its last noun (only "Ministry of A, B, and C" lists what it is of:
+        "Judicial Police, Labor Inspectorate General, Public Prosecutor" are three), one
+        before or after an acronym ("Ministry of Tourism, NGOs", "MOJ, and Ministry of …")
+        and one before the owner of a possessive ("Ministry of Foreign Affairs, Women's
+        Bureau")."""
+        tokens = run.tokens
+        cue = self.first_cue(self._item(tokens, text)) or self.first_cue([t[0] for t in tokens])
+        after_cue = cue[0] + len(cue[1].split()) if cue is not None else len(tokens)
+        headed = after_cue >= len(tokens) or tokens[after_cue][0].lower() not in self.connectors
+        owner = re.match(r"['’]s\b", text[run.end:]) is not None
+        # (a title in capitals, "DRG LEARNING, EVALUATION, AND RESEARCH ACTIVITY", has no
+        # acronyms)
+        shouted = all(not t[0][:1].isalpha() or t[0].isupper() for t in tokens)
+        for i in range(1, len(tokens)):
+            if "," not in text[tokens[i - 1][2]:tokens[i][1]]:
+                continue
+            item = self._item(tokens[i:], text)
+            words = [w for w in item if w.lower() not in ("and", "the")]
+            before = [t[0] for t in tokens[:i]]
+            if ((cue is not None and headed and i >= after_cue)
+                    or (not shouted and words and re.fullmatch(r"[A-Z]{2,}s?", words[0]))
+                    or (not shouted and len(before) == 1
+                        and re.fullmatch(r"[A-Z]{2,}", before[0]))
+                    or (owner and len(item) == len(tokens) - i)):
+                rest = self.trim(Run(tokens[i:]))
+                return [self.trim(Run(tokens[:i])) or Run(tokens[:i]),
+                        *(self.list_items(rest, text) if rest is not None else [])]
+        return [run]
+
     def _item_with_head(self, tokens: Sequence[tuple[str, int, int]], text: str) -> bool:
         """Whether the list item these tokens open (up to the next comma) ends with a cue word:
         "…, Macina Liberation Front" after "Coordination of Movements for Azawad" is a name of
         its own."""
-        item = [tokens[0][0]]
-        for before, tok in zip(tokens, tokens[1:], strict=False):
-            if "," in text[before[2]:tok[1]]:
-                break
-            item.append(tok[0])
+        item = self._item(tokens, text)
         return len(item) > 1 and (item[-1] in self.heads or item[-1] in self.classes)
+
+    def _item_opening_with_cue(self, tokens: Sequence[tuple[str, int, int]], text: str) -> bool:
+        """Whether the list item these tokens open (up to the next comma or "and") starts with
+        a cue word and has another word that is no connector: "…, Mouvement des Libérateurs
+        Centrafricains pour la Justice, …" after "Front Populaire pour la Renaissance de la
+        Centrafrique" (a head noun first, as in French) is a name of its own; "…, Police and
+        Human Rights" is not."""
+        item = self._item(tokens, text, at_and=True)
+        return self._cue_at(item, 0, heads=False) is not None and any(
+            w.lower() not in self.connectors for w in item[1:])
 
     def _listed_the(self, tokens: Sequence[tuple[str, int, int]], i: int,
                     text: str | None) -> bool:
@@ -245,9 +318,11 @@ class Cues:
                      or (conj and words and (words[-1] in self.heads
                                              or words[-1] in self.classes))
                      or (conj and self.first_cue(words) is not None and self.first_cue(
-                         [t[0] for t in run.tokens[i:]]) is not None))
+                         self._item(run.tokens[i:], text)) is not None))
             ) or (comma and text is not None and len(words) > 1
                   and self._item_with_head(run.tokens[i:], text)) or (
+                    comma and text is not None and self.first_cue(words) is not None
+                    and self._item_opening_with_cue(run.tokens[i:], text)) or (
                     prev == "the" and words and self._listed_the(run.tokens, i, text)):
                 while parts[-1] and parts[-1][-1][0].lower() in self.connectors:
                     parts[-1].pop()
@@ -530,9 +605,11 @@ class MentionFinder:
                 run = self.cues.trim(raw)
                 if run is None:
                     continue
-                for part in self.cues.split(run, text):
-                    part = self.cues.trim(part) or part
-                    part = _cut_at_known(part, text, covered)
+                pieces = [item for part in self.cues.split(run, text)
+                          for piece in _apart_from_known(self.cues.trim(part) or part, text,
+                                                         covered)
+                          for item in self.cues.list_items(piece, text)]
+                for part in pieces:
                     fragment = re.search(r"['’]s\s+$", text[: part.start]) is not None
                     if fragment and previous is None:
                         whole = self.discovery.possessive_name(block, text, part, covered)
@@ -805,13 +882,78 @@ def _keep_located(mentions: Mentions, doc_id: str,
     return kept
 
 
-def _cut_at_known(run: Run, text: str, covered: list[tuple[int, int]]) -> Run:
-    """ "Activity, USAID requested": a name ends at a comma after which a known name starts."""
-    for i, tok in enumerate(run.tokens[1:], start=1):
-        if text[run.tokens[i - 1][2]:tok[1]].startswith(",") and any(
-                s == tok[1] for s, _ in covered):
-            return Run(run.tokens[:i])
-    return run
+def _apart_from_known(run: Run, text: str, covered: list[tuple[int, int]]) -> list[Run]:
+    """The pieces of a run that are not known names (mentions found before), cut at the list
+    joiners next to one: a comma, "&" or "and", "the" may follow. "Activity, USAID requested" and
+    "Ministry of Justice, and UNICEF" leave the name before the joiner; "UMIRR, and Ministry of
+    the Interior" and "MASPFA, MOJ, and Ministry of …" the name after it. A known name with no
+    joiner before it is part of a longer name ("Support to UNICEF Project": the cue rule
+    decides); after a joiner, one with no joiner after it ends the run ("Ministry of Lakes,
+    UNICEF Office": what follows it is that name's, not a new one)."""
+    ends: dict[int, int] = {}
+    for start, end in covered:
+        ends[start] = max(end, ends.get(start, end))
+    tokens = run.tokens
+    pieces: list[list[tuple[str, int, int]]] = []
+    piece: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        end = ends.get(tokens[i][1])
+        if end is None or end < tokens[i][2]:  # (none, or one ending inside the word)
+            piece.append(tokens[i])
+            i += 1
+            continue
+        lead = _before_joiner(piece, tokens[i], text)
+        if piece and lead is None:
+            piece.append(tokens[i])  # inside a longer name
+            i += 1
+            continue
+        if lead:
+            pieces.append(lead)
+        after = i + 1
+        while after < len(tokens) and tokens[after][2] <= end:
+            after += 1
+        rest = _after_joiner(tokens, after, text)
+        if rest is None:
+            if piece:  # the known name and what follows it: not this run's name
+                piece = []
+                break
+            piece = list(tokens[i:after])  # a known name opening a longer one
+            i = after
+            continue
+        piece, i = [], rest
+    if piece:
+        pieces.append(piece)
+    return [Run(tuple(p)) for p in pieces if p]
+
+
+def _before_joiner(piece: list[tuple[str, int, int]], known: tuple[str, int, int],
+                   text: str) -> list[tuple[str, int, int]] | None:
+    """The tokens of `piece` before the list joiner that ends it right before a known name's
+    first token, or None when no joiner does."""
+    lead = list(piece)
+    if lead and lead[-1][0].lower() == "the":
+        lead.pop()
+    joined = bool(lead) and lead[-1][0].lower() == "and"
+    if joined:
+        lead.pop()
+    following = piece[len(lead)] if len(piece) > len(lead) else known
+    if lead and re.search(r"[,&]", text[lead[-1][2]:following[1]]):
+        joined = True
+    return lead if joined and lead else None
+
+
+def _after_joiner(tokens: tuple[tuple[str, int, int], ...], at: int, text: str) -> int | None:
+    """The index of the first token after the list joiner that starts at token `at` (right
+    after a known name), or None when none does (or nothing follows it)."""
+    if at >= len(tokens):
+        return None
+    joined = bool(re.search(r"[,&]", text[tokens[at - 1][2]:tokens[at][1]]))
+    if tokens[at][0].lower() == "and":
+        at, joined = at + 1, True
+    if joined and at < len(tokens) and tokens[at][0].lower() == "the":
+        at += 1
+    return at if joined and at < len(tokens) else None
 
 
 @lru_cache(maxsize=8)
