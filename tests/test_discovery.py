@@ -314,7 +314,8 @@ def test_a_list_of_bodies_is_cut_where_no_name_has_a_comma(tmp_path, lexicon):
         "Labor, Civil Service, and Social Affairs. Partners include the Ministry of Economy and "
         "Development Pacification, Ministry of Education, Ministry of Health, and Ministry for "
         "Child Protection. It was run by the MLJ, and Ministry of Territorial Lake "
-        "Administration.\n")))
+        "Administration. Amendments to the Family Code the Labor Code are pending; a letter to "
+        "the Ministry of Lake Health, the Lake Basin Committee, asked.\n")))
     for name in ("judicial police", "labor inspectorate general", "ministry of tourism",
                  "ministry of foreign affairs",
                  "ministry of labor civil service and social affairs",
@@ -322,7 +323,11 @@ def test_a_list_of_bodies_is_cut_where_no_name_has_a_comma(tmp_path, lexicon):
                  "ministry of health", "ministry for child protection",
                  "ministry of territorial lake administration"):
         assert found.get(name) == "GovernmentBody", (name, found)
-    assert len(found) == 12, found  # and the national guard and police (institutions)
+    # a head noun right before "the" (the list's comma missing), a comma before "the"
+    assert found.get("family code") == found.get("labor code") == "Law", found
+    assert found.get("ministry of lake health") == "GovernmentBody", found
+    assert found.get("lake basin committee") == "CoordinatingBody", found
+    assert len(found) == 16, found  # and the national guard and police (institutions)
 
 
 def test_a_lower_case_alternative_name_is_as_generic_as_the_label(tmp_path, lexicon):

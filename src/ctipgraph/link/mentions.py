@@ -309,8 +309,12 @@ class Cues:
             while words and words[-1].lower() in self.connectors:
                 words.pop()
             pprev = run.tokens[i - 2][0].lower() if i > 1 else ""
+            # "… and the X", and "… Code the Labor Code" (a head noun right before "the" ends a
+            # name: a list with its comma missing)
             conj = prev in ("and", "&") or prev.endswith(",") or (
-                prev == "the" and (pprev in ("and", "&") or pprev.endswith(",")))
+                prev == "the" and (pprev in ("and", "&") or pprev.endswith(",")
+                                   or run.tokens[i - 2][0] in self.heads
+                                   or run.tokens[i - 2][0] in self.classes))
             if (
                 i
                 and (prev == "and" or prev == "the" or prev.endswith(","))
