@@ -26,7 +26,7 @@ from ..identify import document_kind
 from ..iris import entity_iri
 from ..link.entities import EntityRegistry
 from ..link.lexicon import Lexicon, fold, legal_identifier_re
-from ..link.mentions import ILO_CONVENTION, Mentions, find_mentions
+from ..link.mentions import ILO_CONVENTION, Cues, Mentions, find_mentions
 from ..link.places import country as resolve_country
 from ..namespaces import CTIP
 from ..read.model import Block, Document
@@ -91,6 +91,7 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
     """Register the names in the first column of tables whose rows are about an entity (so
     that they are matched everywhere); returns the cells of tables no extractor reads."""
     specs = {s["kind"]: s for s in lexicon.patterns.get("tables", [])}
+    cues = Cues(lexicon)
     unread: list[Block] = []
     for table in doc.tables:
         kind = table_kind(lexicon, table)
@@ -110,11 +111,24 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
                 text = (text[: span[0]] + text[span[1]:]).replace("()", "").strip()
             if _identified(lexicon, text):
                 continue  # "ILO C. 29, Forced Labor": the identifier detectors name it
-            for part in _POSSESSIVE.split(text) if cls == "GovernmentBody" else [text]:
+            for part in _owner_and_owned(text, cues, registry) if cls == "GovernmentBody" \
+                    else [text]:
                 name, acronym = split_name(clean_name(part))
                 if name and registry.lookup(name, acronym=acronym) is None:
                     registry.resolve(name, cls, acronym=acronym, rule=f"table:{kind}")
     return unread
+
+
+def _owner_and_owned(text: str, cues: Cues, registry: EntityRegistry) -> list[str]:
+    """A body named by its owner's possessive, as two names ("Ministry of Labor’s National
+    Directorate of Labor"), when the owners are names (a cue word, or known); else the whole
+    name ("Children’s Court" is one body, "Children" none)."""
+    parts = _POSSESSIVE.split(text)
+    owners = parts[:-1]
+    if all(cues.first_cue([fold(w, lower=False) for w in owner.split()]) is not None
+           or registry.lookup(owner.strip(), fuzzy=False) is not None for owner in owners):
+        return parts
+    return [text]
 
 
 def _identified(lexicon: Lexicon, text: str) -> bool:
