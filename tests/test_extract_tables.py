@@ -50,6 +50,8 @@ CHAPTER = "\n".join([
     'Organization/Agency\tRole',
     "Ministry of Employment's Labor Inspectorate Service\tEnforce the Labor Code. (1)",
     "Children's Court\tAdjudicate cases involving children. (2)",
+    "Ministry of Lake Welfare, Gender and Children's Affairs (MLWGCA)\tRefers children. (2)",
+    "Ministry of Lake Security’s Division of Drugs and Morals\tInvestigates. (2)",
     '',
     'Table 5. Labor Law Enforcement Efforts Related to Child Labor',
     '',
@@ -150,6 +152,10 @@ def test_a_possessive_names_an_owner_only_when_the_owner_is_a_name(graph) -> Non
     labels = {str(o) for s in graph.subjects(RDF.type, CTIP.GovernmentBody)
               for o in graph.objects(s, RDFS.label)}
     assert "Children's Court" in labels and "Children" not in labels, labels
+    assert "Ministry of Lake Welfare, Gender and Children's Affairs" in labels, labels
+    assert "Affairs" not in labels, labels
+    # a ministry's division: two bodies
+    assert {"Ministry of Lake Security", "Division of Drugs and Morals"} <= labels, labels
     assert any("ministry-of-employment" in str(s)
                for s in graph.subjects(RDF.type, CTIP.GovernmentBody))
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
+from ctipgraph.iris import slugify
 from ctipgraph.link.entities import EntityRegistry
 from ctipgraph.link.lexicon import load_lexicon
 from ctipgraph.link.mentions import MentionFinder, Mentions, Run, _apart_from_known, find_mentions
@@ -362,3 +363,11 @@ def test_a_name_s_asides_are_not_part_of_its_iri(lexicon) -> None:
     # a name that is all aside keeps it
     assert EntityRegistry(lexicon).resolve("(Lake Shelters)", "Program").iri \
         == ID["program/lake-shelters"]
+
+
+def test_both_apostrophes_give_one_slug() -> None:
+    # "Ministry of Justice’s Director of Public Prosecution" and "… Justice's …" in one series
+    # were two IRIs ("justices", "justice-s")
+    assert slugify("Ministry of Justice’s Office") == slugify("Ministry of Justice's Office") \
+        == "ministry-of-justices-office"
+    assert slugify("Côte d’Ivoire") == slugify("Côte d'Ivoire") == "cote-d-ivoire"

@@ -11,8 +11,14 @@ from .namespaces import ID
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+_POSSESSIVE_MARK = re.compile(r"['’](?=s\b)")
+
+
 def slugify(text: str, max_length: int = 80) -> str:
-    """Lower-case ASCII slug: accents dropped, runs of other characters become one hyphen."""
+    """Lower-case ASCII slug: accents dropped, a possessive's apostrophe too ("Justice’s" and
+    "Justice's" give one slug), runs of other characters become one hyphen ("d’Ivoire" and
+    "d'Ivoire": "d-ivoire")."""
+    text = _POSSESSIVE_MARK.sub("", text).replace("’", "'")
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:

@@ -92,6 +92,8 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
     that they are matched everywhere); returns the cells of tables no extractor reads."""
     specs = {s["kind"]: s for s in lexicon.patterns.get("tables", [])}
     cues = Cues(lexicon)
+    collective = frozenset(fold(w, lower=False)
+                           for w in lexicon.words("names", "collective_possessives"))
     unread: list[Block] = []
     for table in doc.tables:
         kind = table_kind(lexicon, table)
@@ -111,24 +113,28 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
                 text = (text[: span[0]] + text[span[1]:]).replace("()", "").strip()
             if _identified(lexicon, text):
                 continue  # "ILO C. 29, Forced Labor": the identifier detectors name it
-            for part in _owner_and_owned(text, cues, registry) if cls == "GovernmentBody" \
-                    else [text]:
+            for part in _owner_and_owned(text, cues, registry, collective) \
+                    if cls == "GovernmentBody" else [text]:
                 name, acronym = split_name(clean_name(part))
                 if name and registry.lookup(name, acronym=acronym) is None:
                     registry.resolve(name, cls, acronym=acronym, rule=f"table:{kind}")
     return unread
 
 
-def _owner_and_owned(text: str, cues: Cues, registry: EntityRegistry) -> list[str]:
-    """A body named by its owner's possessive, as two names ("Ministry of Labor’s National
-    Directorate of Labor"), when the owners are names (a cue word, or known); else the whole
-    name ("Children’s Court" is one body, "Children" none)."""
+def _owner_and_owned(text: str, cues: Cues, registry: EntityRegistry,
+                     collective: frozenset[str]) -> list[str]:
+    """A body named by its owner's possessive, as two names ("Ministry of Security’s Division of
+    Drugs"), when each owner is a name (a cue word, or known) and not a group of people whose
+    possessive makes a compound ("Ministry of Social Welfare, Gender and Children’s Affairs" is
+    one ministry; "Children’s Court" one court, and "Children" no body)."""
     parts = _POSSESSIVE.split(text)
-    owners = parts[:-1]
-    if all(cues.first_cue([fold(w, lower=False) for w in owner.split()]) is not None
-           or registry.lookup(owner.strip(), fuzzy=False) is not None for owner in owners):
-        return parts
-    return [text]
+    for owner in parts[:-1]:
+        words = [fold(w, lower=False) for w in owner.split()]
+        if not words or words[-1] in collective or (
+                cues.first_cue(words) is None
+                and registry.lookup(owner.strip(), fuzzy=False) is None):
+            return [text]
+    return parts
 
 
 def _identified(lexicon: Lexicon, text: str) -> bool:
