@@ -372,3 +372,19 @@ def test_the_national_committee_named_by_a_description(tmp_path, lexicon):
     assert "org/cncltpa" in entities(ex)
     rules = {m.rule for m in ex.mentions}
     assert "description" in rules
+
+
+def test_an_acronym_after_a_list_defines_the_list_s_last_name(tmp_path, lexicon):
+    # a regional report: "… with the Ministries of Interior and Justice, and the National
+    # Institute for Women and Children (INMC)" was one research organization of that name
+    found = by_label(run(tmp_path, lexicon, (
+        "Inspectors work with the Ministries of Lakes and Rivers, and the National Institute for "
+        "Lake Women and Children (INMLC). The Ministry of Women, Children, and the Family "
+        "(MWCF) met. The Measurement, Awareness-Raising, and Policy Engagement Project (MAP) "
+        "ran.\n")))
+    assert "national institute for lake women and children" in found, found
+    assert not any(name.startswith("ministries") for name in found), found
+    # ", and the Family" names no body of its own; a name may open with a list
+    assert found.get("ministry of women children and the family") == "GovernmentBody", found
+    assert found.get("measurement awareness raising and policy engagement project") \
+        == "Program", found

@@ -477,7 +477,8 @@ class MentionFinder:
     def _after_list(self, before: tuple[str, int, int, bool],
                     acr: str) -> tuple[str, int, int, bool]:
         """ "EU and Food and Agriculture Organization (FAO)": the name defined is the last of a
-        list whose earlier items are names already known, when its initials give the acronym."""
+        list whose earlier items are names already known, when its initials give the acronym;
+        or the last item after ", the" or ", and the" when it has a cue word."""
         name, start, end, emphasized = before
         previous = 0
         for m in re.finditer(r",\s*(?:and\s+)?|\s+and\s+", name):
@@ -487,6 +488,14 @@ class MentionFinder:
                 break
             if item and self.registry.lookup(item, fuzzy=False) is not None:
                 return rest, start + m.end(), end, emphasized
+        # "Ministries of Interior and Justice, and the National Institute for Women and Children
+        # (INMC)": after ", the" or ", and the", a name of its own (a cue word) is the one
+        # defined (the acronym may be another language's; a long list's initials give any)
+        joiners = list(re.finditer(r",\s*(?:and\s+)?the\s+", name))
+        rest = name[joiners[-1].end():] if joiners else ""
+        if rest[:1].isupper() and self.cues.first_cue(
+                [fold(w, lower=False) for w in rest.split()]) is not None:
+            return rest, start + joiners[-1].end(), end, emphasized
         return before
 
     def _extend_over_dash(self, text: str, before: tuple[str, int, int, bool],
