@@ -25,8 +25,8 @@ from ..emit.evidence import passage_iri
 from ..identify import document_kind
 from ..iris import entity_iri
 from ..link.entities import EntityRegistry
-from ..link.lexicon import Lexicon, fold, legal_identifier_re
-from ..link.mentions import ILO_CONVENTION, Cues, Mentions, find_mentions
+from ..link.lexicon import Lexicon, fold, ilo_convention_re, legal_identifier_re
+from ..link.mentions import Cues, Mentions, find_mentions
 from ..link.places import country as resolve_country
 from ..namespaces import CTIP
 from ..read.model import Block, Document
@@ -92,8 +92,6 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
     that they are matched everywhere); returns the cells of tables no extractor reads."""
     specs = {s["kind"]: s for s in lexicon.patterns.get("tables", [])}
     cues = Cues(lexicon)
-    collective = frozenset(fold(w, lower=False)
-                           for w in lexicon.words("names", "collective_possessives"))
     unread: list[Block] = []
     for table in doc.tables:
         kind = table_kind(lexicon, table)
@@ -113,16 +111,15 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
                 text = (text[: span[0]] + text[span[1]:]).replace("()", "").strip()
             if _identified(lexicon, text):
                 continue  # "ILO C. 29, Forced Labor": the identifier detectors name it
-            for part in _owner_and_owned(text, cues, registry, collective) \
-                    if cls == "GovernmentBody" else [text]:
+            for part in _owner_and_owned(text, cues, registry) if cls == "GovernmentBody" \
+                    else [text]:
                 name, acronym = split_name(clean_name(part))
                 if name and registry.lookup(name, acronym=acronym) is None:
                     registry.resolve(name, cls, acronym=acronym, rule=f"table:{kind}")
     return unread
 
 
-def _owner_and_owned(text: str, cues: Cues, registry: EntityRegistry,
-                     collective: frozenset[str]) -> list[str]:
+def _owner_and_owned(text: str, cues: Cues, registry: EntityRegistry) -> list[str]:
     """A body named by its owner's possessive, as two names ("Ministry of Security’s Division of
     Drugs"), when each owner is a name (a cue word, or known) and not a group of people whose
     possessive makes a compound ("Ministry of Social Welfare, Gender and Children’s Affairs" is
@@ -130,7 +127,7 @@ def _owner_and_owned(text: str, cues: Cues, registry: EntityRegistry,
     parts = _POSSESSIVE.split(text)
     for owner in parts[:-1]:
         words = [fold(w, lower=False) for w in owner.split()]
-        if not words or words[-1] in collective or (
+        if not words or words[-1] in cues.collective or (
                 cues.first_cue(words) is None
                 and registry.lookup(owner.strip(), fuzzy=False) is None):
             return [text]
@@ -139,7 +136,8 @@ def _owner_and_owned(text: str, cues: Cues, registry: EntityRegistry,
 
 def _identified(lexicon: Lexicon, text: str) -> bool:
     folded = fold(text, lower=False)
-    return bool(legal_identifier_re(lexicon).search(folded) or ILO_CONVENTION.search(folded))
+    return bool(legal_identifier_re(lexicon).search(folded)
+                or ilo_convention_re(lexicon).search(folded))
 
 
 def _country(meta, lexicon: Lexicon, registry: EntityRegistry,

@@ -393,6 +393,19 @@ def legal_identifier_re(lexicon: Lexicon) -> re.Pattern[str]:
     return _legal_re(kinds, numbers)
 
 
+def ilo_convention_re(lexicon: Lexicon) -> re.Pattern[str]:
+    """The regular expression of ILO conventions by number (patterns.toml [legal] convention,
+    then an optional number word): group ``n`` is the number."""
+    return _convention_re(tuple(sorted(lexicon.words("legal", "convention"))))
+
+
+@lru_cache(maxsize=8)
+def _convention_re(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    alt = "|".join(r"\s+".join(re.escape(w) for w in p.split())
+                   for p in sorted(prefixes, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<!\w)(?:{alt})\.?\s*(?:No\.?\s*)?(?P<n>\d{{2,3}})(?!\d)")
+
+
 def _read_graph(folder: Path) -> Graph:
     graph = Graph()
     for path in sorted(folder.glob("*.ttl")):

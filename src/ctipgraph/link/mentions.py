@@ -29,7 +29,15 @@ from ..emit.evidence import passage_iri
 from ..iris import entity_iri, slugify
 from ..read.model import Block, Document, Kind
 from .entities import EntityRegistry
-from .lexicon import KIND_OF_CLASS, Lexicon, fold, legal_identifier_re, legal_key, norm_name
+from .lexicon import (
+    KIND_OF_CLASS,
+    Lexicon,
+    fold,
+    ilo_convention_re,
+    legal_identifier_re,
+    legal_key,
+    norm_name,
+)
 
 _CAP = r"(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+|'(?!s\b)[A-Za-z0-9]+)*(?:\.(?:[A-Z]\.)+)?)"
 _SP = r"[^\S\t]+"  # white space within a name: never a table's column separator
@@ -46,10 +54,6 @@ _PROVISION_NUM = r"[A-Z]?\.?\d+(?:\.\d+)*(?:\s*\([a-z]\))?(?:\s*-\s*\([a-z]\))?"
 _PROVISION = re.compile(
     rf"(?<!\w)(?P<word>Articles?|Art\.)\s+(?P<nums>{_PROVISION_NUM}"
     rf"(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s*){_PROVISION_NUM})*)\s+of\s+(?:the\s+)?"
-)
-ILO_CONVENTION = _ILO = re.compile(  # "ILO C. 182", "International Labor Organization
-    r"(?<!\w)(?:ILO|International\s+Labou?r\s+Organi[sz]ation)"  # Convention No. 138"
-    r"\s+C(?:onvention)?\.?\s*(?:No\.?\s*)?(?P<n>\d{2,3})(?!\d)"
 )
 _NEXT_WORD = re.compile(r"[^\S\t\n]+([A-Z][\w'’-]*)")  # the capitalized word after a name
 _PROSE = frozenset({Kind.HEADING, Kind.SENTENCE, Kind.LIST_ITEM, Kind.FOOTNOTE, Kind.FIELD})
@@ -162,6 +166,9 @@ class Cues:
         self.stop = {norm_name(p) for p in lexicon.words("stop", "phrases")}
         self.last = {norm_name(w) for w in lexicon.words("stop", "last")}
         self.connectors = {c.lower() for c in lexicon.words("names", "connectors")}
+        #: groups of people whose possessive makes a compound name, not an owner
+        self.collective = {fold(w, lower=False)
+                           for w in lexicon.words("names", "collective_possessives")}
 
     def stopped(self, name: str) -> bool:
         """Whether a name is, or starts with, a phrase that is never a name, or ends with the
@@ -594,7 +601,7 @@ class MentionFinder:
 
     def _ilo_conventions(self, block: Block) -> None:
         text = self.doc.text[block.start:block.end]
-        for m in _ILO.finditer(text):
+        for m in ilo_convention_re(self.lexicon).finditer(text):
             label = f"ILO C. {m.group('n')}"
             known = self.registry.lookup(label, cls="InternationalAgreement", fuzzy=False)
             if known is None:
