@@ -388,3 +388,105 @@ def test_an_acronym_after_a_list_defines_the_list_s_last_name(tmp_path, lexicon)
     assert found.get("ministry of women children and the family") == "GovernmentBody", found
     assert found.get("measurement awareness raising and policy engagement project") \
         == "Program", found
+
+
+def test_a_cue_word_after_of_is_no_head_when_the_name_ends_in_one(tmp_path, lexicon):
+    # a regional report: "the Freedom of Movement of Persons and Migration in West Africa
+    # Project" was an organization "Freedom of Movement of Persons" and a program "Migration …"
+    found = by_label(run(tmp_path, lexicon, (
+        "ILO continued the Freedom of Movement of Herders and Trade in the Lake Basin Project "
+        "(2013–2020). The Ministry of Lakes and Lakeland Fisheries Agency met.\n")))
+    assert found.get("freedom of movement of herders and trade in the lake basin project") \
+        == "Program", found
+    assert not any(name.startswith("freedom") and name.endswith("herders")
+                   for name in found), found
+    # a cue word that heads the first name still splits the list
+    assert found.get("ministry of lakes") == "GovernmentBody", found
+
+
+def test_a_name_with_no_cue_word_is_an_armed_group_only_in_its_own_sentence(tmp_path, lexicon):
+    # a regional report's table cell: a sentence on "armed group recruitment", then one on
+    # "UNICEF-supported Child Friendly Spaces (CFS)", which became an armed group
+    found = by_label(run(tmp_path, lexicon, (
+        "Provide training to children at risk of armed group recruitment. (3) In 2021, 500 "
+        "children used Safe Lake Corners (SLC) in Port Lake. Armed groups such as the Union "
+        "for Peace on the Lake (UPL) recruited children.\n")))
+    assert "safe lake corners" not in found, found
+    assert found.get("union for peace on the lake") == "ArmedGroup", found
+
+
+def test_an_acronym_after_a_ministry_s_possessive_defines_the_owned_body(tmp_path, lexicon):
+    # "the Ministry of Defense’s National Gendarmerie (SED)" was labelled "Defense’s National
+    # Gendarmerie"; a one-word owner stays part of the name ("Lord’s Resistance Army")
+    found = by_label(run(tmp_path, lexicon, (
+        "Cases are referred by the Ministry of Lake Defense’s Shore Brigade (SLD). The "
+        "Herder’s Resistance Army (HRA), an armed group, recruited children. The Federal "
+        "Herder’s Charter Act (HCA) codifies their rights.\n")))
+    assert found.get("shore brigade") == "GovernmentBody", found
+    assert found.get("ministry of lake defense") == "GovernmentBody", found
+    assert not any("defense s" in name for name in found), found
+    assert found.get("herder resistance army") == "ArmedGroup", found
+    assert found.get("herder charter act") == "Law", found  # "Federal Herder" is no owner
+
+
+def test_a_body_of_the_un_is_not_the_country_s_body_of_that_name(tmp_path, lexicon):
+    ex = run(tmp_path, lexicon, (
+        "A draft law has been pending adoption by the General Assembly since 2015. (1)"
+        "\n\nREFERENCES\n\n"
+        "1. UN General Assembly Security Council. Children and armed conflict. 2016.\n"))
+    national = ID["org/lakeland-general-assembly"]
+    assert ex.registry.cls_of(national) == "GovernmentBody"
+    quoted = sorted(str(p).rsplit("/", 1)[-1] for p in ex.graph.objects(national,
+                                                                         CTIP.mentionedIn))
+    assert quoted == ["1"], quoted  # the first sentence only
+
+
+def test_a_guide_for_law_enforcement_is_no_draft_law(tmp_path, lexicon):
+    g = run(tmp_path, lexicon, (
+        "In 2019, the government drafted a guide for law enforcement officials on assisting "
+        "victims, and drafted a revised fisheries law.\n")).graph
+    drafts = {str(g.value(s, RDFS.label))
+              for s in g.subjects(CTIP.legalStatus, CTIPC["legal-status/draft"])}
+    assert drafts == {"draft revised fisheries law"}, drafts
+
+
+def programs_table(country: str, *rows: str) -> str:
+    return "\n".join([
+        f"In 2019, {country} made a minimal advancement in efforts to eliminate the worst forms "
+        "of child labor. (1)", "",
+        "Table 8. Key Social Programs to Address Child Labor", "",
+        "Program\tDescription", *rows, "",
+        "REFERENCES", "", "1. Lake Embassy. Reporting, 2020.", ""])
+
+
+def test_a_program_named_by_a_plural_is_one_per_country(tmp_path, lexicon):
+    # regional reports: "Shelters", "UNICEF Programs", "World Bank-Funded Projects", "School
+    # Feeding Program" and "UNICEF Country Program" rows of several countries were one program
+    rows = (
+        "Shelters\tGovernment-run shelters for children. (1)",
+        "U.S. Government-Funded Programs\tPrograms funded by the United States. (1)",
+        "Lake Country Program (2016–2020)\tA country program. (1)",
+        "Eliminating the Worst Forms of Child Labor in Lakes Project\tAn ILO project. (1)",
+        "Democracy, Rights, and Governance – Learning and Research Activity\tResearch. (1)",
+        "Lakeland Government and NGO-Implemented Programs\tSeveral programs. (1)",
+        "UNICEF Programs\tProvide training to children at risk of armed group recruitment. "
+        "(1) In 2019, 500 children used Safe Lake Corners (SLC) in Port Lake. (1)")
+    found = {}
+    for country in ("Lakeland", "Riverland"):
+        ex = run(tmp_path, lexicon, programs_table(country, *rows), country=country,
+                 name=f"findings-2019-{country}")
+        found[country] = entities(ex)
+    slug = "u-s-government-funded-programs"
+    for country, key in (("Lakeland", "lakeland"), ("Riverland", "riverland")):
+        assert found[country].get(f"program/{key}-shelters") == ("Program", "Shelters")
+        assert found[country].get(f"program/{key}-{slug}") \
+            == ("Program", "U.S. Government-Funded Programs"), found[country]
+        assert f"program/{key}-lake-country-program" in found[country], found[country]
+        # (a table cell of several sentences: the one defining the acronym names no armed group)
+        assert not any(cls == "ArmedGroup" for cls, _ in found[country].values())
+    # a name that says its own country is not prefixed twice
+    assert "program/lakeland-government-and-ngo-implemented-programs" in found["Lakeland"]
+    # a gerund's object and a name opening with a list are no plural heads
+    for country in found.values():
+        assert "program/eliminating-the-worst-forms-of-child-labor-in-lakes-project" in country
+        assert any(k.startswith("program/democracy-rights") for k in country), country

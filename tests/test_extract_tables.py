@@ -65,6 +65,7 @@ CHAPTER = "\n".join([
     'National Steering Committee on Child Labor (NSCCL)\tCoordinate efforts against child '
     'labor. Chaired by the Ministry of Employment. In 2019, received a budget of '
     '\\$20,000 to hold meetings. (2)',
+    'Ministry of Lake Herding (MLH)\tCoordinates efforts on herding children. (2)',
     '',
     'Table 6. Key Policies Related to Child Labor',
     '',
@@ -181,6 +182,14 @@ def test_coordinating_body_leader_and_budget(graph) -> None:
     assert (budget, CTIP.amount, Literal(Decimal(20000))) in graph
     assert (budget, CTIP.currency, Literal("USD")) in graph
     assert (budget, CTIP.funder, ID["org/government-of-niger"]) in graph
+
+
+def test_a_ministry_among_the_mechanisms_to_coordinate_is_a_ministry(graph) -> None:
+    # a regional report lists "Ministry of Women and Childhood Protection (MWCP)" in this table
+    ministry = ID["org/niger-mlh"]
+    assert (ministry, RDFS.label, Literal("Ministry of Lake Herding", lang="en")) in graph
+    assert (ministry, CTIP.role, None) in graph
+    assert set(graph.objects(ministry, RDF.type)) == {CTIP.GovernmentBody}
 
 
 def test_policy_period_and_leader(graph) -> None:

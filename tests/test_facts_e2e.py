@@ -86,9 +86,9 @@ PROGRAMS = {
         (2011, 2017), {"org/usdol"}, {"org/ilo"}, None),
     "program/south-south-cooperation-for-the-promotion-of-decent-work-in-cotton-producing-cou": (
         (2015, 2019), {"org/government-of-brazil"}, set(), 6800000),
-    "program/decent-work-country-program": ((2016, 2018), set(), set(), None),
-    "program/usaid-country-program": ((2016, 2020), {"org/usaid"}, set(), 600000000),
-    "program/unicef-country-program": ((2014, 2017), {"org/unicef"}, set(), None),
+    "program/mali-decent-work-country-program": ((2016, 2018), set(), set(), None),
+    "program/mali-usaid-country-program": ((2016, 2020), {"org/usaid"}, set(), 600000000),
+    "program/mali-unicef-country-program": ((2014, 2017), {"org/unicef"}, set(), None),
     "program/mali-national-disarmament-demobilization-and-reintegration-program": (
         None, set(), {"org/minusma"}, 25000000),
     "program/combating-descent-based-slavery-program": (
@@ -125,7 +125,7 @@ def test_every_social_program_of_table_10(program: str) -> None:
 
 def test_the_decent_work_program_is_overseen_by_the_ministry_of_labor() -> None:
     g = facts(FINDINGS)
-    assert (ID["program/decent-work-country-program"], CTIP.ledBy,
+    assert (ID["program/mali-decent-work-country-program"], CTIP.ledBy,
             ID["org/ministry-of-labor"]) in g
 
 

@@ -106,8 +106,10 @@ def test_joint_funding_in_apposition_to_a_named_project(tmp_path, lexicon) -> No
         "Project (2019–2022), an $8.5 million EU and FAO-funded global project to combat child "
         "labor and forced labor in cotton supply chains, and ACCEL Africa, a $26.5 million "
         "Government of Netherlands-funded regional project. (68)")), kind="usdol-findings")
-    umbrella = ID["program/ilo-implemented-projects-to-combat-child-labor"]
+    # (a kind of program each country runs: the report's country's)
+    umbrella = ID["program/mali-ilo-implemented-projects-to-combat-child-labor"]
     project = ID["program/mali-justice-project"]
+    assert (umbrella, CTIP.country, ID["place/mali"]) in g
     assert set(g.objects(project, CTIP.fundedBy)) == {ID["org/european-union"], ID["org/fao"]}
     [funding] = g.subjects(CTIP.fundedItem, project)
     assert set(g.objects(funding, CTIP.funder)) == {ID["org/european-union"], ID["org/fao"]}

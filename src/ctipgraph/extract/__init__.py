@@ -44,7 +44,7 @@ from . import (
 )
 from .context import Context
 from .series import Action, SeriesIndex
-from .tables import Handler, body_rows, extract_tables, split_name, table_kind
+from .tables import Handler, body_rows, extract_tables, split_name, subject_class, table_kind
 from .units import prose_units
 from .values import clean_name, period_span
 
@@ -115,7 +115,8 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
                     else [text]:
                 name, acronym = split_name(clean_name(part))
                 if name and registry.lookup(name, acronym=acronym) is None:
-                    registry.resolve(name, cls, acronym=acronym, rule=f"table:{kind}")
+                    registry.resolve(name, subject_class(lexicon, kind, name) or cls,
+                                     acronym=acronym, rule=f"table:{kind}")
     return unread
 
 

@@ -143,11 +143,19 @@ def _party(ctx: Context, name: str, unit: Unit) -> URIRef | None:
                                                  rule="pattern:agreement-party").iri)
 
 
+def _word(spec: dict) -> str:
+    """One word of a description before an instrument's noun (not one of `not_describing`)."""
+    stop = _alt(spec.get("not_describing", []))
+    return rf"(?:(?!(?:{stop})\s)[a-z][\w-]*\s+)" if stop else r"(?:[a-z][\w-]*\s+)"
+
+
 def _drafts(ctx: Context, unit: Unit, folded: str, spec: dict) -> None:
     nouns = _alt(list(_nouns(spec)))
     lead = _alt(spec.get("draft", []))
+    word = _word(spec)
+
     def one(n: int) -> str:
-        return rf"(?:an?|the)\s+(?P<desc{n}>(?:[a-z][\w-]*\s+){{0,4}}?)(?P<noun{n}>{nouns})\b"
+        return rf"(?:an?|the)\s+(?P<desc{n}>{word}{{0,4}}?)(?P<noun{n}>{nouns})\b"
 
     pattern = re.compile(rf"(?<!\w)(?:{lead})\s+{one(1)}(?:\s*,?\s+and\s+{one(2)})?")
     for m in pattern.finditer(folded):
@@ -170,7 +178,7 @@ def _enacted(ctx: Context, unit: Unit, folded: str, spec: dict) -> None:
     verbs = _alt(spec.get("enacted", []))
     purpose = _alt(spec.get("purpose", []))
     pattern = re.compile(
-        rf"(?<!\w)(?:{verbs})\s+(?:an?|the)\s+(?:new\s+)?(?P<desc>(?:[a-z][\w-]*\s+){{0,2}}?)"
+        rf"(?<!\w)(?:{verbs})\s+(?:an?|the)\s+(?:new\s+)?(?P<desc>{_word(spec)}{{0,2}}?)"
         rf"(?P<noun>{nouns})\b(?P<rest>[^.;]*)")
     for m in pattern.finditer(folded):
         rest = m.group("rest")

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..link.lexicon import Lexicon, fold
+from ..link.mentions import Cues
 from ..read.model import Table, TableCell, TableRow
 from .context import Context
 
@@ -80,6 +81,21 @@ def header_cell(row: Row, column: int) -> TableCell | None:
 
 
 _NAME_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acr>[A-Z][A-Za-z0-9.\- ]{1,15})\)")
+
+
+def subject_class(lexicon: Lexicon, kind: str, name: str) -> str:
+    """The class of what a table's first column names: the table's (its [[tables]] entry's
+    `subject`), unless the name is headed by one of the entry's `own_class_cues` ("Ministry of
+    Women … (MWCP)" among the mechanisms to coordinate is a government body)."""
+    spec = next((s for s in lexicon.patterns.get("tables", []) if s.get("kind") == kind), {})
+    own = {fold(w, lower=False) for w in spec.get("own_class_cues", [])}
+    if own:
+        cues = Cues(lexicon)
+        words = [fold(w, lower=False) for w in re.findall(r"[^\s,()]+", name)]
+        cue = cues.first_cue(words)
+        if cue is not None and cue[1] in own and cues.heads_its_name(words, cue):
+            return cue[2]
+    return spec.get("subject", "")
 
 
 def split_name(text: str) -> tuple[str, str | None]:

@@ -61,6 +61,7 @@ class Discovery:
         self._intl = re.compile(r"(?<![\w-])(?:" + _alt(intl.get("words", [])) + r")(?![\w-])") \
             if intl.get("words") else None
         self._armed = [fold(w) for w in intl.get("armed_context", [])]
+        self._armed_names = [fold(w) for w in intl.get("armed_names", [])]
         inst = lexicon.section("institutions")
         self.institutions: dict[str, tuple[str, str]] = {}
         for term, value in inst.get("terms", {}).items():
@@ -106,8 +107,16 @@ class Discovery:
         return bool(self._intl and self._intl.search(fold(name, lower=False)))
 
     def armed(self, text: str) -> bool:
+        """Whether a passage is of an armed context (a cue word "Movement" or "Front" there
+        names an armed group)."""
         folded = fold(text)
         return any(w in folded for w in self._armed)
+
+    def names_armed_groups(self, sentence: str) -> bool:
+        """Whether a sentence speaks of armed groups (a name defined there by its acronym,
+        with no cue word, is one)."""
+        folded = fold(sentence)
+        return any(w in folded for w in self._armed_names)
 
     def country_before(self, text: str, pos: int) -> URIRef | None:
         """The country of a demonym or possessive right before a name ("Malian ", "Togo's ")."""

@@ -160,7 +160,8 @@ class EntityRegistry:
         that found the name; the returned rule says how it was matched."""
         name = " ".join(name.split())
         scoping = self.lexicon.scoping
-        named = scoping.country_in(name)
+        kind_of_program = scoping.kind_of_program(name, cls)
+        named = None if kind_of_program else scoping.country_in(name)
         scope = named or country or self.country
         found = None
         if iri is None:
@@ -182,7 +183,8 @@ class EntityRegistry:
             self._alias(resolved.iri, name, None)
             return resolved
         kind = KIND_OF_CLASS.get(cls, "org")
-        if iri is None and scope is not None and scoping.is_generic(name, cls):
+        if iri is None and scope is not None and (kind_of_program
+                                                  or scoping.is_generic(name, cls)):
             iri = scoping.scoped_iri(name, cls, scope, joined_prefixes(acronym or name))
             country = scope
         iri = iri or entity_iri(kind, joined_prefixes(acronym or name))

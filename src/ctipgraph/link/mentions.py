@@ -57,7 +57,6 @@ _PROVISION = re.compile(
 )
 _NEXT_WORD = re.compile(r"[^\S\t\n]+([A-Z][\w'’-]*)")  # the capitalized word after a name
 _PROSE = frozenset({Kind.HEADING, Kind.SENTENCE, Kind.LIST_ITEM, Kind.FOOTNOTE, Kind.FIELD})
-_ARMED = re.compile(r"armed group|militia|rebel|insurgent|jihadist|terrorist", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -183,8 +182,10 @@ class Cues:
         its phrase: one followed by capitalized words that end in another cue word only
         modifies it ("Policy Engagement Project" is a project, "Labor Code Committee" a
         committee; "Police Academy" and "Police Force" are the police's, "Cellule Nationale de
-        Coordination du Programme" a cell). A head cue ("Force", "Fund", "Law") counts only as
-        the last word, when no cue word is before it."""
+        Coordination du Programme" a cell). A cue word after a connector is a complement, not
+        the head, when the name ends in a cue word: "Freedom of Movement of Persons and
+        Migration in West Africa Project" is a project. A head cue ("Force", "Fund", "Law")
+        counts only as the last word, when no cue word is before it."""
         for i in range(len(words)):
             cue = self._cue_at(words, i, heads=False)
             if cue is None:
@@ -195,8 +196,19 @@ class Cues:
                 if later is not None:
                     return later
                 j += 1
+            if j < len(words) and not self.heads_its_name(words, cue):
+                last = self._cue_at(words, len(words) - 1, heads=True)
+                if last is None and len(words) > 1:
+                    last = self._cue_at(words, len(words) - 2, heads=False)
+                    last = last if last is not None and len(last[1].split()) == 2 else None
+                return last or cue
             return cue
         return self._cue_at(words, len(words) - 1, heads=True) if words else None
+
+    def heads_its_name(self, words: list[str], cue: tuple[int, str, str] | None) -> bool:
+        """Whether a cue word found in `words` is its name's head, not a complement after a
+        connector ("Movement" in "Freedom of Movement of Persons")."""
+        return cue is not None and not any(w.lower() in self.connectors for w in words[:cue[0]])
 
     def _cue_at(self, words: list[str], i: int, heads: bool) -> tuple[int, str, str] | None:
         """The cue word (or two-word cue) at position i; with `heads`, a head cue there when
@@ -328,8 +340,8 @@ class Cues:
                 and ((tok[0] in self.classes and self.first_cue(words) is not None)
                      or (conj and words and (words[-1] in self.heads
                                              or words[-1] in self.classes))
-                     or (conj and self.first_cue(words) is not None and self.first_cue(
-                         self._item(run.tokens[i:], text)) is not None))
+                     or (conj and self.heads_its_name(words, self.first_cue(words))
+                         and self.first_cue(self._item(run.tokens[i:], text)) is not None))
             ) or (comma and text is not None and len(words) > 1
                   and self._item_with_head(run.tokens[i:], text)) or (
                     comma and text is not None and self.first_cue(words) is not None
@@ -448,10 +460,26 @@ class MentionFinder:
         run = parts[-1]
         start = run.start
         owner = re.search(rf"({_CAP})['’]s{_SP}$", fold(head[:start], lower=False))
-        if owner and self.registry.lookup(owner.group(1), fuzzy=False) is None:
-            # "Lord's Resistance Army" (but not "UNODC's Global Action …")
+        if owner and not self._names_an_owner(head[:owner.end(1)]):
+            # "Lord's Resistance Army" (but not "UNODC's Global Action …" nor "Ministry of
+            # Defense's National Gendarmerie")
             start = owner.start()
         return head[start:run.end], start, run.end, False
+
+    def _names_an_owner(self, text: str) -> bool:
+        """Whether the capitalized run ending `text` (before a possessive) is a name of its own:
+        known, or headed by a cue word ("Ministry of Lake Defense"; not "Federal Child" nor
+        "Lord")."""
+        runs = [r for r in capitalized_runs(fold(text, lower=False), self.lexicon)
+                if r.end == len(text)]
+        run = self.cues.trim(runs[-1]) if runs else None
+        if run is None:
+            return False
+        words = [t[0] for t in run.tokens]
+        name = text[run.start:run.end]
+        return (self.registry.lookup(words[-1], fuzzy=False) is not None
+                or self.registry.lookup(name, fuzzy=False) is not None
+                or self.cues.heads_its_name(words, self.cues.first_cue(words)))
 
     def _acronym_definitions(self, block: Block) -> None:
         text = self.doc.text[block.start:block.end]
@@ -526,7 +554,8 @@ class MentionFinder:
         known = self.registry.lookup(name, acronym=acr)
         cls = self._classify(name, text)
         if known is None and cls is None:
-            if not (letters and _initials_cover(acr, name) and _ARMED.search(text)):
+            if not (letters and _initials_cover(acr, name)
+                    and self.discovery.names_armed_groups(_sentence_around(text, m.start()))):
                 self.registry.unlinked.append(
                     f"acronym definition: {name!r} ({acr}) (no entity cue word)")
                 return
@@ -715,9 +744,20 @@ class MentionFinder:
                 for m in pattern.finditer(folded, block.start, block.end):
                     key = " ".join(m.group().split())
                     iri, rule = forms[key]
-                    if self._names_another_place(iri, block, m.start(), m.end()):
+                    if (self._names_another_place(iri, block, m.start(), m.end())
+                            or self._of_the_un(iri, block, m.start())):
                         continue
                     self._candidates.append((m.start(), m.end(), iri, rule, block))
+
+    def _of_the_un(self, iri: URIRef, block: Block, start: int) -> bool:
+        """Whether a government's body is named after a prefix of the UN system
+        (discovery.toml [international] name_prefixes): "UN General Assembly" is not the
+        country's "General Assembly"."""
+        if self.registry.cls_of(iri) not in ("GovernmentBody", "CoordinatingBody"):
+            return False
+        before = self.doc.text[max(block.start, start - 32):start]
+        return any(re.search(rf"(?<![\w-]){re.escape(p)}\s+$", before)
+                   for p in self.lexicon.section("international").get("name_prefixes", []))
 
     def _names_another_place(self, iri: URIRef, block: Block, start: int, end: int) -> bool:
         """Whether a place's name at [start, end) is part of another name (patterns.toml
@@ -874,6 +914,17 @@ class MentionFinder:
         whole = _alternation([fold(longer)])
         return any(not whole.match(self._folded, m.start())
                    for m in _alternation([fold(short)]).finditer(self._folded))
+
+
+def _sentence_around(text: str, pos: int) -> str:
+    """The sentence of `text` holding position `pos` (a passage may be a table cell of
+    several)."""
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, pos)]
+    end = _SENTENCE_END.search(text, pos)
+    return text[starts[-1] if starts else 0:end.start() if end else len(text)]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(\"“])")
 
 
 def _spelled_by_initials(name: str) -> re.Pattern[str]:

@@ -42,6 +42,8 @@ class Scoping:
         # list") is as generic as its label
         self.heads = [fold(h) for h in spec.get("heads", [])]
         self.prefixes = [fold(p) for p in spec.get("prefixes", [])]
+        self.plural_heads = frozenset(spec.get("plural_heads", []))
+        self.connectors = frozenset(w.lower() for w in lexicon.words("names", "connectors"))
         self.words: dict[str, URIRef] = {}  # folded country word → country IRI
         self.labels: dict[URIRef, str] = {}
         for iri, entity in lexicon.entities.items():
@@ -87,6 +89,30 @@ class Scoping:
         words = [w for w in re.split(r"[\s,]+", folded) if w]
         return any(_has_phrase(words, head) for head in self.heads)
 
+    def kind_of_program(self, name: str, cls: str | None) -> bool:
+        """Whether a name is a kind of program (`plural_heads`: headed by a plural) that each
+        country runs: "Shelters", "U.S. Government-Funded Programs" (the country a name of
+        these says is a funder, not where it runs)."""
+        if cls not in self.plural_heads:
+            return False
+        words = [w for w in re.split(r"[\s,]+", fold(name)) if w]
+        head = self.head_word(words)
+        before = words[:words.index(head)] if head in words else []
+        # "Eliminating the Worst Forms of …": a verb's object, not the name's head
+        return _plural(head) and not any(w in _ARTICLES for w in before)
+
+    def head_word(self, words: list[str]) -> str:
+        """The head of a name's words: the last before a preposition ("shelters" in "shelters
+        for unaccompanied children"; "activity" in "democracy, human rights, and governance –
+        learning, evaluation, and research activity")."""
+        head = ""
+        for word in words:
+            if word in self.connectors and word not in _COORDINATORS:
+                break
+            if re.search(r"\w", word):
+                head = word
+        return head
+
     def applies(self, entity: Entity, name: str, scope: URIRef | None) -> bool:
         """Whether a lexicon entity may be found under this name (or acronym) in a report of
         country ``scope``: always, unless it is another country's and the name is generic (or
@@ -112,7 +138,19 @@ class Scoping:
         """``id:{kind}/{country}-{base or name}`` for a generic name of a country."""
         kind = KIND_OF_CLASS.get(cls, "org")
         slug = str(country).rsplit("/", 1)[-1]
-        return entity_iri(kind, f"{slug} {slugify(base or name)}")
+        name_slug = slugify(base or name)
+        if name_slug.startswith(slug + "-"):  # "Mali Government and NGO-Implemented Programs"
+            return entity_iri(kind, name_slug)
+        return entity_iri(kind, f"{slug} {name_slug}")
+
+
+_ARTICLES = frozenset({"the", "a", "an", "la", "le", "les", "l'"})
+_COORDINATORS = frozenset({"and", "et"}) | _ARTICLES
+
+
+def _plural(word: str) -> bool:
+    """Whether an English noun looks plural ("shelters", "programs"; not "access", "bus")."""
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
 def _has_phrase(words: list[str], phrase: str) -> bool:
