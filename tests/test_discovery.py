@@ -13,6 +13,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from ctipgraph.emit.evidence import emit_evidence
 from ctipgraph.extract import Extraction, extract
+from ctipgraph.link.entities import EntityRegistry
 from ctipgraph.link.lexicon import load_lexicon, norm_name
 from ctipgraph.namespaces import CTIP, CTIPC, ID
 from ctipgraph.segment import load
@@ -490,3 +491,54 @@ def test_a_program_named_by_a_plural_is_one_per_country(tmp_path, lexicon):
     for country in found.values():
         assert "program/eliminating-the-worst-forms-of-child-labor-in-lakes-project" in country
         assert any(k.startswith("program/democracy-rights") for k in country), country
+
+
+def test_a_government_s_offices_and_departments_are_one_per_country(tmp_path, lexicon):
+    # regional reports: "Department of Labor", "Attorney General's Office", "District Councils"
+    # had one IRI whatever the country (none was shared yet: a corpus of every country would)
+    text = ("In 2019, the Attorney General’s Office and the Department of Lake Immigration "
+            "referred cases to the Child Welfare Committees. USDOL and the State Department "
+            "funded a project.\n")
+    found = {country: entities(run(tmp_path, lexicon, text, country=country))
+             for country in ("Lakeland", "Riverland")}
+    for country, key in (("Lakeland", "lakeland"), ("Riverland", "riverland")):
+        assert found[country].get(f"org/{key}-department-of-lake-immigration") \
+            == ("GovernmentBody", "Department of Lake Immigration"), found[country]
+        assert f"org/{key}-attorney-generals-office" in found[country], found[country]
+        # the United States' bodies are found by their names in every country's report
+        assert "org/usdol" in found[country] and "org/us-state-department" in found[country]
+    # a body's country is the one its name says (a program's is where it runs: above)
+    registry = EntityRegistry(lexicon, country=ID["place/mali"])
+    assert registry.resolve("Togolese District Councils", "GovernmentBody").iri \
+        == ID["org/togo-district-councils"]
+    assert registry.resolve("Togolese Government-Funded Programs", "Program").iri \
+        == ID["program/mali-togolese-government-funded-programs"]
+    scoping = lexicon.scoping
+    assert scoping.is_generic("Child Welfare Committees", "GovernmentBody")
+    assert not scoping.is_generic("Child Welfare Committees", "NonGovernmentalOrganization")
+    assert not scoping.is_generic("Lakeland Welfare Board", "GovernmentBody")
+
+
+def test_a_legal_number_is_its_country_s(tmp_path, lexicon):
+    # "Law No. 2012-023" is Mali's anti-trafficking law in the lexicon: another country's report
+    # printing that number names its own law; two countries' "Decree No. 2005-009" are two
+    text = "In 2019, Law No. 2012-023 and Decree No. 2005-009 were adopted.\n"
+    found = {country: entities(run(tmp_path, lexicon, text, country=country))
+             for country in ("Lakeland", "Riverland", "Mali")}
+    assert found["Lakeland"].get("law/lakeland-law-2012-023") == ("Law", "Law No. 2012-023")
+    assert "law/law-2012-023" not in found["Lakeland"], found["Lakeland"]
+    assert "law/law-2012-023" in found["Mali"], found["Mali"]
+    assert {k for k in found["Lakeland"] if "2005-009" in k} == {"law/lakeland-decree-2005-009"}
+    assert {k for k in found["Riverland"] if "2005-009" in k} == {"law/riverland-decree-2005-009"}
+    # an act is a law (a regional report prints "Act No. 2003-17" and "Law 2003-17")
+    acts = entities(run(tmp_path, lexicon, "Act No. 2003-17 and Law 2003-17 apply.\n"))
+    assert {k for k in acts if "2003-17" in k} == {"law/lakeland-law-2003-17"}, acts
+
+
+def test_a_name_ends_before_a_date(tmp_path, lexicon):
+    found = by_label(run(tmp_path, lexicon, (
+        "The President promulgated a new Fisheries Code in May 2017 and the Ministry of Lake "
+        "Affairs in June took over.\n")))
+    assert found.get("fisheries code") == "Law", found
+    assert found.get("ministry of lake affairs") == "GovernmentBody", found
+    assert not any("may" in name.split() or "june" in name.split() for name in found), found

@@ -65,13 +65,13 @@ def test_leadership_partnership_and_establishment(tmp_path, lexicon) -> None:
         "2011. In 2019, the CNCLTPA, in partnership with UNODC and IOM, developed a plan.\n"
     ))
     cns, cncltpa = ID["org/cns"], ID["org/cncltpa"]
-    assert (cns, CTIP.establishedBy, ID["law/order-06-1940-mpfef-sg"]) in g
+    assert (cns, CTIP.establishedBy, ID["law/mali-order-06-1940-mpfef-sg"]) in g
     assert (cns, CTIP.startYear, gyear(2006)) in g
     assert (cncltpa, CTIP.ledBy, ID["org/ministry-of-justice"]) in g
     assert (cncltpa, CTIP.startYear, gyear(2011)) in g
     assert (cncltpa, CTIP.partnerOf, ID["org/unodc"]) in g
     assert (cncltpa, CTIP.partnerOf, ID["org/iom"]) in g
-    assert (ID["law/order-06-1940-mpfef-sg"], RDF.type, CTIP.Regulation) in g
+    assert (ID["law/mali-order-06-1940-mpfef-sg"], RDF.type, CTIP.Regulation) in g
 
 
 def test_armed_groups_recruiting_children(tmp_path, lexicon) -> None:

@@ -132,9 +132,9 @@ def test_legal_standards_with_group_rows_and_provisions(graph) -> None:
     nonstate = ID["assessment/niger-2019-prohibition-of-military-recruitment-non-state"]
     assert (nonstate, CTIP.standard,
             Literal("Prohibition of Military Recruitment: Non-state")) in graph
-    provision = ID["law/law-2019-045-article-12"]
+    provision = ID["law/niger-law-2019-045-article-12"]
     assert (nonstate, CTIP.setBy, provision) in graph
-    assert (provision, CTIP.partOf, ID["law/law-2019-045"]) in graph
+    assert (provision, CTIP.partOf, ID["law/niger-law-2019-045"]) in graph
 
 
 def test_enforcement_agency_is_the_sub_organization(graph) -> None:

@@ -272,10 +272,10 @@ def test_a_decree_creating_a_committee(tmp_path, lexicon) -> None:
         "Programs to Combat Trafficking in Children (CNS). The CNLTE was created by Decree "
         "2011-036 in 2011. Mali has established laws and regulations.\n"))
     cns = ID["org/cns"]
-    assert methods(g, cns, CTIP.establishedBy, ID["law/order-06-1940-mpfef-sg"]) == {
+    assert methods(g, cns, CTIP.establishedBy, ID["law/mali-order-06-1940-mpfef-sg"]) == {
         "pattern:established"}
     assert (cns, CTIP.startYear, gyear(2006)) in g
-    assert (ID["org/cnlte"], CTIP.establishedBy, ID["law/decree-2011-036"]) in g
+    assert (ID["org/cnlte"], CTIP.establishedBy, ID["law/mali-decree-2011-036"]) in g
 
 
 def test_a_reference_title_creating_a_committee(tmp_path, lexicon) -> None:
@@ -283,7 +283,7 @@ def test_a_reference_title_creating_a_committee(tmp_path, lexicon) -> None:
         "Synthetic report\n\nThe committee meets monthly. (1)\n\nREFERENCES\n\n"
         "1. Government of Mali. Decree 2011-036 to create a National Coordinating Committee for "
         "the Fight Against Trafficking in Persons and Associated Practices. Enacted: 2011.\n"))
-    assert (ID["org/cncltpa"], CTIP.establishedBy, ID["law/decree-2011-036"]) in g
+    assert (ID["org/cncltpa"], CTIP.establishedBy, ID["law/mali-decree-2011-036"]) in g
 
 
 def test_an_evaluation_report_names_its_evaluator(tmp_path, lexicon) -> None:

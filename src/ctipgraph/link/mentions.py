@@ -165,6 +165,7 @@ class Cues:
         self.stop = {norm_name(p) for p in lexicon.words("stop", "phrases")}
         self.last = {norm_name(w) for w in lexicon.words("stop", "last")}
         self.connectors = {c.lower() for c in lexicon.words("names", "connectors")}
+        self.dates = {fold(w, lower=False) for w in lexicon.words("stop", "dates")}
         #: groups of people whose possessive makes a compound name, not an owner
         self.collective = {fold(w, lower=False)
                            for w in lexicon.words("names", "collective_possessives")}
@@ -238,6 +239,10 @@ class Cues:
             caps += 1
         if caps >= 2 and caps < len(tokens):  # "CONTACT INFORMATION Office of …": a label
             tokens = tokens[caps:]
+        for i in range(1, len(tokens) - 1):
+            if tokens[i][0].lower() in self.connectors and tokens[i + 1][0] in self.dates:
+                tokens = tokens[:i]  # "Penal Code in May": a date follows the name
+                break
         while tokens and tokens[-1][0].lower() in self.connectors:
             tokens.pop()
         return Run(tuple(tokens)) if tokens else None
@@ -619,14 +624,25 @@ class MentionFinder:
             key = legal_key(kind[0], m.group("num"))
             printed = " ".join(text[m.start():m.end()].split())
             start, end = block.start + m.start(), block.start + m.end()
-            if key in self.lexicon.legal:
-                iri = self.lexicon.legal[key]
-                self._add(iri, block, start, end, "lexicon:legal-identifier")
+            country = self.registry.country
+            known = self.lexicon.legal.get(key)
+            if known is not None and self._legal_applies(known, country):
+                self._add(known, block, start, end, "lexicon:legal-identifier")
                 continue
-            iri = entity_iri("law", key.replace("/", " "))
+            # a number is its country's: "Law No. 2005-009" of one is not another's
+            iri = (self.lexicon.scoping.scoped_iri(printed, kind[1], country,
+                                                   key.replace("/", " "))
+                   if country is not None else entity_iri("law", key.replace("/", " ")))
             resolved = self.registry.resolve(printed, kind[1], iri=iri, rule="legal-identifier",
-                                             country=None)
+                                             country=country)
             self._add(resolved.iri, block, start, end, "legal-identifier")
+
+    def _legal_applies(self, iri: URIRef, country: URIRef | None) -> bool:
+        """Whether the lexicon's instrument of a legal number is the one a report of this
+        country names: its own country's, or one of no country."""
+        entity = self.lexicon.entities.get(iri)
+        return (country is None or entity is None or entity.country in (None, country)
+                or entity.country in self.lexicon.scoping.everywhere)
 
     def _ilo_conventions(self, block: Block) -> None:
         text = self.doc.text[block.start:block.end]

@@ -43,6 +43,8 @@ class Scoping:
         self.heads = [fold(h) for h in spec.get("heads", [])]
         self.prefixes = [fold(p) for p in spec.get("prefixes", [])]
         self.plural_heads = frozenset(spec.get("plural_heads", []))
+        self.funded = frozenset(spec.get("funded", []))
+        self.everywhere = frozenset(URIRef(ID_PLACE + c) for c in spec.get("everywhere", []))
         self.connectors = frozenset(w.lower() for w in lexicon.words("names", "connectors"))
         self.words: dict[str, URIRef] = {}  # folded country word → country IRI
         self.labels: dict[URIRef, str] = {}
@@ -87,12 +89,18 @@ class Scoping:
         if any(folded == p or folded.startswith(p + " ") for p in self.prefixes):
             return True
         words = [w for w in re.split(r"[\s,]+", folded) if w]
-        return any(_has_phrase(words, head) for head in self.heads)
+        return any(_has_phrase(words, head) for head in self.heads) or self.plural_named(
+            name, cls)
 
     def kind_of_program(self, name: str, cls: str | None) -> bool:
-        """Whether a name is a kind of program (`plural_heads`: headed by a plural) that each
-        country runs: "Shelters", "U.S. Government-Funded Programs" (the country a name of
-        these says is a funder, not where it runs)."""
+        """Whether a name is a kind of program that each country runs, the country it says
+        being a funder (`funded` classes named by a plural): "Shelters", "U.S.
+        Government-Funded Programs"."""
+        return cls in self.funded and self.plural_named(name, cls)
+
+    def plural_named(self, name: str, cls: str | None) -> bool:
+        """Whether a name of a `plural_heads` class is headed by a plural ("Shelters", "Child
+        Welfare Committees", "District Councils"): a kind of which each country has its own."""
         if cls not in self.plural_heads:
             return False
         words = [w for w in re.split(r"[\s,]+", fold(name)) if w]
@@ -117,7 +125,8 @@ class Scoping:
         """Whether a lexicon entity may be found under this name (or acronym) in a report of
         country ``scope``: always, unless it is another country's and the name is generic (or
         is its acronym) and does not name its country."""
-        if scope is None or entity.country is None or entity.country == scope:
+        if scope is None or entity.country is None or entity.country == scope \
+                or entity.country in self.everywhere:
             return True
         if entity.cls not in self.classes:
             return True
