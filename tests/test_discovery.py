@@ -542,3 +542,15 @@ def test_a_name_ends_before_a_date(tmp_path, lexicon):
     assert found.get("fisheries code") == "Law", found
     assert found.get("ministry of lake affairs") == "GovernmentBody", found
     assert not any("may" in name.split() or "june" in name.split() for name in found), found
+
+
+def test_and_the_before_a_name_headed_by_a_later_cue_word_starts_it(tmp_path, lexicon):
+    # a regional report: "… from Enforced Disappearance and the International Convention on the
+    # Protection of the Rights of All Migrant Workers …" was one agreement of both
+    found = by_label(run(tmp_path, lexicon, (
+        "Ratify the Protocol for All Herders from Lake Drowning and the Regional Convention on "
+        "the Rights of Lake Fishers. The Ministry of Lake Women and the Family met.\n")))
+    assert found.get("regional convention on the rights of lake fishers") \
+        == "InternationalAgreement", found
+    assert not any(name.startswith("lake drowning") for name in found), found
+    assert found.get("ministry of lake women and the family") == "GovernmentBody", found

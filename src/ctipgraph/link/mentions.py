@@ -319,8 +319,10 @@ class Cues:
         listed = before[0].lower() in ("and", "&") or (
             text is not None and "," in text[before[2]:tokens[i - 1][1]])
         word = tokens[i][0]
+        item = self._item(tokens[i:], text, at_and=True)
         return listed and (word in self.classes or (
-            len(word) > 1 and word.isupper() and word.isalpha()))
+            len(word) > 1 and word.isupper() and word.isalpha())
+            or self.heads_its_name(item, self.first_cue(item)))
 
     def split(self, run: Run, text: str | None = None) -> list[Run]:
         """Split a run before a second cue-headed name joined by "and" or a comma (and, given

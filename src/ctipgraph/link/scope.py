@@ -123,8 +123,8 @@ class Scoping:
 
     def applies(self, entity: Entity, name: str, scope: URIRef | None) -> bool:
         """Whether a lexicon entity may be found under this name (or acronym) in a report of
-        country ``scope``: always, unless it is another country's and the name is generic (or
-        is its acronym) and does not name its country."""
+        country ``scope``: always, unless it is another country's (one not `everywhere`) and
+        the name is generic (or is its acronym) and does not name its country."""
         if scope is None or entity.country is None or entity.country == scope \
                 or entity.country in self.everywhere:
             return True
