@@ -52,6 +52,8 @@ CHAPTER = "\n".join([
     "Children's Court\tAdjudicate cases involving children. (2)",
     "Ministry of Lake Welfare, Gender and Children's Affairs (MLWGCA)\tRefers children. (2)",
     "Ministry of Lake Security’s Division of Drugs and Morals\tInvestigates. (2)",
+    "The Lake Juvenile Court\tAdjudicates cases of children. (2)",
+    "The Gambia Fisheries Board\tLiaises with the courts. (2)",
     '',
     'Table 5. Labor Law Enforcement Efforts Related to Child Labor',
     '',
@@ -182,6 +184,13 @@ def test_coordinating_body_leader_and_budget(graph) -> None:
     assert (budget, CTIP.amount, Literal(Decimal(20000))) in graph
     assert (budget, CTIP.currency, Literal("USD")) in graph
     assert (budget, CTIP.funder, ID["org/government-of-niger"]) in graph
+
+
+def test_a_leading_article_is_no_part_of_a_table_s_name(graph) -> None:
+    # a regional report's row "The Juvenile Court" was a body apart from its "Juvenile Court"
+    labels = {str(o) for o in graph.objects(None, RDFS.label)}
+    assert "Lake Juvenile Court" in labels and "The Lake Juvenile Court" not in labels
+    assert "The Gambia Fisheries Board" in labels  # a country's name keeps its article
 
 
 def test_a_ministry_among_the_mechanisms_to_coordinate_is_a_ministry(graph) -> None:

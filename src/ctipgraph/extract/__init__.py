@@ -113,7 +113,7 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
                 continue  # "ILO C. 29, Forced Labor": the identifier detectors name it
             for part in _owner_and_owned(text, cues, registry) if cls == "GovernmentBody" \
                     else [text]:
-                name, acronym = split_name(clean_name(part))
+                name, acronym = split_name(clean_name(part), lexicon)
                 if name and registry.lookup(name, acronym=acronym) is None:
                     registry.resolve(name, subject_class(lexicon, kind, name) or cls,
                                      acronym=acronym, rule=f"table:{kind}")

@@ -146,5 +146,5 @@ def _agency(ctx: Context, row: Row, method: str) -> URIRef | None:
                 ctx.fact(part.iri, CTIP.subOrganizationOf, owner.iri, [row.row], method)
         ctx.registry.use(agency)
         return agency
-    name, acronym = split_name(clean_name(text))
+    name, acronym = split_name(clean_name(text), ctx.lexicon)
     return ctx.resolve(name, "GovernmentBody", acronym=acronym, rule=method)

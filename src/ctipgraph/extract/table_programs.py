@@ -28,7 +28,7 @@ def _subject(ctx: Context, cell: TableCell, cls: str, method: str) -> URIRef:
     span = period_span(text)
     if span:
         text = (text[: span[0]] + text[span[1]:]).replace("()", "").strip()
-    name, acronym = split_name(clean_name(text))
+    name, acronym = split_name(clean_name(text), ctx.lexicon)
     name = re.sub(r"\s*\(\s*\)\s*", " ", name).strip()
     family = {"Program": ("Program", "Policy"), "Policy": ("Policy", "Program")}.get(cls)
     for m in ctx.in_block(cell):  # a name the linker already knows, covering the cell

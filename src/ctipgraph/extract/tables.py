@@ -98,8 +98,15 @@ def subject_class(lexicon: Lexicon, kind: str, name: str) -> str:
     return spec.get("subject", "")
 
 
-def split_name(text: str) -> tuple[str, str | None]:
-    """ "National Unit to Fight Against Child Labor (CNLTE)" → (name, "CNLTE")."""
+def split_name(text: str, lexicon: Lexicon | None = None) -> tuple[str, str | None]:
+    """ "National Unit to Fight Against Child Labor (CNLTE)" → (name, "CNLTE"); with the
+    lexicon, a leading article is left out unless it opens a country's name ("The Juvenile
+    Court" is the "Juvenile Court"; "The Gambia Tourism Board" keeps it)."""
+    article = re.match(r"The\s+(?=[A-Z])", text)
+    if article and lexicon is not None:
+        first = text[article.end():].split()[0]
+        if lexicon.scoping.country_word(f"The {first}") is None:
+            text = text[article.end():]
     m = _NAME_ACRONYM.match(text)
     if m and sum(c.isupper() for c in m.group("acr")) >= 2 and not m.group("acr")[0].isdigit():
         return m.group("name").strip(), m.group("acr").strip()
