@@ -554,3 +554,12 @@ def test_and_the_before_a_name_headed_by_a_later_cue_word_starts_it(tmp_path, le
         == "InternationalAgreement", found
     assert not any(name.startswith("lake drowning") for name in found), found
     assert found.get("ministry of lake women and the family") == "GovernmentBody", found
+
+
+def test_an_acronym_in_parentheses_after_a_national_name_is_no_un_body(tmp_path, lexicon):
+    # a regional report: "… (DDRR) Coordinating body (UNPDDRR)" became a UN organization
+    found = entities(run(tmp_path, lexicon, (
+        "The Presidency's Lake Disarmament Coordinating body (UNLDCB) disarmed children. "
+        "This is not a UNLX publication. Later, UNLDCB’s staff left.\n")))
+    assert not any("unldcb" in k for k in found), found
+    assert found.get("org/unlx") == ("InternationalOrganization", "UNLX"), found

@@ -62,6 +62,7 @@ class Discovery:
             if intl.get("words") else None
         self._armed = [fold(w) for w in intl.get("armed_context", [])]
         self._armed_names = [fold(w) for w in intl.get("armed_names", [])]
+        self._national_acronyms: set[str] | None = None
         inst = lexicon.section("institutions")
         self.institutions: dict[str, tuple[str, str]] = {}
         for term, value in inst.get("terms", {}).items():
@@ -326,7 +327,7 @@ class Discovery:
         if self._un_re is None:
             return
         for m in self._un_re.finditer(text):
-            if self._covered(block, m.start(), m.end()):
+            if self._covered(block, m.start(), m.end()) or m.group() in self._defined_nationally():
                 continue
             acronym = m.group()
             if self.f.registry.lookup(acronym, fuzzy=False) is not None:
@@ -335,6 +336,24 @@ class Discovery:
                                                acronym=acronym, rule="un-acronym")
             self.f._add(resolved.iri, block, block.start + m.start(), block.start + m.end(),
                         "un-acronym")
+
+    def _defined_nationally(self) -> set[str]:
+        """The acronyms of the UN pattern the document prints in parentheses after a name of
+        no UN or regional organization (`_defines_another`): none of them is a UN body."""
+        if self._national_acronyms is None:
+            text = self.f.doc.text
+            self._national_acronyms = {m.group() for m in self._un_re.finditer(text)
+                                       if self._defines_another(text, m)} if self._un_re else set()
+        return self._national_acronyms
+
+    def _defines_another(self, text: str, m: re.Match[str]) -> bool:
+        """Whether an acronym is printed in parentheses after a name of no UN or regional
+        organization ("… DDRR Coordinating body (UNPDDRR)"): it is that name's, which the
+        acronym definitions judge."""
+        if text[m.start() - 1:m.start()] != "(" or text[m.end():m.end() + 1] != ")":
+            return False
+        before = re.search(r"([A-Z][^.;:()]*?)\s*$", text[:m.start() - 1])
+        return before is not None and not self.international(before.group(1))
 
     def _content(self, text: str) -> set[str]:
         words = set()
