@@ -115,7 +115,7 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
                     else [text]:
                 name, acronym = split_name(clean_name(part), lexicon)
                 if name and registry.lookup(name, acronym=acronym) is None:
-                    registry.resolve(name, subject_class(lexicon, kind, name) or cls,
+                    registry.resolve(name, subject_class(specs[kind], cues, name),
                                      acronym=acronym, rule=f"table:{kind}")
     return unread
 

@@ -83,14 +83,12 @@ def header_cell(row: Row, column: int) -> TableCell | None:
 _NAME_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acr>[A-Z][A-Za-z0-9.\- ]{1,15})\)")
 
 
-def subject_class(lexicon: Lexicon, kind: str, name: str) -> str:
-    """The class of what a table's first column names: the table's (its [[tables]] entry's
-    `subject`), unless the name is headed by one of the entry's `own_class_cues` ("Ministry of
+def subject_class(spec: dict, cues: Cues, name: str) -> str:
+    """The class of what a table's first column names: its [[tables]] entry's (`spec`)
+    `subject`, unless the name is headed by one of the entry's `own_class_cues` ("Ministry of
     Women … (MWCP)" among the mechanisms to coordinate is a government body)."""
-    spec = next((s for s in lexicon.patterns.get("tables", []) if s.get("kind") == kind), {})
     own = {fold(w, lower=False) for w in spec.get("own_class_cues", [])}
     if own:
-        cues = Cues(lexicon)
         words = [fold(w, lower=False) for w in re.findall(r"[^\s,()]+", name)]
         cue = cues.first_cue(words)
         if cue is not None and cue[1] in own and cues.heads_its_name(words, cue):

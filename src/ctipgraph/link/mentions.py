@@ -28,6 +28,7 @@ from rdflib import URIRef
 from ..emit.evidence import passage_iri
 from ..iris import entity_iri, slugify
 from ..read.model import Block, Document, Kind
+from ..segment.sentences import split_view
 from .entities import EntityRegistry
 from .lexicon import (
     KIND_OF_CLASS,
@@ -198,13 +199,17 @@ class Cues:
                     return later
                 j += 1
             if j < len(words) and not self.heads_its_name(words, cue):
-                last = self._cue_at(words, len(words) - 1, heads=True)
-                if last is None and len(words) > 1:
-                    last = self._cue_at(words, len(words) - 2, heads=False)
-                    last = last if last is not None and len(last[1].split()) == 2 else None
-                return last or cue
+                return self._ending_cue(words) or cue
             return cue
         return self._cue_at(words, len(words) - 1, heads=True) if words else None
+
+    def _ending_cue(self, words: list[str]) -> tuple[int, str, str] | None:
+        """The cue word (a head cue too) or two-word cue that ends `words`, if any."""
+        last = self._cue_at(words, len(words) - 1, heads=True)
+        if last is None and len(words) > 1:
+            pair = self._cue_at(words, len(words) - 2, heads=False)
+            last = pair if pair is not None and len(pair[1].split()) == 2 else None
+        return last
 
     def heads_its_name(self, words: list[str], cue: tuple[int, str, str] | None) -> bool:
         """Whether a cue word found in `words` is its name's head, not a complement after a
@@ -379,6 +384,11 @@ class MentionFinder:
         self._cited = sorted((c.start, c.end) for c in doc.citations)
         self._folded = fold(doc.text)
         self._folded_cs = fold(doc.text, lower=False)
+        prefixes = self.lexicon.section("international").get("name_prefixes", [])
+        #: a UN prefix ending right before a name ("UN " before "General Assembly")
+        self._un_prefix = re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in prefixes) + r")\s+$"
+        ) if prefixes else None
         from .discovery import Discovery
 
         self.discovery = Discovery(self)
@@ -456,8 +466,8 @@ class MentionFinder:
             m = re.search(r"\*([^*]{3,200})\*$", head)
             if m:
                 return m.group(1), m.start(1), m.end(1), True
-        runs = [r for r in capitalized_runs(fold(head, lower=False), self.lexicon)
-                if r.end == len(head)]
+        every = capitalized_runs(fold(head, lower=False), self.lexicon)
+        runs = [r for r in every if r.end == len(head)]
         if not runs:
             return None
         run = self.cues.trim(runs[-1])
@@ -467,18 +477,17 @@ class MentionFinder:
         run = parts[-1]
         start = run.start
         owner = re.search(rf"({_CAP})['’]s{_SP}$", fold(head[:start], lower=False))
-        if owner and not self._names_an_owner(head[:owner.end(1)]):
+        if owner and not self._names_an_owner(
+                head, [r for r in every if r.end == owner.end(1)]):
             # "Lord's Resistance Army" (but not "UNODC's Global Action …" nor "Ministry of
             # Defense's National Gendarmerie")
             start = owner.start()
         return head[start:run.end], start, run.end, False
 
-    def _names_an_owner(self, text: str) -> bool:
-        """Whether the capitalized run ending `text` (before a possessive) is a name of its own:
-        known, or headed by a cue word ("Ministry of Lake Defense"; not "Federal Child" nor
-        "Lord")."""
-        runs = [r for r in capitalized_runs(fold(text, lower=False), self.lexicon)
-                if r.end == len(text)]
+    def _names_an_owner(self, text: str, runs: list[Run]) -> bool:
+        """Whether the capitalized run of `text` before a possessive (`runs`: those ending
+        there) is a name of its own: known, or headed by a cue word ("Ministry of Lake
+        Defense"; not "Federal Child" nor "Lord")."""
         run = self.cues.trim(runs[-1]) if runs else None
         if run is None:
             return False
@@ -643,8 +652,7 @@ class MentionFinder:
         """Whether the lexicon's instrument of a legal number is the one a report of this
         country names: its own country's, or one of no country."""
         entity = self.lexicon.entities.get(iri)
-        return (country is None or entity is None or entity.country in (None, country)
-                or entity.country in self.lexicon.scoping.everywhere)
+        return entity is None or self.lexicon.scoping.found_anywhere(entity, country)
 
     def _ilo_conventions(self, block: Block) -> None:
         text = self.doc.text[block.start:block.end]
@@ -771,11 +779,10 @@ class MentionFinder:
         """Whether a government's body is named after a prefix of the UN system
         (discovery.toml [international] name_prefixes): "UN General Assembly" is not the
         country's "General Assembly"."""
-        if self.registry.cls_of(iri) not in ("GovernmentBody", "CoordinatingBody"):
+        if self._un_prefix is None or self.registry.cls_of(iri) not in (
+                "GovernmentBody", "CoordinatingBody"):
             return False
-        before = self.doc.text[max(block.start, start - 32):start]
-        return any(re.search(rf"(?<![\w-]){re.escape(p)}\s+$", before)
-                   for p in self.lexicon.section("international").get("name_prefixes", []))
+        return bool(self._un_prefix.search(self.doc.text, max(block.start, start - 32), start))
 
     def _names_another_place(self, iri: URIRef, block: Block, start: int, end: int) -> bool:
         """Whether a place's name at [start, end) is part of another name (patterns.toml
@@ -936,13 +943,8 @@ class MentionFinder:
 
 def _sentence_around(text: str, pos: int) -> str:
     """The sentence of `text` holding position `pos` (a passage may be a table cell of
-    several)."""
-    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, pos)]
-    end = _SENTENCE_END.search(text, pos)
-    return text[starts[-1] if starts else 0:end.start() if end else len(text)]
-
-
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(\"“])")
+    several), as the segmenter splits sentences."""
+    return next((text[s:e] for s, e in split_view(text) if s <= pos < e), text)
 
 
 def _spelled_by_initials(name: str) -> re.Pattern[str]:

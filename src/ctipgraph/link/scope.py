@@ -121,12 +121,18 @@ class Scoping:
                 head = word
         return head
 
+    def found_anywhere(self, entity: Entity, scope: URIRef | None) -> bool:
+        """Whether a lexicon entity is found under any of its names (and legal numbers) in a
+        report of country ``scope``: a report of no country, an entity of none, of that
+        country, or of one named in every report (`everywhere`)."""
+        return (scope is None or entity.country in (None, scope)
+                or entity.country in self.everywhere)
+
     def applies(self, entity: Entity, name: str, scope: URIRef | None) -> bool:
         """Whether a lexicon entity may be found under this name (or acronym) in a report of
         country ``scope``: always, unless it is another country's (one not `everywhere`) and
         the name is generic (or is its acronym) and does not name its country."""
-        if scope is None or entity.country is None or entity.country == scope \
-                or entity.country in self.everywhere:
+        if self.found_anywhere(entity, scope):
             return True
         if entity.cls not in self.classes:
             return True
