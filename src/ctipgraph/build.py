@@ -24,9 +24,10 @@ from rdflib.namespace import RDF
 from .emit.evidence import emit_evidence
 from .emit.turtle import TurtleWriter
 from .extract import extract, series_actions
-from .extract.series import Action, SeriesIndex, built_actions
+from .extract.series import Action, SeriesIndex, built_actions, read_built
 from .identify import Identification, identify, load_kinds
 from .iris import doc_iri
+from .link.acronyms import AcronymIndex, Definition, built_definitions
 from .link.documents import CorpusDocument, corpus_documents, link_references
 from .link.lexicon import load_lexicon
 from .namespaces import CTIP
@@ -141,24 +142,30 @@ def _counts(doc, triples: int) -> dict[str, int]:
     }
 
 
-def probe(source: Source) -> tuple[Document | None, list[Action]]:
-    """Phase one of a build: read a source and list the suggested actions of its tables, so
-    that phase two gives an action one IRI through its country's series (extract.series). A
-    source that cannot be read gives nothing here: convert() reads it again and says why."""
+def probe(source: Source) -> tuple[Document | None, list[Action], list[Definition]]:
+    """Phase one of a build: read a source, list the suggested actions of its tables and the
+    names it gives with their acronyms, so that phase two gives an action one IRI through its
+    country's series (extract.series) and a body one IRI through the acronyms the reports give
+    it (link.acronyms). A source that cannot be read gives nothing here: convert() reads it
+    again and says why."""
     try:
         lexicon = load_lexicon()
         doc = load_document(source.path)
         doc.doc_id = source.doc_id
         meta = merge(source.meta, identify(doc, lexicon).meta)
-        return doc, series_actions(doc, lexicon, meta=meta)
+        defined = extract(doc, lexicon, meta=meta).registry.definitions
+        return (doc, series_actions(doc, lexicon, meta=meta),
+                [Definition(source.doc_id, name, acronym) for name, acronym in sorted(defined)])
     except Exception:  # reported by convert()
-        return None, []
+        return None, [], []
 
 
 def convert(source: Source, corpus: list[CorpusDocument], validate: bool = True,
-            series: SeriesIndex | None = None, doc: Document | None = None) -> DocResult:
-    """Convert one source (`doc`: already read by `probe`); never raises for a bad document
-    (the error is in the result)."""
+            series: SeriesIndex | None = None, doc: Document | None = None,
+            names: AcronymIndex | None = None) -> DocResult:
+    """Convert one source (`doc`: already read by `probe`; `series` and `names`: what phase one
+    found of the build's series); never raises for a bad document (the error is in the
+    result)."""
     started = time.perf_counter()
     result = DocResult(doc_id=source.doc_id, path=str(source.path))
     try:
@@ -170,7 +177,7 @@ def convert(source: Source, corpus: list[CorpusDocument], validate: bool = True,
         source = dataclasses.replace(source, meta=merge(source.meta, found.meta))
         links = link_references(doc.bibliography, doc.text, corpus, source.doc_id)
         graph = emit_evidence(doc, source, links, lexicon)
-        extraction = extract(doc, lexicon, meta=source.meta, series=series)
+        extraction = extract(doc, lexicon, meta=source.meta, series=series, series_names=names)
         graph += extraction.graph
         result.entities, result.claims = _fact_counts(extraction.graph)
         result.unlinked = list(extraction.unlinked)
@@ -201,6 +208,7 @@ class _Probed:
 
     doc: Document | None
     actions: list[Action]
+    definitions: list[Definition]
     cpu: float  # CPU seconds
     over_time: bool = False
 
@@ -215,14 +223,14 @@ def _probe_within(source: Source, limit: float | None) -> _Probed:
     started = time.process_time()
     try:
         with time_limit(limit):
-            doc, actions = probe(source)
+            doc, actions, definitions = probe(source)
     except OverTime:
-        return _Probed(None, [], time.process_time() - started, over_time=True)
-    return _Probed(doc, actions, time.process_time() - started)
+        return _Probed(None, [], [], time.process_time() - started, over_time=True)
+    return _Probed(doc, actions, definitions, time.process_time() - started)
 
 
 def _convert_within(source: Source, corpus: list[CorpusDocument], series: SeriesIndex,
-                    probed: _Probed, limit: float | None) -> DocResult:
+                    names: AcronymIndex, probed: _Probed, limit: float | None) -> DocResult:
     """`convert` within what is left of the document's time limit after phase one."""
     if limit and probed.over_time:
         return DocResult(doc_id=source.doc_id, path=str(source.path),
@@ -230,7 +238,7 @@ def _convert_within(source: Source, corpus: list[CorpusDocument], series: Series
     started = time.perf_counter()
     try:
         with time_limit(max(limit - probed.cpu, 0.01) if limit else None):
-            return convert(source, corpus, series=series, doc=probed.doc)
+            return convert(source, corpus, series=series, doc=probed.doc, names=names)
     except OverTime:
         assert limit
         return DocResult(doc_id=source.doc_id, path=str(source.path),
@@ -291,16 +299,22 @@ def build(
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: list[DocResult] = []
     total = len(sources)
-    # the documents a partial build keeps still name their suggested actions
-    kept = [a for path in sorted(out_dir.glob("*.ttl")) if only
-            and path.stem not in {s.doc_id for s in sources} for a in built_actions(path)]
+    # the documents a partial build keeps still name their suggested actions and acronyms
+    kept: list[Action] = []
+    kept_names: list[Definition] = []
+    for path in sorted(out_dir.glob("*.ttl")) if only else []:
+        if path.stem not in {s.doc_id for s in sources}:
+            store = read_built(path)
+            kept += built_actions(path, store)
+            kept_names += built_definitions(path, load_lexicon(), store)
     limit = doc_timeout or None
     if jobs == 1 or total <= 1:  # in this process (the time limit: in the main thread only)
         probed = [_probe_within(source, limit) for source in sources]
         crash_point("probed")
         series = _series(probed, kept, progress)
+        names = _names(probed, kept_names, progress)
         crash_point("converting")
-        mapped = (_convert_within(source, corpus, series, done, limit)
+        mapped = (_convert_within(source, corpus, series, names, done, limit)
                   for source, done in zip(sources, probed, strict=True))
         for result in mapped:
             results.append(result)
@@ -312,17 +326,19 @@ def build(
                                         for source in sources], hard_limit(limit)))
                 crash_point("probed")
                 series = _series(probed, kept, progress)
-                futures = [pool.submit(_convert_within, source, corpus, series, done, limit)
+                names = _names(probed, kept_names, progress)
+                futures = [pool.submit(_convert_within, source, corpus, series, names, done,
+                                       limit)
                            for source, done in zip(sources, probed, strict=True)]
                 crash_point("converting")
                 for result in in_order(futures, hard_limit(limit)):
                     results.append(result)
                     _report(result, len(results), total, progress)
             except Stuck as stuck:
-                names = ", ".join(sorted({sources[i].doc_id for i in stuck.args[0]}))
+                unfinished = ", ".join(sorted({sources[i].doc_id for i in stuck.args[0]}))
                 raise BuildError(f"a worker did not stop at the time limit of {limit:g} s (CPU) "
                                  f"per document (--doc-timeout) nor within {hard_limit(limit):g} "
-                                 f"s; unfinished: {names}; the build was stopped; data left "
+                                 f"s; unfinished: {unfinished}; the build was stopped; data left "
                                  "unchanged") from None
             except BrokenProcessPool as exc:
                 raise BuildError(f"a worker process died ({exc}); the build was stopped; data "
@@ -358,6 +374,17 @@ def _series(probed: list[_Probed], kept: list[Action],
     if index:
         progress(f"suggested actions: {len(index)} in {len({a.doc for a in index.actions})} "
                  f"document(s) are {len(index.identities())} action(s) of their series")
+    return index
+
+
+def _names(probed: list[_Probed], kept: list[Definition],
+           progress: Callable[[str], None]) -> AcronymIndex:
+    """The acronym index of the names read in phase one with their acronyms (and kept from
+    before)."""
+    index = AcronymIndex.of([d for p in probed for d in p.definitions] + kept)
+    if index:
+        progress(f"acronyms: {len(index)} IRI(s) of names and acronyms the reports give "
+                 f"together are {index.entities()} entit(ies)")
     return index
 
 

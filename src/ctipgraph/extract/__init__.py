@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
@@ -182,11 +183,14 @@ def series_actions(doc: Document, lexicon: Lexicon, *, meta=None) -> list[Action
 
 
 def extract(doc: Document, lexicon: Lexicon, *, meta=None,
-            series: SeriesIndex | None = None) -> Extraction:
+            series: SeriesIndex | None = None,
+            series_names: Mapping[str, str] | None = None) -> Extraction:
     """Everything one document says, as facts with claims, plus entities and mentions;
-    `series` gives the suggested actions of the document's series one IRI each."""
+    `series` gives the suggested actions of the document's series one IRI each, `series_names`
+    the entities other reports define by their acronym (link.acronyms)."""
     country = getattr(meta, "country", None) if meta is not None else None
-    registry = EntityRegistry(lexicon, resolve_country(lexicon, country)[0] if country else None)
+    registry = EntityRegistry(lexicon, resolve_country(lexicon, country)[0] if country else None,
+                              series_names)
     handlers = table_handlers(lexicon, document_kind(doc, lexicon, meta))
     unread = _table_subjects(doc, lexicon, registry, handlers)
     mentions, possessives = find_mentions(doc, registry, unread)

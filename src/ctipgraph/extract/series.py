@@ -166,11 +166,18 @@ SELECT ?year ?country ?text ?area (MIN(STR(?y)) AS ?first) WHERE {
 } GROUP BY ?year ?country ?text ?area"""
 
 
-def built_actions(path: Path) -> list[Action]:
-    """The suggested actions a built document (its Turtle) states, as `actions` would give
-    them: what a partial build knows of the documents it does not convert again."""
+def read_built(path: Path) -> Store:
+    """A built document's Turtle in a store of its own, to query."""
     store = Store()
     store.load(path=str(path), format=RdfFormat.TURTLE)
+    return store
+
+
+def built_actions(path: Path, store: Store | None = None) -> list[Action]:
+    """The suggested actions a built document (its Turtle, or `store` when already read) states,
+    as `actions` would give them: what a partial build knows of the documents it does not
+    convert again."""
+    store = store if store is not None else read_built(path)
     found = []
     for row in store.query(_BUILT):
         year, area, first = row["year"], row["area"], row["first"]
@@ -183,4 +190,4 @@ def built_actions(path: Path) -> list[Action]:
 
 
 __all__ = ["RELATED", "SIMILAR", "Action", "SeriesIndex", "action_key", "built_actions",
-           "local_slug"]
+           "local_slug", "read_built"]

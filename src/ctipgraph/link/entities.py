@@ -10,6 +10,7 @@ document naming it the same way gets the same IRI without any code change.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -65,9 +66,12 @@ def _lang_of(name: str) -> str:
 class EntityRegistry:
     """Resolves names to entity IRIs for one document and describes the entities used."""
 
-    def __init__(self, lexicon: Lexicon, country: URIRef | None = None) -> None:
+    def __init__(self, lexicon: Lexicon, country: URIRef | None = None,
+                 series_names: Mapping[str, str] | None = None) -> None:
         self.lexicon = lexicon
         self.country = country  # the report's country: generic names are scoped to it
+        self.series_names = series_names or {}  # minted IRI → its series' (link.acronyms)
+        self.definitions: set[tuple[str, str]] = set()  # (name's IRI, acronym's IRI) given
         self.found: dict[URIRef, Entity] = {}  # entities created from this document
         self._names: dict[str, URIRef] = {}
         self._acronyms: dict[str, URIRef] = {}
@@ -175,6 +179,8 @@ class EntityRegistry:
                         break
         if found is not None:
             self._alias(found.iri, name, acronym)
+            if found.iri not in self.lexicon.entities:
+                self.defines(name, cls, acronym, scope)
             return Resolved(found.iri, found.rule)
         split = self._split_country(name, cls) if iri is None and named is not None else None
         if split is not None:
@@ -182,12 +188,8 @@ class EntityRegistry:
                                     part_of=part_of)
             self._alias(resolved.iri, name, None)
             return resolved
-        kind = KIND_OF_CLASS.get(cls, "org")
-        if iri is None and scope is not None and (kind_of_program
-                                                  or scoping.is_generic(name, cls)):
-            iri = scoping.scoped_iri(name, cls, scope, joined_prefixes(acronym or name))
-            country = scope
-        iri = iri or entity_iri(kind, joined_prefixes(acronym or name))
+        if iri is None:
+            iri, country = self._mint(name, cls, acronym, scope, country)
         existing = self.entity(iri)
         if existing is not None:  # same slug: the same entity under a variant spelling
             self._alias(iri, name, acronym)
@@ -199,6 +201,37 @@ class EntityRegistry:
         if acronym:
             self._acronyms.setdefault(acronym, iri)
         return Resolved(iri, rule or "document:new", new=True)
+
+    def _iri_from(self, base: str, name: str, cls: str,
+                  scope: URIRef | None) -> tuple[URIRef, bool]:
+        """The IRI a new entity named ``name`` gets from ``base`` (its name or acronym), and
+        whether it is its country's: a generic name or a kind of program is ``scope``'s."""
+        scoping = self.lexicon.scoping
+        if scope is not None and (scoping.kind_of_program(name, cls)
+                                  or scoping.is_generic(name, cls)):
+            return scoping.scoped_iri(name, cls, scope, joined_prefixes(base)), True
+        return entity_iri(KIND_OF_CLASS.get(cls, "org"), joined_prefixes(base)), False
+
+    def _mint(self, name: str, cls: str, acronym: str | None, scope: URIRef | None,
+              country: URIRef | None) -> tuple[URIRef, URIRef | None]:
+        """The IRI of a new entity (its acronym's if it has one) and its country; the series'
+        IRI when a report of the build defines its name or acronym (link.acronyms)."""
+        iri, scoped = self._iri_from(acronym or name, name, cls, scope)
+        country = scope if scoped else country
+        self.defines(name, cls, acronym, scope)
+        series = self.series_names.get(str(iri))
+        if series is not None and URIRef(series) not in self.lexicon.entities:
+            return URIRef(series), country
+        return iri, country
+
+    def defines(self, name: str, cls: str, acronym: str | None, scope: URIRef | None) -> None:
+        """Remember that this document gives a name with its acronym (link.acronyms)."""
+        if not acronym or not name or name == acronym:
+            return
+        by_name = self._iri_from(name, name, cls, scope)[0]
+        by_acronym = self._iri_from(acronym, name, cls, scope)[0]
+        if by_name != by_acronym:
+            self.definitions.add((str(by_name), str(by_acronym)))
 
     def merge(self, old: URIRef, into: URIRef) -> None:
         """Two entities found in this document are one: ``old``'s names become ``into``'s."""

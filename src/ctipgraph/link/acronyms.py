@@ -1,0 +1,120 @@
+"""A series' acronyms: a body one report names with its acronym and another names without it is
+one entity (one IRI) across the reports of a build.
+
+A document's entities get IRIs from what the document says: "National Steering Committee … (CDN)"
+is ``id:org/togo-cdn``, the same name alone ``id:org/togo-national-steering-committee-…``. Each
+time a document gives a name with its acronym it *defines* it: the pair (the IRI the name alone
+would get, the IRI the acronym gives). The definitions of every report of a build link those
+IRIs; each linked set of IRIs is one entity, whose IRI is its acronym's (the acronym defined by
+the most reports; ties: the smallest IRI). The build reads the definitions in its phase one
+(``build.probe``) and converts every document with the index, so that a document that would mint
+another IRI of a set mints the set's; what it states is unchanged. A definition is read from the
+document's own words: a report that never gives the pair does not link it, and a document
+converted alone keeps its own IRIs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Store
+from rdflib import URIRef
+
+from .entities import EntityRegistry
+from .lexicon import Lexicon
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One document's giving of a name with an acronym: the IRIs each alone would get."""
+
+    doc: str
+    name_iri: str
+    acronym_iri: str
+
+
+@dataclass
+class AcronymIndex(Mapping[str, str]):
+    """The series IRI of every IRI minted from a name or an acronym another report defines
+    with it (only those whose series IRI differs)."""
+
+    definitions: list[Definition] = field(default_factory=list)
+    _series: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, definitions: Iterable[Definition]) -> AcronymIndex:
+        index = cls(sorted(set(definitions), key=lambda d: (d.name_iri, d.acronym_iri, d.doc)))
+        parent: dict[str, str] = {}
+
+        def root(iri: str) -> str:
+            while parent.setdefault(iri, iri) != iri:
+                parent[iri] = parent[parent[iri]]
+                iri = parent[iri]
+            return iri
+
+        for d in index.definitions:
+            a, b = root(d.name_iri), root(d.acronym_iri)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        defining = Counter((d.acronym_iri, d.doc) for d in index.definitions)
+        reports = Counter(iri for iri, _ in defining)
+        members: dict[str, list[str]] = {}
+        for iri in sorted(parent):
+            members.setdefault(root(iri), []).append(iri)
+        for group in members.values():
+            acronyms = [iri for iri in group if iri in reports]
+            series = min(acronyms, key=lambda iri: (-reports[iri], iri))
+            index._series.update({iri: series for iri in group if iri != series})
+        return index
+
+    def __getitem__(self, iri: str) -> str:
+        return self._series[iri]
+
+    def __iter__(self):
+        return iter(self._series)
+
+    def __len__(self) -> int:
+        return len(self._series)
+
+    def entities(self) -> int:
+        """How many entities the linked IRIs are."""
+        return len(set(self._series.values()))
+
+
+_BUILT = """
+PREFIX ctip: <https://w3id.org/ctipgraph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?entity ?class ?name ?acronym ?country ?docCountry WHERE {
+  ?entity ctip:acronym ?acronym ; a ?class .
+  { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
+  FILTER(STRSTARTS(STR(?class), STR(ctip:)))
+  OPTIONAL { ?entity ctip:country ?country }
+  OPTIONAL { ?d a ctip:SourceDocument ; ctip:country ?docCountry }
+} ORDER BY ?entity ?name ?acronym"""
+
+
+def built_definitions(path: Path, lexicon: Lexicon, store: Store | None = None
+                      ) -> list[Definition]:
+    """The definitions a built document (its Turtle, or `store` when already read) gives, as far
+    as its entities tell them (each name of an entity it found with each of its acronyms): what a
+    partial build knows of the documents it does not convert again."""
+    if store is None:
+        store = Store()
+        store.load(path=str(path), format=RdfFormat.TURTLE)
+    registry = EntityRegistry(lexicon)
+    for row in store.query(_BUILT):
+        if URIRef(row["entity"].value) in lexicon.entities:
+            continue
+        country = row["country"] or row["docCountry"]
+        registry.defines(row["name"].value, row["class"].value.rsplit("#", 1)[-1],
+                          row["acronym"].value,
+                          URIRef(country.value) if country is not None else None)
+    return [Definition(path.stem, name, acronym)
+            for name, acronym in sorted(registry.definitions)]
+
+
+__all__ = ["AcronymIndex", "Definition", "built_definitions"]

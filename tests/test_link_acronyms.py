@@ -1,0 +1,112 @@
+"""A body one report names with its acronym and another without it is one IRI across the reports
+of a build (link.acronyms)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+
+from ctipgraph.build import build
+from ctipgraph.link.acronyms import AcronymIndex, Definition, built_definitions
+from ctipgraph.link.lexicon import load_lexicon
+from ctipgraph.namespaces import CTIP
+
+ID = "https://w3id.org/ctipgraph/id/"
+
+
+def test_a_name_and_its_acronym_are_the_acronym_s_iri() -> None:
+    index = AcronymIndex.of([Definition("a", ID + "org/x-national-committee", ID + "org/x-nc")])
+    assert index[ID + "org/x-national-committee"] == ID + "org/x-nc"
+    assert ID + "org/x-nc" not in index  # the acronym's IRI is the series' already
+    assert index.entities() == 1
+
+
+def test_two_acronyms_of_one_name_are_the_one_more_reports_define() -> None:
+    name = ID + "org/x-ministry-of-labor-and-employment"
+    index = AcronymIndex.of([Definition("2016", name, ID + "org/x-mle"),
+                             Definition("2018", name, ID + "org/x-mole"),
+                             Definition("2019", name, ID + "org/x-mole"),
+                             Definition("2019", ID + "org/x-ministry-of-labor", ID + "org/x-mol")])
+    assert index[name] == ID + "org/x-mole"
+    assert index[ID + "org/x-mle"] == ID + "org/x-mole"
+    assert index[ID + "org/x-ministry-of-labor"] == ID + "org/x-mol"  # another name: apart
+    assert index.entities() == 2
+
+
+def test_a_tie_goes_to_the_smallest_iri_whatever_the_order() -> None:
+    name = ID + "org/x-unit-to-combat-child-labor"
+    pairs = [Definition("2017", name, ID + "org/x-cnlte"),
+             Definition("2016", name, ID + "org/x-celte")]
+    assert dict(AcronymIndex.of(pairs)) == dict(AcronymIndex.of(reversed(pairs))) == {
+        name: ID + "org/x-celte", ID + "org/x-cnlte": ID + "org/x-celte"}
+
+
+REPORT = """{year} Findings on the Worst Forms of Child Labor: Niger
+
+In {year}, Niger made a moderate advancement in efforts to eliminate the worst forms of child labor.
+{sentence}
+"""
+
+SENTENCES = {
+    2019: "The Government established the National Committee to Fight Forced Begging (CNLMF) "
+          "to coordinate efforts against the worst forms of child labor.",
+    2020: "The National Committee to Fight Forced Begging met twice during the reporting period.",
+}
+BY_ACRONYM = URIRef(ID + "org/niger-cnlmf")
+
+
+def _write(sources: Path, years: list[int]) -> None:
+    sources.mkdir(parents=True)
+    for year in years:
+        stem = f"usdol-findings-{year}-niger"
+        (sources / f"{stem}.txt").write_text(
+            REPORT.format(year=year, sentence=SENTENCES[year]), encoding="utf-8")
+        (sources / f"{stem}.meta.toml").write_text(
+            f'kind = "usdol-findings"\ncountry = "Niger"\nreporting_year = {year}\n',
+            encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    """A build of two made-up reports: the first defines a committee's acronym, the second names
+    the committee without it."""
+    root = tmp_path_factory.mktemp("acronyms")
+    _write(root / "sources", [2019, 2020])
+    build(root / "sources", root / "ttl", jobs=2)
+    return root
+
+
+def _committee(path: Path) -> set[URIRef]:
+    g = Graph().parse(path)
+    return {s for s in g.subjects(RDFS.label, None)
+            if "forced begging" in str(g.value(s, RDFS.label)).lower()}
+
+
+def test_a_report_naming_a_body_without_its_acronym_gets_the_acronym_s_iri(reports) -> None:
+    assert _committee(reports / "ttl" / "usdol-findings-2019-niger.ttl") == {BY_ACRONYM}
+    assert _committee(reports / "ttl" / "usdol-findings-2020-niger.ttl") == {BY_ACRONYM}
+    g = Graph().parse(reports / "ttl" / "usdol-findings-2020-niger.ttl")
+    assert (BY_ACRONYM, RDFS.label,
+            Literal("National Committee to Fight Forced Begging", lang="en")) in g
+    assert g.value(BY_ACRONYM, CTIP.acronym) is None  # that report does not give it
+    assert (BY_ACRONYM, CTIP.mentionedIn, None) in g
+
+
+def test_a_report_converted_alone_keeps_its_own_iri(tmp_path) -> None:
+    _write(tmp_path / "sources", [2020])
+    build(tmp_path / "sources", tmp_path / "ttl", jobs=1)
+    assert _committee(tmp_path / "ttl" / "usdol-findings-2020-niger.ttl") == {
+        URIRef(ID + "org/niger-national-committee-to-fight-forced-begging")}
+
+
+def test_a_partial_build_reads_the_kept_reports_definitions(reports) -> None:
+    kept = built_definitions(reports / "ttl" / "usdol-findings-2019-niger.ttl", load_lexicon())
+    assert (ID + "org/niger-national-committee-to-fight-forced-begging", str(BY_ACRONYM)) in {
+        (d.name_iri, d.acronym_iri) for d in kept}
+    before = (reports / "ttl" / "usdol-findings-2020-niger.ttl").read_text(encoding="utf-8")
+    build(reports / "sources", reports / "ttl", jobs=1, only=["usdol-findings-2020-niger"])
+    after = (reports / "ttl" / "usdol-findings-2020-niger.ttl").read_text(encoding="utf-8")
+    assert after == before
