@@ -563,3 +563,17 @@ def test_an_acronym_in_parentheses_after_a_national_name_is_no_un_body(tmp_path,
         "This is not a UNLX publication. Later, UNLDCB’s staff left.\n")))
     assert not any("unldcb" in k for k in found), found
     assert found.get("org/unlx") == ("InternationalOrganization", "UNLX"), found
+
+
+def test_a_title_s_word_in_parentheses_is_part_of_the_name(tmp_path, lexicon):
+    # a regional report's "Trafficking in Persons (Prohibition) Enforcement and Administration
+    # Act" was "Enforcement and Administration Act"
+    found = entities(run(tmp_path, lexicon, (
+        "Sections 13 and 22 of the Lake Fishing (Prohibition) Enforcement and Administration Act "
+        "protect children. The government passed the Fishers (Amendment) Act and the Fishers "
+        "Act.\n")))
+    assert found["law/lakeland-lake-fishing-prohibition-enforcement-and-administration-act"] == (
+        "Law", "Lake Fishing (Prohibition) Enforcement and Administration Act"), found
+    assert found["law/lakeland-fishers-amendment-act"] == ("Law", "Fishers (Amendment) Act")
+    assert found["law/lakeland-fishers-act"] == ("Law", "Fishers Act")  # another law
+

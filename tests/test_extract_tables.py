@@ -22,7 +22,8 @@ CHAPTER = "\n".join([
     'Synthetic Findings: Niger',
     '',
     'In 2019, Niger made a minimal advancement in efforts to eliminate the worst forms of '
-    'child labor. (1)',
+    'child labor. (1) The Ministry of Lake Fishing (MLF) and MLF’s Regional Fishing Committees '
+    'met twice. (2) The UNDAF was reviewed. (2)',
     '',
     "Table 7. Statistics on Children's Work and Education",
     '',
@@ -54,6 +55,7 @@ CHAPTER = "\n".join([
     "Ministry of Lake Security’s Division of Drugs and Morals\tInvestigates. (2)",
     "The Lake Juvenile Court\tAdjudicates cases of children. (2)",
     "The Gambia Fisheries Board\tLiaises with the courts. (2)",
+    "MLF’s Fisheries Police Unit\tPatrols the lake. (2)",
     '',
     'Table 5. Labor Law Enforcement Efforts Related to Child Labor',
     '',
@@ -68,12 +70,16 @@ CHAPTER = "\n".join([
     'labor. Chaired by the Ministry of Employment. In 2019, received a budget of '
     '\\$20,000 to hold meetings. (2)',
     'Ministry of Lake Herding (MLH)\tCoordinates efforts on herding children. (2)',
+    'MLF’s Regional Fishing Committees\tCoordinate regional efforts on fishing. (2)',
+    'MLF\tCoordinates the fishing inspectors. (2)',
     '',
     'Table 6. Key Policies Related to Child Labor',
     '',
     'Policy\tDescription',
     'National Action Plan Against Child Labor (2016–2020)\tAims to eliminate child labor. '
     'Overseen by the NSCCL. (1)',
+    'MLF’s National Plan for Young Fishers (2018–2022)\tAims to protect young fishers. (2)',
+    'UNDAF (2017–2021)\tAims to coordinate UN support to the government. (2)',
     '',
     'Table 8. Key Social Programs to Address Child Labor',
     '',
@@ -199,6 +205,29 @@ def test_a_ministry_among_the_mechanisms_to_coordinate_is_a_ministry(graph) -> N
     assert (ministry, RDFS.label, Literal("Ministry of Lake Herding", lang="en")) in graph
     assert (ministry, CTIP.role, None) in graph
     assert set(graph.objects(ministry, RDF.type)) == {CTIP.GovernmentBody}
+
+
+def test_a_table_s_name_owned_by_an_acronym_is_the_owned_name(graph) -> None:
+    # regional reports' rows "MWCPNS’s Regional Child Protection Committees" and "MOJ’s National
+    # Action Plan for …" were bodies and plans named with their owner's acronym
+    committees = ID["org/niger-regional-fishing-committees"]
+    assert (committees, RDFS.label, Literal("Regional Fishing Committees", lang="en")) in graph
+    assert (committees, CTIP.subOrganizationOf, ID["org/niger-mlf"]) in graph
+    assert (committees, CTIP.role, None) in graph
+    plan = ID["policy/niger-national-plan-for-young-fishers"]
+    assert (plan, RDFS.label, Literal("National Plan for Young Fishers", lang="en")) in graph
+    assert (plan, CTIP.startYear, lit("2018", "gYear")) in graph
+    assert (plan, CTIP.subOrganizationOf, None) not in graph
+    labels = {str(o) for o in graph.objects(None, RDFS.label)}
+    assert not any(label.startswith("MLF") for label in labels), labels
+    # a row named by the acronym the text defines is the body of that name (it had been a body
+    # named "MLF" of its own)
+    assert (ID["org/niger-mlf"], CTIP.role, Literal("Coordinates the fishing inspectors.")) in graph
+    undaf = ID["policy/niger-undaf"]  # a name that is an acronym is no owner
+    assert (undaf, RDF.type, CTIP.Policy) in graph and (undaf, CTIP.startYear, None) in graph
+    unit = ID["org/niger-fisheries-police-unit"]  # an agency: the owner is no new body "MLF"
+    assert (unit, CTIP.subOrganizationOf, ID["org/niger-mlf"]) in graph
+    assert (unit, CTIP.role, Literal("Patrols the lake.")) in graph
 
 
 def test_policy_period_and_leader(graph) -> None:

@@ -52,6 +52,7 @@ from .values import clean_name, period_span
 __all__ = ["Extraction", "extract", "extract_facts", "series_actions"]
 
 _POSSESSIVE = re.compile(r"['’]s ")  # "Ministry of Labor’s National Directorate"
+_ACRONYM_OWNER = re.compile(r"[A-Z][A-Z0-9&-]*[A-Z0-9]")  # "MWCPNS’s Regional Committees"
 
 HANDLERS = {
     "statistics": table_figures.statistics,
@@ -112,8 +113,13 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
                 text = (text[: span[0]] + text[span[1]:]).replace("()", "").strip()
             if _identified(lexicon, text):
                 continue  # "ILO C. 29, Forced Labor": the identifier detectors name it
-            for part in _owner_and_owned(text, cues, registry) if cls == "GovernmentBody" \
-                    else [text]:
+            *owners, owned = _owner_and_owned(text, cues, registry)
+            # the owners of a body are bodies of the table's kind, unless acronyms ("MOJ’s …":
+            # the text defines them); of a plan, left to the text
+            owners = [o for o in owners if not _ACRONYM_OWNER.fullmatch(o.strip())]
+            if _defined_acronym(doc.text, owned.strip()):
+                continue  # a row named by an acronym the text defines: the name's entity
+            for part in [*owners, owned] if cls == "GovernmentBody" else [owned]:
                 name, acronym = split_name(clean_name(part), lexicon)
                 if name and registry.lookup(name, acronym=acronym) is None:
                     registry.resolve(name, subject_class(specs[kind], cues, name),
@@ -121,16 +127,22 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
     return unread
 
 
+def _defined_acronym(text: str, name: str) -> bool:
+    """Whether a name is an acronym the text defines ("… for Children and Adolescents (ICCA)")."""
+    return bool(_ACRONYM_OWNER.fullmatch(name)) and re.search(
+        rf"\(\s*{re.escape(name)}\s*[),]", text) is not None
+
+
 def _owner_and_owned(text: str, cues: Cues, registry: EntityRegistry) -> list[str]:
     """A body named by its owner's possessive, as two names ("Ministry of Security’s Division of
-    Drugs"), when each owner is a name (a cue word, or known) and not a group of people whose
-    possessive makes a compound ("Ministry of Social Welfare, Gender and Children’s Affairs" is
-    one ministry; "Children’s Court" one court, and "Children" no body)."""
+    Drugs"), when each owner is a name (a cue word, an acronym, or known) and not a group of
+    people whose possessive makes a compound ("Ministry of Social Welfare, Gender and Children’s
+    Affairs" is one ministry; "Children’s Court" one court, and "Children" no body)."""
     parts = _POSSESSIVE.split(text)
     for owner in parts[:-1]:
         words = [fold(w, lower=False) for w in owner.split()]
         if not words or words[-1] in cues.collective or (
-                cues.first_cue(words) is None
+                cues.first_cue(words) is None and not _ACRONYM_OWNER.fullmatch(owner.strip())
                 and registry.lookup(owner.strip(), fuzzy=False) is None):
             return [text]
     return parts

@@ -30,15 +30,37 @@ def _subject(ctx: Context, cell: TableCell, cls: str, method: str) -> URIRef:
         text = (text[: span[0]] + text[span[1]:]).replace("()", "").strip()
     name, acronym = split_name(clean_name(text), ctx.lexicon)
     name = re.sub(r"\s*\(\s*\)\s*", " ", name).strip()
+    owner, start = _owner(ctx, cell, name)
+    if owner is not None:  # "MWCPNS’s Regional Child Protection Committees"
+        name = name[start:]
     family = {"Program": ("Program", "Policy"), "Policy": ("Policy", "Program")}.get(cls)
+    subject = None
     for m in ctx.in_block(cell):  # a name the linker already knows, covering the cell
         fits = ctx.is_a(m.iri, *family) if family else ctx.is_a(m.iri, *ACTOR_CLASSES)
-        if m.start - cell.start <= 2 and fits and (m.end - m.start) >= len(name) - 2:
+        if m.start - cell.start <= start + 2 and fits and (m.end - m.start) >= len(name) - 2:
             ctx.registry.use(m.iri)
             if acronym:
                 ctx.registry.add_acronym(m.iri, acronym)
-            return m.iri
-    return ctx.resolve(name, cls, acronym=acronym, rule=method, country=None)
+            subject = m.iri
+            break
+    if subject is None:
+        subject = ctx.resolve(name, cls, acronym=acronym, rule=method, country=None)
+    if owner is not None and cls in ACTOR_CLASSES and ctx.is_a(subject, *ACTOR_CLASSES):
+        ctx.fact(subject, CTIP.subOrganizationOf, owner, [cell], method)
+    return subject
+
+
+def _owner(ctx: Context, cell: TableCell, name: str) -> tuple[URIRef | None, int]:
+    """The body a cell's name opens with in the possessive ("MOJ’s National Action Plan …"),
+    and where the owned name starts; (None, 0) when there is none."""
+    for m in ctx.in_block(cell):
+        if m.start - cell.start > 2 or not ctx.is_a(m.iri, *ACTOR_CLASSES):
+            continue
+        owner = ctx.doc.text[m.start:m.end]
+        possessive = re.match(re.escape(owner) + r"['’]s\s+(?=[A-Z])", name)
+        if possessive:
+            return m.iri, possessive.end()
+    return None, 0
 
 
 def _period(ctx: Context, subject: URIRef, cell: TableCell, row: Row, method: str) -> None:

@@ -38,6 +38,8 @@ _ELIDED = re.compile(r"\b(\w+)\s+(\w+)\s+and\s+(\w+)\s+\2\b", re.IGNORECASE)
 _OUR = re.compile(r"\b(\w{3,})our\b")
 #: what a name says aside, in parentheses or quotes: another language's name, a number
 _ASIDE = re.compile(r"\s*(?:\([^()]*\)|“[^“”]*”|\"[^\"]*\")")
+#: a title's words in parentheses, part of the name: "Children (Amendment) Act"
+_TITLE_WORDS = re.compile(r"\(([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\)(?= [A-Z])")
 
 
 def joined_prefixes(name: str) -> str:
@@ -46,8 +48,8 @@ def joined_prefixes(name: str) -> str:
     head noun said once for two words ("Child Labour and Forced Labour" and "Child and Forced
     Labor" give one slug); what it says aside is left out ("Friends of the Child Shelters
     (Associação dos Amigos da Criança)" and "Friends of the Child (Amigos da Criança) Shelters"
-    give one slug)."""
-    name = _ASIDE.sub("", name).strip() or name
+    give one slug), but not a title's words ("Children (Amendment) Act" is no "Children Act")."""
+    name = _ASIDE.sub("", _TITLE_WORDS.sub(r"\1", name)).strip() or name
     name = _JOIN.sub(lambda m: m.group(1) or m.group(2), name)
     name = _OUR.sub(lambda m: m.group(1) + "or", name)
     return _ELIDED.sub(lambda m: f"{m.group(1)} and {m.group(3)} {m.group(2)}", name)

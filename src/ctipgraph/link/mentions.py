@@ -125,7 +125,9 @@ class Run:
 def _run_re(lexicon: Lexicon) -> re.Pattern[str]:
     connectors = sorted(lexicon.words("names", "connectors"), key=len, reverse=True)
     conn = "|".join(re.escape(c) for c in connectors)
-    glue = rf"(?:{_SP}(?:(?:{conn}){_SP})*|,{_SP}(?:and{_SP})?(?:the{_SP})?|{_SP}&{_SP})"
+    # a title's word in parentheses: "Trafficking in Persons (Prohibition) Enforcement … Act"
+    title = rf"{_SP}\([A-Z][a-z]+(?:{_SP}[A-Z][a-z]+){{0,2}}\){_SP}"
+    glue = rf"(?:{_SP}(?:(?:{conn}){_SP})*|,{_SP}(?:and{_SP})?(?:the{_SP})?|{_SP}&{_SP}|{title})"
     return re.compile(rf"(?<![\w'-]){_CAP}(?:{glue}{_CAP})*")
 
 
