@@ -577,3 +577,30 @@ def test_a_title_s_word_in_parentheses_is_part_of_the_name(tmp_path, lexicon):
     assert found["law/lakeland-fishers-amendment-act"] == ("Law", "Fishers (Amendment) Act")
     assert found["law/lakeland-fishers-act"] == ("Law", "Fishers Act")  # another law
 
+
+
+def test_what_the_text_calls_a_name_is_its_class_over_its_head_noun(tmp_path, lexicon):
+    # a regional report: "the Civilian Joint Task Force (CJTF), a non-state self-defense militia
+    # involved in fighting Boko Haram" was a coordinating body ("Task Force")
+    found = by_label(run(tmp_path, lexicon, (
+        "The Lake Shield Task Force (LSTF), a non-state self-defense militia fighting the Delta "
+        "Liberation Front, recruited children. The Lake Basin Task Force coordinated the "
+        "response. No strategy is in the LSRP (2010–2020), the UNICEF Country Program Action Plan "
+        "or the plan.\n")))
+    assert found.get("lake shield task force") == "ArmedGroup", found
+    assert found.get("lake basin task force") == "CoordinatingBody", found
+    assert "lsrp" not in found, found  # a list's next name, no appositive
+
+
+def test_an_ilo_instrument_by_its_code_and_title_is_the_ilo_s(tmp_path, lexicon):
+    # a 2021 regional report: "ratified the P029 Protocol of the Forced Labor Convention …, the
+    # C189 Domestic Workers Convention, and the C143 Migrant Workers (Supplementary Provisions)
+    # Convention", and later the titles alone; each was two agreements, none the ILO's
+    found = entities(run(tmp_path, lexicon, (
+        "Lakeland ratified the P029 Protocol of the Forced Labor Convention and the C189 "
+        "Domestic Workers Convention. The Domestic Workers Convention enters into force in 2022. "
+        "The Lake Fund's IC100 Trade Convention is another text.\n")))
+    ilo = {k for k in found if k.startswith("agreement/ilo-")}
+    assert ilo == {"agreement/ilo-p-29", "agreement/ilo-c-189"}, found  # not "IC100 …"
+    assert not any("domestic-workers" in k for k in found), found  # its title is its name
+    assert found["agreement/ilo-c-189"] == ("InternationalAgreement", "ILO C. 189")

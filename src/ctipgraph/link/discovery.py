@@ -33,7 +33,7 @@ from rdflib import URIRef
 
 from ..iris import entity_iri, slugify
 from ..read.model import Block
-from .lexicon import fold, norm_name
+from .lexicon import KIND_OF_CLASS, fold, norm_name
 
 if TYPE_CHECKING:
     from .mentions import MentionFinder, Run
@@ -42,6 +42,10 @@ _WORDS = re.compile(r"[a-z][a-z0-9]*")
 _STOP_WORDS = ("the of for and to against on in at a an de la le les du des et pour sur au aux l "
                "d with by its their this that is was were be as or from")
 _STOP = frozenset(_STOP_WORDS.split())
+
+
+#: the rules that class a name by its head noun (mentions.MentionFinder)
+_BY_HEAD_NOUN = ("cue:", "acronym-definition")
 
 
 def _alt(words: list[str]) -> str:
@@ -276,8 +280,10 @@ class Discovery:
             if m is not None:
                 cls = self.appositives.get(fold(m.group("noun")))
             else:
-                after = re.match(rf",\s+(?:an?|the)\s+(?:\w+\s+)?(?P<noun>{nouns})\b",
-                                 folded[raw.end:], re.IGNORECASE)
+                # "…, a local NGO", "… (CJTF), a non-state self-defense militia"; not a list's
+                # next name ("…, the UNICEF Country Program Action Plan")
+                after = re.match(rf"(?:\s*\([^()]{{1,20}}\))?,\s+(?:an?|the)\s+(?:[\w-]+\s+)?"
+                                 rf"(?:[a-z][\w-]*\s+)?(?i:(?P<noun>{nouns}))\b", folded[raw.end:])
                 if after is not None:
                     cls = self.appositives.get(fold(after.group("noun")))
             run = self.f.cues.trim(raw)
@@ -289,17 +295,29 @@ class Discovery:
                     run = Run(rest)
                 else:
                     cls = None
-            if cls is None:
-                continue
-            if run is None or self._covered(block, run.start, run.end):
+            if cls is None or run is None:
                 continue
             name = text[run.start:run.end]
+            if self._covered(block, run.start, run.end):
+                self._reclass(name, cls)
+                continue
             if (self.scoping.country_word(name) is not None or self.f.cues.stopped(name)
                     or self.f.registry.lookup(name, fuzzy=False) is not None):
                 continue
             resolved = self.f.registry.resolve(name, cls, rule="appositive")
             self.f._add(resolved.iri, block, block.start + run.start, block.start + run.end,
                         "appositive")
+
+    def _reclass(self, name: str, cls: str) -> None:
+        """What the text calls a name it found by its head noun is its class: "the Civilian
+        Joint Task Force (CJTF), a non-state self-defense militia" is an armed group, not the
+        coordinating body "Task Force" makes it (the same kind of entity: its IRI stays). Only a
+        class a head noun gave changes: a table's or an institution's stands."""
+        found = self.f.registry.lookup(name, fuzzy=False)
+        entity = self.f.registry.found.get(found.iri) if found is not None else None
+        if (entity is not None and entity.source.startswith(_BY_HEAD_NOUN) and entity.cls != cls
+                and entity.kind == KIND_OF_CLASS.get(cls)):
+            entity.cls = cls
 
     def _governments(self, block: Block, text: str) -> None:
         folded = fold(text, lower=False)

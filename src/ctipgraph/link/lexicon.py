@@ -406,6 +406,21 @@ def _convention_re(prefixes: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alt})\.?\s*(?:No\.?\s*)?(?P<n>\d{{2,3}})(?!\d)")
 
 
+def ilo_code_re(lexicon: Lexicon) -> re.Pattern[str]:
+    """ILO instruments by code, number and title (patterns.toml [legal] ilo_codes): "C189
+    Domestic Workers Convention"; groups ``code``, ``n`` (no leading zeros) and ``title``."""
+    return _code_re(tuple(sorted(lexicon.section("legal").get("ilo_codes", {}))))
+
+
+@lru_cache(maxsize=8)
+def _code_re(codes: tuple[str, ...]) -> re.Pattern[str]:
+    alt = "|".join(re.escape(c) for c in codes) or "(?!)"
+    word = r"(?:[A-Z(][\w’'()-]*|of|on|the|and|for|in|to)"
+    return re.compile(rf"(?<![\w-])(?P<code>{alt})0*(?P<n>\d{{1,3}})\s+"
+                      rf"(?P<title>[A-Z][\w’'-]*(?:\s+{word}){{0,12}}?\s+(?:Convention|Protocol))"
+                      r"(?![\w])")
+
+
 def _read_graph(folder: Path) -> Graph:
     graph = Graph()
     for path in sorted(folder.glob("*.ttl")):

@@ -34,6 +34,7 @@ from .lexicon import (
     KIND_OF_CLASS,
     Lexicon,
     fold,
+    ilo_code_re,
     ilo_convention_re,
     legal_identifier_re,
     legal_key,
@@ -668,6 +669,19 @@ class MentionFinder:
             else:
                 known_iri = known.iri
             self._add(known_iri, block, block.start + m.start(), block.start + m.end(),
+                      "ilo-convention")
+        codes = self.lexicon.section("legal").get("ilo_codes", {})
+        for m in ilo_code_re(self.lexicon).finditer(text):
+            code, number = m.group("code"), m.group("n")
+            label = f"ILO {codes[code]} {number}"
+            known = self.registry.lookup(label, cls="InternationalAgreement", fuzzy=False)
+            iri = known.iri if known is not None else self.registry.resolve(
+                label, "InternationalAgreement", rule="ilo-convention",
+                iri=entity_iri("agreement", f"ilo-{code.lower()}-{number}")).iri
+            # the title is a name of the instrument wherever the report prints it
+            self.registry.resolve(m.group("title"), "InternationalAgreement", iri=iri,
+                                  rule="ilo-convention")
+            self._add(iri, block, block.start + m.start(), block.start + m.end(),
                       "ilo-convention")
 
     def discover_cue_names(self) -> None:
