@@ -52,9 +52,16 @@ In {year}, Niger made a moderate advancement in efforts to eliminate the worst f
 
 SENTENCES = {
     2019: "The Government established the National Committee to Fight Forced Begging (CNLMF) "
-          "to coordinate efforts against the worst forms of child labor.",
+          "to coordinate efforts against the worst forms of child labor. The Ministry of Lake "
+          "Justice (MLJ) reported no case.",
     2020: "The National Committee to Fight Forced Begging met twice during the reporting period.",
 }
+AGENCIES = """
+Table 6. Agencies Responsible for Child Labor Law Enforcement
+
+Organization/Agency\tRole
+Ministry of Lake Justice and Government Relations\tProsecutes cases. (1)
+"""
 BY_ACRONYM = URIRef(ID + "org/niger-cnlmf")
 
 
@@ -63,7 +70,7 @@ def _write(sources: Path, years: list[int]) -> None:
     for year in years:
         stem = f"usdol-findings-{year}-niger"
         (sources / f"{stem}.txt").write_text(
-            REPORT.format(year=year, sentence=SENTENCES[year]), encoding="utf-8")
+            REPORT.format(year=year, sentence=SENTENCES[year]) + AGENCIES, encoding="utf-8")
         (sources / f"{stem}.meta.toml").write_text(
             f'kind = "usdol-findings"\ncountry = "Niger"\nreporting_year = {year}\n',
             encoding="utf-8")
@@ -93,6 +100,15 @@ def test_a_report_naming_a_body_without_its_acronym_gets_the_acronym_s_iri(repor
             Literal("National Committee to Fight Forced Begging", lang="en")) in g
     assert g.value(BY_ACRONYM, CTIP.acronym) is None  # that report does not give it
     assert (BY_ACRONYM, CTIP.mentionedIn, None) in g
+
+
+def test_a_renamed_body_s_acronym_is_the_acronym_of_the_body(reports) -> None:
+    # a regional report: "Ministry of Justice (MOJ)" after "Ministry of Justice and Government
+    # Relations", the body it found for the short name; another report names only the long one
+    g = Graph().parse(reports / "ttl" / "usdol-findings-2020-niger.ttl")
+    ministry = URIRef(ID + "org/niger-mlj")
+    assert (ministry, RDFS.label, Literal("Ministry of Lake Justice and Government Relations",
+                                          lang="en")) in g
 
 
 def test_a_report_converted_alone_keeps_its_own_iri(tmp_path) -> None:

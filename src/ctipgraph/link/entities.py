@@ -182,7 +182,7 @@ class EntityRegistry:
         if found is not None:
             self._alias(found.iri, name, acronym)
             if found.iri not in self.lexicon.entities:
-                self.defines(name, cls, acronym, scope)
+                self.defines(name, cls, acronym, scope, found.iri)
             return Resolved(found.iri, found.rule)
         split = self._split_country(name, cls) if iri is None and named is not None else None
         if split is not None:
@@ -226,14 +226,17 @@ class EntityRegistry:
             return URIRef(series), country
         return iri, country
 
-    def defines(self, name: str, cls: str, acronym: str | None, scope: URIRef | None) -> None:
-        """Remember that this document gives a name with its acronym (link.acronyms)."""
+    def defines(self, name: str, cls: str, acronym: str | None, scope: URIRef | None,
+                entity: URIRef | None = None) -> None:
+        """Remember that this document gives a name with its acronym (link.acronyms), and the
+        entity it found for the name if any (a body renamed: "Ministry of Justice (MOJ)" after
+        "Ministry of Justice and Government Relations")."""
         if not acronym or not name or name == acronym:
             return
-        by_name = self._iri_from(name, name, cls, scope)[0]
         by_acronym = self._iri_from(acronym, name, cls, scope)[0]
-        if by_name != by_acronym:
-            self.definitions.add((str(by_name), str(by_acronym)))
+        for by_name in {self._iri_from(name, name, cls, scope)[0], entity or by_acronym}:
+            if by_name != by_acronym:
+                self.definitions.add((str(by_name), str(by_acronym)))
 
     def merge(self, old: URIRef, into: URIRef) -> None:
         """Two entities found in this document are one: ``old``'s names become ``into``'s."""
