@@ -604,3 +604,13 @@ def test_an_ilo_instrument_by_its_code_and_title_is_the_ilo_s(tmp_path, lexicon)
     assert ilo == {"agreement/ilo-p-29", "agreement/ilo-c-189"}, found  # not "IC100 …"
     assert not any("domestic-workers" in k for k in found), found  # its title is its name
     assert found["agreement/ilo-c-189"] == ("InternationalAgreement", "ILO C. 189")
+
+
+def test_two_spellings_of_one_name_are_one_iri(tmp_path, lexicon):
+    # two regional reports print "Tourism Offences Act" and "Tourism Offenses Act": two laws
+    found = entities(run(tmp_path, lexicon, (
+        "The Lake Tourism Offences Act protects children. The Lake Tourism Offenses Act was "
+        "amended.\n")))
+    laws = {k: v for k, v in found.items() if k.startswith("law/")}
+    assert list(laws) == ["law/lakeland-lake-tourism-offenses-act"], found
+    assert laws["law/lakeland-lake-tourism-offenses-act"][1] == "Lake Tourism Offences Act"

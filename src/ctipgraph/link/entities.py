@@ -206,9 +206,12 @@ class EntityRegistry:
 
     def _iri_from(self, base: str, name: str, cls: str,
                   scope: URIRef | None) -> tuple[URIRef, bool]:
-        """The IRI a new entity named ``name`` gets from ``base`` (its name or acronym), and
-        whether it is its country's: a generic name or a kind of program is ``scope``'s."""
+        """The IRI a new entity named ``name`` gets from ``base`` (its name or acronym), spelled
+        the American way (discovery.toml [spelling]), and whether it is its country's: a generic
+        name or a kind of program is ``scope``'s."""
         scoping = self.lexicon.scoping
+        american = self.lexicon.section("spelling").get("american", {})
+        base = re.sub(r"[A-Za-z]+", lambda m: american.get(m.group().lower(), m.group()), base)
         if scope is not None and (scoping.kind_of_program(name, cls)
                                   or scoping.is_generic(name, cls)):
             return scoping.scoped_iri(name, cls, scope, joined_prefixes(base)), True
