@@ -24,7 +24,7 @@ from rdflib.namespace import RDF
 from .emit.evidence import emit_evidence
 from .emit.turtle import TurtleWriter
 from .extract import extract, series_actions
-from .extract.series import Action, SeriesIndex, built_actions, read_built
+from .extract.series import Action, SeriesIndex, built_actions
 from .identify import Identification, identify, load_kinds
 from .iris import doc_iri
 from .link.acronyms import AcronymIndex, Definition, built_definitions
@@ -32,6 +32,7 @@ from .link.documents import CorpusDocument, corpus_documents, link_references
 from .link.lexicon import load_lexicon
 from .namespaces import CTIP
 from .pool import OverTime, Stuck, hard_limit, in_order, time_limit, worker_pool
+from .rdfio import read_built
 from .read import ReadError, suffixes
 from .read.model import Document, Kind
 from .sources import Skipped, Source, SourceMeta, discover, merge

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pyoxigraph import RdfFormat, Store
 from rdflib import Dataset, Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -88,3 +89,10 @@ def load_graph(paths: list[Path]) -> tuple[Graph, list[tuple[str, Graph]]]:
         merged += own
         parts.append((str(path), own))
     return merged, parts
+
+
+def read_built(path: Path) -> Store:
+    """A built document's Turtle (the build's own output) in a store of its own, to query."""
+    store = Store()
+    store.load(path=str(path), format=RdfFormat.TURTLE)
+    return store

@@ -27,11 +27,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import Store
 from rapidfuzz import fuzz
 
 from ..iris import slugify
 from ..link.lexicon import fold
+from ..rdfio import read_built
 
 #: Two wordings this close (rapidfuzz ratio, 0–100, on the normalized wordings) are one action.
 SIMILAR = 85.0
@@ -166,13 +167,6 @@ SELECT ?year ?country ?text ?area (MIN(STR(?y)) AS ?first) WHERE {
 } GROUP BY ?year ?country ?text ?area"""
 
 
-def read_built(path: Path) -> Store:
-    """A built document's Turtle in a store of its own, to query."""
-    store = Store()
-    store.load(path=str(path), format=RdfFormat.TURTLE)
-    return store
-
-
 def built_actions(path: Path, store: Store | None = None) -> list[Action]:
     """The suggested actions a built document (its Turtle, or `store` when already read) states,
     as `actions` would give them: what a partial build knows of the documents it does not
@@ -190,4 +184,4 @@ def built_actions(path: Path, store: Store | None = None) -> list[Action]:
 
 
 __all__ = ["RELATED", "SIMILAR", "Action", "SeriesIndex", "action_key", "built_actions",
-           "local_slug", "read_built"]
+           "local_slug"]

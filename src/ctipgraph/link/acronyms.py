@@ -20,9 +20,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import Store
 from rdflib import URIRef
 
+from ..rdfio import read_built
 from .entities import EntityRegistry
 from .lexicon import Lexicon
 
@@ -41,12 +42,12 @@ class AcronymIndex(Mapping[str, str]):
     """The series IRI of every IRI minted from a name or an acronym another report defines
     with it (only those whose series IRI differs)."""
 
-    definitions: list[Definition] = field(default_factory=list)
-    _series: dict[str, str] = field(default_factory=dict, repr=False)
+    _series: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, definitions: Iterable[Definition]) -> AcronymIndex:
-        index = cls(sorted(set(definitions), key=lambda d: (d.name_iri, d.acronym_iri, d.doc)))
+        index = cls()
+        given = sorted(set(definitions), key=lambda d: (d.name_iri, d.acronym_iri, d.doc))
         parent: dict[str, str] = {}
 
         def root(iri: str) -> str:
@@ -55,11 +56,11 @@ class AcronymIndex(Mapping[str, str]):
                 iri = parent[iri]
             return iri
 
-        for d in index.definitions:
+        for d in given:
             a, b = root(d.name_iri), root(d.acronym_iri)
             if a != b:
                 parent[max(a, b)] = min(a, b)
-        defining = Counter((d.acronym_iri, d.doc) for d in index.definitions)
+        defining = Counter((d.acronym_iri, d.doc) for d in given)
         reports = Counter(iri for iri, _ in defining)
         members: dict[str, list[str]] = {}
         for iri in sorted(parent):
@@ -102,9 +103,7 @@ def built_definitions(path: Path, lexicon: Lexicon, store: Store | None = None
     """The definitions a built document (its Turtle, or `store` when already read) gives, as far
     as its entities tell them (each name of an entity it found with each of its acronyms): what a
     partial build knows of the documents it does not convert again."""
-    if store is None:
-        store = Store()
-        store.load(path=str(path), format=RdfFormat.TURTLE)
+    store = store if store is not None else read_built(path)
     registry = EntityRegistry(lexicon)
     for row in store.query(_BUILT):
         if URIRef(row["entity"].value) in lexicon.entities:

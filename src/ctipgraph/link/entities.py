@@ -38,6 +38,7 @@ _ELIDED = re.compile(r"\b(\w+)\s+(\w+)\s+and\s+(\w+)\s+\2\b", re.IGNORECASE)
 _OUR = re.compile(r"\b(\w{3,})our\b")
 #: what a name says aside, in parentheses or quotes: another language's name, a number
 _ASIDE = re.compile(r"\s*(?:\([^()]*\)|“[^“”]*”|\"[^\"]*\")")
+_WORD = re.compile(r"[A-Za-z]+")
 #: a title's words in parentheses, part of the name: "Children (Amendment) Act"
 _TITLE_WORDS = re.compile(r"\(([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\)(?= [A-Z])")
 
@@ -73,6 +74,7 @@ class EntityRegistry:
         self.lexicon = lexicon
         self.country = country  # the report's country: generic names are scoped to it
         self.series_names = series_names or {}  # minted IRI → its series' (link.acronyms)
+        self._american: dict[str, str] = lexicon.section("spelling", "american")
         self.definitions: set[tuple[str, str]] = set()  # (name's IRI, acronym's IRI) given
         self.found: dict[URIRef, Entity] = {}  # entities created from this document
         self._names: dict[str, URIRef] = {}
@@ -210,8 +212,8 @@ class EntityRegistry:
         the American way (discovery.toml [spelling]), and whether it is its country's: a generic
         name or a kind of program is ``scope``'s."""
         scoping = self.lexicon.scoping
-        american = self.lexicon.section("spelling").get("american", {})
-        base = re.sub(r"[A-Za-z]+", lambda m: american.get(m.group().lower(), m.group()), base)
+        if self._american:
+            base = _WORD.sub(lambda m: self._american.get(m.group().lower(), m.group()), base)
         if scope is not None and (scoping.kind_of_program(name, cls)
                                   or scoping.is_generic(name, cls)):
             return scoping.scoped_iri(name, cls, scope, joined_prefixes(base)), True
