@@ -23,7 +23,8 @@ CHAPTER = "\n".join([
     '',
     'In 2019, Niger made a minimal advancement in efforts to eliminate the worst forms of '
     'child labor. (1) The Ministry of Lake Fishing (MLF) and MLF’s Regional Fishing Committees '
-    'met twice. (2) The UNDAF was reviewed. (2)',
+    'met twice. (2) The UNDAF was reviewed. (2) The National Agency Against Lake Trafficking '
+    '(NAALT) investigated 12 cases. (2)',
     '',
     "Table 7. Statistics on Children's Work and Education",
     '',
@@ -72,6 +73,9 @@ CHAPTER = "\n".join([
     'Ministry of Lake Herding (MLH)\tCoordinates efforts on herding children. (2)',
     'MLF’s Regional Fishing Committees\tCoordinate regional efforts on fishing. (2)',
     'MLF\tCoordinates the fishing inspectors. (2)',
+    'National Agency Against Lake Trafficking (NAALT) Task Force\tInvestigates cases. (2)',
+    'Inter-Ministerial Committee (IMLC) on Lake Trafficking\tCoordinates efforts. (2)',
+    'Lake Police (LKP) Women and Children Protection Section (WCPS)\tProtects children. (2)',
     '',
     'Table 6. Key Policies Related to Child Labor',
     '',
@@ -80,12 +84,19 @@ CHAPTER = "\n".join([
     'Overseen by the NSCCL. (1)',
     'MLF’s National Plan for Young Fishers (2018–2022)\tAims to protect young fishers. (2)',
     'UNDAF (2017–2021)\tAims to coordinate UN support to the government. (2)',
+    'Ministry of Lake Planning (MLP) Policies\tIncludes the 5-Year Plan for the Lake. (2) '
+    'Vision 2040, another MLP policy, aims to build schools. (2)',
+    'Lake Children Act*\tSets the minimum age for work and protects children from hazardous '
+    'work. (1)',
     '',
     'Table 8. Key Social Programs to Address Child Labor',
     '',
     'Program\tDescription',
     'Sahel Child Protection Project (2017–2021)\t\\$4.5 million USAID-funded project '
     'implemented by the ILO and World Vision to combat forced begging. (1; 2)',
+    'Lake Institute of Childhood (LIC) Rehabilitation Project (2017–2020)†\tRebuilds the '
+    'institute. (2)',
+    'Tackling Lake Labor through Education (TALLE) Project\tSupports schools. (2)',
     '',
     'Table 10. Suggested Government Actions to Eliminate Child Labor',
     '',
@@ -228,6 +239,57 @@ def test_a_table_s_name_owned_by_an_acronym_is_the_owned_name(graph) -> None:
     unit = ID["org/niger-fisheries-police-unit"]  # an agency: the owner is no new body "MLF"
     assert (unit, CTIP.subOrganizationOf, ID["org/niger-mlf"]) in graph
     assert (unit, CTIP.role, Literal("Patrols the lake.")) in graph
+
+
+def test_a_name_that_goes_on_after_its_acronym(graph) -> None:
+    # regional reports' rows "National Agency Against Trafficking in Persons (NAATIP) Task
+    # Force", "Ministry of Economy and Development Planning (MEDP) Policies", "Cameroon Institute
+    # of Childhood (ICE) Rehabilitation Project" had been the agency, a policy named as the
+    # ministry, a program named as the institute
+    def labelled(iri: str, label: str) -> bool:
+        return (ID[iri], RDFS.label, Literal(label, lang="en")) in graph
+
+    assert labelled("org/niger-national-agency-against-lake-trafficking-task-force",
+                    "National Agency Against Lake Trafficking Task Force")
+    assert labelled("policy/niger-ministry-of-lake-planning-policies",
+                    "Ministry of Lake Planning Policies")
+    assert labelled("program/lake-institute-of-childhood-rehabilitation-project",
+                    "Lake Institute of Childhood Rehabilitation Project")
+    assert (ID["program/lake-institute-of-childhood-rehabilitation-project"], CTIP.startYear,
+            lit("2017", "gYear")) in graph
+    assert (ID["org/niger-national-agency-against-lake-trafficking-task-force"], CTIP.role,
+            Literal("Investigates cases.")) in graph
+    assert (ID["org/niger-naalt"], CTIP.role, None) not in graph
+    labels = {str(o) for o in graph.objects(None, RDFS.label)}
+    interventions = {str(graph.value(s, RDFS.label)) for cls in (CTIP.Policy, CTIP.Program)
+                     for s in graph.subjects(RDF.type, cls)}
+    assert not {"Ministry of Lake Planning", "Lake Institute of Childhood"} & interventions
+    assert labelled("org/lic", "Lake Institute of Childhood")
+    # the part the acronym names is defined by it ("another MEDP policy" had been a policy)
+    assert labelled("org/niger-mlp", "Ministry of Lake Planning")
+    assert (ID["org/niger-mlp"], CTIP.acronym, Literal("MLP")) in graph
+    assert not any("MLP" in label for label in labels), labels
+    # an acronym inside one name; a lone head word after the acronym: the acronym's name
+    committee = ID["org/niger-imlc"]
+    assert (committee, RDFS.label,
+            Literal("Inter-Ministerial Committee on Lake Trafficking", lang="en")) in graph
+    assert (committee, CTIP.acronym, Literal("IMLC")) in graph
+    section = ID["org/niger-wcps"]  # the name's own acronym at its end
+    assert (section, RDFS.label,
+            Literal("Lake Police Women and Children Protection Section", lang="en")) in graph
+    assert (section, CTIP.role, Literal("Protects children.")) in graph
+    talle = ID["program/talle"]
+    assert (talle, RDFS.label, Literal("Tackling Lake Labor through Education", lang="en")) in graph
+    assert (talle, CTIP.acronym, Literal("TALLE")) in graph
+
+
+def test_a_law_among_the_policies_is_the_law(graph) -> None:
+    # the Mali reports of 2014-2016 list the Inter-Ministerial Circular and a UN protocol among
+    # their policies: each had been a policy beside the instrument of the same name
+    act = ID["law/niger-lake-children-act"]
+    assert (act, RDF.type, CTIP.Law) in graph
+    assert (act, CTIP.addresses, CTIPC["exploitation/child-labor"]) in graph  # the caption
+    assert not any("children-act" in str(s) for s in graph.subjects(RDF.type, CTIP.Policy))
 
 
 def test_policy_period_and_leader(graph) -> None:

@@ -154,9 +154,9 @@ def probe(source: Source) -> tuple[Document | None, list[Action], list[Definitio
         doc = load_document(source.path)
         doc.doc_id = source.doc_id
         meta = merge(source.meta, identify(doc, lexicon).meta)
-        defined = extract(doc, lexicon, meta=meta).registry.definitions
+        defined = extract(doc, lexicon, meta=meta).registry.series_definitions()
         return (doc, series_actions(doc, lexicon, meta=meta),
-                [Definition(source.doc_id, name, acronym) for name, acronym in sorted(defined)])
+                [Definition(source.doc_id, *given) for given in sorted(defined)])
     except Exception:  # reported by convert()
         return None, [], []
 

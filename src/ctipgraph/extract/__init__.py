@@ -45,7 +45,15 @@ from . import (
 )
 from .context import Context
 from .series import Action, SeriesIndex
-from .tables import Handler, body_rows, extract_tables, split_name, subject_class, table_kind
+from .tables import (
+    Handler,
+    acronym_part,
+    body_rows,
+    extract_tables,
+    split_name,
+    subject_class,
+    table_kind,
+)
 from .units import prose_units
 from .values import clean_name, period_span
 
@@ -124,7 +132,23 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
                 if name and registry.lookup(name, acronym=acronym) is None:
                     registry.resolve(name, subject_class(specs[kind], cues, name),
                                      acronym=acronym, rule=f"table:{kind}")
+                _define_part(clean_name(part), lexicon, cues, registry, f"table:{kind}")
     return unread
+
+
+def _define_part(text: str, lexicon: Lexicon, cues: Cues, registry: EntityRegistry,
+                 rule: str) -> None:
+    """The body a table's name defines with its acronym in passing ("Ministry of Economy and
+    Development Planning (MEDP) Policies", "Cameroon Institute of Childhood (ICE)
+    Rehabilitation Project"), as its cue word types it: the text elsewhere names it by the
+    acronym alone ("another MEDP policy")."""
+    part = acronym_part(text, lexicon)
+    if part is None:
+        return
+    name, acronym = part
+    cue = cues.first_cue([fold(w, lower=False) for w in re.findall(r"[^\s,()]+", name)])
+    if cue is not None and registry.lookup(name, acronym=acronym) is None:
+        registry.resolve(name, cue[2], acronym=acronym, rule=rule)
 
 
 def _defined_acronym(text: str, name: str) -> bool:

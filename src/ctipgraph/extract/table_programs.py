@@ -14,7 +14,7 @@ from rdflib.namespace import RDFS
 from ..link.lexicon import Lexicon, fold
 from ..namespaces import CTIP, CTIPC, ID
 from ..read.model import Document, Table, TableCell
-from .context import ACTOR_CLASSES, Context, gyear
+from .context import ACTOR_CLASSES, INSTRUMENT_CLASSES, Context, gyear
 from .relations import all_relations
 from .series import local_slug
 from .tables import Row, body_rows, split_name
@@ -33,7 +33,9 @@ def _subject(ctx: Context, cell: TableCell, cls: str, method: str) -> URIRef:
     owner, start = _owner(ctx, cell, name)
     if owner is not None:  # "MWCPNS’s Regional Child Protection Committees"
         name = name[start:]
-    family = {"Program": ("Program", "Policy"), "Policy": ("Policy", "Program")}.get(cls)
+    # (a law, a circular or a protocol a report lists among its policies is that instrument)
+    family = {"Program": ("Program", "Policy"),
+              "Policy": ("Policy", "Program", *INSTRUMENT_CLASSES - {"LegalProvision"})}.get(cls)
     subject = None
     for m in ctx.in_block(cell):  # a name the linker already knows, covering the cell
         fits = ctx.is_a(m.iri, *family) if family else ctx.is_a(m.iri, *ACTOR_CLASSES)

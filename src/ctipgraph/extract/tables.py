@@ -107,8 +107,48 @@ def split_name(text: str, lexicon: Lexicon | None = None) -> tuple[str, str | No
             text = text[article.end():]
     m = _NAME_ACRONYM.match(text)
     if m and sum(c.isupper() for c in m.group("acr")) >= 2 and not m.group("acr")[0].isdigit():
-        return m.group("name").strip(), m.group("acr").strip()
+        name, acronym, rest = m.group("name").strip(), m.group("acr").strip(), text[m.end():]
+        if lexicon is not None and rest.strip():
+            return _name_going_on(lexicon, name, acronym, rest.strip())
+        return name, acronym
     return text, None
+
+
+def acronym_part(text: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """The name and acronym of the part a table's name defines when the name goes on after them
+    and the acronym is not the name's (split_name): "Ministry of Economy and Development
+    Planning (MEDP) Policies" gives the ministry and "MEDP"."""
+    m = _NAME_ACRONYM.match(text)
+    if m is None or split_name(text, lexicon)[1] is not None:
+        return None
+    name, acronym = m.group("name").strip(), m.group("acr").strip()
+    if sum(c.isupper() for c in acronym) < 2 or acronym[0].isdigit() or not text[m.end():].strip():
+        return None
+    return name, acronym
+
+
+def _name_going_on(lexicon: Lexicon, name: str, acronym: str, rest: str
+                   ) -> tuple[str, str | None]:
+    """A name that goes on after its acronym ([names] acronym_heads): after a connector, one
+    name the acronym interrupts ("Inter-Ministerial Committee (IMC) on Trafficking in
+    Persons"); after capitalized words, a name of which the acronym's is a part ("Cameroon
+    Institute of Childhood (ICE) Rehabilitation Project", "… (MEDP) Policies": no acronym of
+    its own), unless a lone head word follows ("Tackling Child Labor through Education (TACKLE)
+    Project" is TACKLE); a list or a unit of the body (a comma, "and") is left as it was."""
+    first = rest.split()[0]
+    connectors = {w.lower() for w in lexicon.words("names", "connectors")}
+    joiners = {w.lower() for w in lexicon.words("names", "list_joiners")}
+    if first.lower() in joiners or rest[0] in ",;":
+        return name, acronym
+    if first.lower() in connectors and first.islower():
+        return f"{name} {rest}", acronym
+    heads = {fold(w) for w in lexicon.words("names", "acronym_heads")}
+    if first[0].isupper() and not (len(rest.split()) == 1 and fold(first) in heads):
+        whole = _NAME_ACRONYM.fullmatch(f"{name} {rest}")  # "… (DDRR) Coordinating Body (UNPDDRR)"
+        if whole and sum(c.isupper() for c in whole.group("acr")) >= 2:
+            return whole.group("name").strip(), whole.group("acr").strip()
+        return f"{name} {rest}", None
+    return name, acronym
 
 
 Handler = Callable[[Context, Table, str], None]

@@ -23,9 +23,10 @@ from pathlib import Path
 from pyoxigraph import Store
 from rdflib import URIRef
 
+from ..namespaces import ID
 from ..rdfio import read_built
-from .entities import EntityRegistry
-from .lexicon import Lexicon
+from .entities import VARIANT, EntityRegistry
+from .lexicon import KIND_OF_CLASS, Lexicon
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ class Definition:
 
     doc: str
     name_iri: str
-    acronym_iri: str
+    acronym_iri: str  # or the key of the name's variants (EntityRegistry.variant_key)
+    label: bool = False  # a variant key's: the name is the label of the document's entity
 
 
 @dataclass
@@ -47,7 +49,8 @@ class AcronymIndex(Mapping[str, str]):
     @classmethod
     def of(cls, definitions: Iterable[Definition]) -> AcronymIndex:
         index = cls()
-        given = sorted(set(definitions), key=lambda d: (d.name_iri, d.acronym_iri, d.doc))
+        given = sorted(set(definitions),
+                       key=lambda d: (d.name_iri, d.acronym_iri, d.doc, d.label))
         parent: dict[str, str] = {}
 
         def root(iri: str) -> str:
@@ -60,14 +63,20 @@ class AcronymIndex(Mapping[str, str]):
             a, b = root(d.name_iri), root(d.acronym_iri)
             if a != b:
                 parent[max(a, b)] = min(a, b)
-        defining = Counter((d.acronym_iri, d.doc) for d in given)
+        defining = Counter((d.acronym_iri, d.doc) for d in given
+                           if not d.acronym_iri.startswith(VARIANT))
         reports = Counter(iri for iri, _ in defining)
+        labelling = Counter(iri for iri, _ in {(d.name_iri, d.doc) for d in given if d.label})
         members: dict[str, list[str]] = {}
         for iri in sorted(parent):
-            members.setdefault(root(iri), []).append(iri)
+            if not iri.startswith(VARIANT):
+                members.setdefault(root(iri), []).append(iri)
         for group in members.values():
             acronyms = [iri for iri in group if iri in reports]
-            series = min(acronyms, key=lambda iri: (-reports[iri], iri))
+            if acronyms:
+                series = min(acronyms, key=lambda iri: (-reports[iri], iri))
+            else:  # variants of a name: the one the most reports' entities are labelled
+                series = min(group, key=lambda iri: (-labelling[iri], iri))
             index._series.update({iri: series for iri in group if iri != series})
         return index
 
@@ -97,6 +106,18 @@ SELECT ?entity ?class ?name ?acronym ?country ?docCountry WHERE {
   OPTIONAL { ?d a ctip:SourceDocument ; ctip:country ?docCountry }
 } ORDER BY ?entity ?name ?acronym"""
 
+_FOUND = """
+PREFIX ctip: <https://w3id.org/ctipgraph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?entity ?class ?label ?other ?country ?docCountry WHERE {
+  ?entity rdfs:label ?label ; a ?class .
+  FILTER(STRSTARTS(STR(?class), STR(ctip:)) && LANG(?label) != "")
+  OPTIONAL { ?entity skos:altLabel ?other }
+  OPTIONAL { ?entity ctip:country ?country }
+  OPTIONAL { ?d a ctip:SourceDocument ; ctip:country ?docCountry }
+} ORDER BY ?entity ?class ?other"""
+
 
 def built_definitions(path: Path, lexicon: Lexicon, store: Store | None = None
                       ) -> list[Definition]:
@@ -112,8 +133,29 @@ def built_definitions(path: Path, lexicon: Lexicon, store: Store | None = None
         registry.defines(row["name"].value, row["class"].value.rsplit("#", 1)[-1],
                           row["acronym"].value,
                           URIRef(country.value) if country is not None else None)
-    return [Definition(path.stem, name, acronym)
-            for name, acronym in sorted(registry.definitions)]
+    found: dict[tuple[str, str, str | None], list[str]] = {}
+    for row in store.query(_FOUND):
+        iri = row["entity"].value
+        if URIRef(iri) in lexicon.entities or not _is_named_entity(iri):
+            continue
+        country = row["country"] or row["docCountry"]
+        names = found.setdefault((row["class"].value.rsplit("#", 1)[-1], iri,
+                                  country.value if country is not None else None),
+                                 [row["label"].value])
+        if row["other"] is not None and row["other"].value not in names:
+            names.append(row["other"].value)
+    variants = set()
+    for (cls, _, country), names in sorted(found.items()):
+        variants |= registry.variants_of(names, cls, URIRef(country) if country else None)
+    return [Definition(path.stem, *given) for given in sorted(
+        {(name, acronym, False) for name, acronym in registry.definitions} | variants)]
+
+
+def _is_named_entity(iri: str) -> bool:
+    """Whether an IRI is one a document's registry mints (a body, group, program, policy, law
+    or agreement; not a passage, a claim or a provision's fragment)."""
+    kind = iri[len(ID):].split("/", 1)[0] if iri.startswith(ID) else ""
+    return kind in KIND_OF_CLASS.values() and "#" not in iri
 
 
 __all__ = ["AcronymIndex", "Definition", "built_definitions"]

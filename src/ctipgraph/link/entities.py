@@ -39,6 +39,8 @@ _OUR = re.compile(r"\b(\w{3,})our\b")
 #: what a name says aside, in parentheses or quotes: another language's name, a number
 _ASIDE = re.compile(r"\s*(?:\([^()]*\)|“[^“”]*”|\"[^\"]*\")")
 _WORD = re.compile(r"[A-Za-z]+")
+#: what a variant key (EntityRegistry.variant_key) opens with: no IRI
+VARIANT = "variant:"
 #: a title's words in parentheses, part of the name: "Children (Amendment) Act"
 _TITLE_WORDS = re.compile(r"\(([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\)(?= [A-Z])")
 
@@ -75,6 +77,7 @@ class EntityRegistry:
         self.country = country  # the report's country: generic names are scoped to it
         self.series_names = series_names or {}  # minted IRI → its series' (link.acronyms)
         self._american: dict[str, str] = lexicon.section("spelling", "american")
+        self._connectors = frozenset(w.lower() for w in lexicon.words("names", "connectors"))
         self.definitions: set[tuple[str, str]] = set()  # (name's IRI, acronym's IRI) given
         self.found: dict[URIRef, Entity] = {}  # entities created from this document
         self._names: dict[str, URIRef] = {}
@@ -242,6 +245,39 @@ class EntityRegistry:
         for by_name in {self._iri_from(name, name, cls, scope)[0], entity or by_acronym}:
             if by_name != by_acronym:
                 self.definitions.add((str(by_name), str(by_acronym)))
+
+    def variant_key(self, name: str, cls: str, scope: URIRef | None) -> tuple[str, str]:
+        """The IRI a name alone gets and the key its variants share: that IRI's words without
+        the name connectors, in alphabetical order ("Ministry of the Interior" and "Ministry of
+        Interior", "National Plan of Action against …" and "National Action Plan against …")."""
+        iri = str(self._iri_from(name, name, cls, scope)[0])
+        base, _, slug = iri.rpartition("/")
+        words = sorted(w for w in slug.split("-") if w and w not in self._connectors)
+        return iri, f"{VARIANT}{base}/{'-'.join(words)}"
+
+    def variants_of(self, names: list[str], cls: str, scope: URIRef | None
+                    ) -> set[tuple[str, str, bool]]:
+        """(IRI by name, variant key, whether the name is the label) of an entity's label (the
+        first of `names`) and of its other names that are variants of it: one key an entity, so
+        that an other name ("the National Action Plan" of a plan against child labor) never
+        links two entities."""
+        by_label, key = self.variant_key(names[0], cls, scope)
+        pairs = {(by_label, key, True)}
+        for name in names[1:]:
+            by_name, other = self.variant_key(name, cls, scope)
+            if other == key and by_name != by_label:
+                pairs.add((by_name, key, False))
+        return pairs
+
+    def series_definitions(self) -> set[tuple[str, str, bool]]:
+        """What this document tells a series (link.acronyms) of its entities: the names it
+        gives with their acronyms (`definitions`) and the variant key of each entity it found
+        (variants_of)."""
+        pairs = {(name, acronym, False) for name, acronym in self.definitions}
+        for iri, entity in self.found.items():
+            names = [entity.label, *(n for n, lang in self.aliases.get(iri, []) if lang != "acr")]
+            pairs |= self.variants_of(names, entity.cls, entity.country or self.country)
+        return pairs
 
     def merge(self, old: URIRef, into: URIRef) -> None:
         """Two entities found in this document are one: ``old``'s names become ``into``'s."""

@@ -190,7 +190,10 @@ class Cues:
         Coordination du Programme" a cell). A cue word after a connector is a complement, not
         the head, when the name ends in a cue word: "Freedom of Movement of Persons and
         Migration in West Africa Project" is a project. A head cue ("Force", "Fund", "Law")
-        counts only as the last word, when no cue word is before it."""
+        counts only as the last word, when no cue word is before it, or as the first before a
+        connector ("Law on the Organization of the Armed Forces" is a law)."""
+        if len(words) > 2 and words[0] in self.heads and words[1] in self.connectors:
+            return 0, words[0], self.heads[words[0]]
         for i in range(len(words)):
             cue = self._cue_at(words, i, heads=False)
             if cue is None:
@@ -349,10 +352,14 @@ class Cues:
                 prev == "the" and (pprev in ("and", "&") or pprev.endswith(",")
                                    or run.tokens[i - 2][0] in self.heads
                                    or run.tokens[i - 2][0] in self.classes))
+            # "Law on the Organization of …": a head cue that opens a name before a connector
+            # heads it (first_cue), and what follows is its complement
+            opening_head = len(words) == 1 and len(parts[-1]) > 1 and words[0] in self.heads
             if (
                 i
                 and (prev == "and" or prev == "the" or prev.endswith(","))
-                and ((tok[0] in self.classes and self.first_cue(words) is not None)
+                and ((tok[0] in self.classes and self.first_cue(words) is not None
+                      and not (opening_head and prev == "the"))
                      or (conj and words and (words[-1] in self.heads
                                              or words[-1] in self.classes))
                      or (conj and self.heads_its_name(words, self.first_cue(words))
