@@ -592,6 +592,17 @@ def test_a_law_named_law_on_something_is_a_law(tmp_path, lexicon):
     assert found["org/lakeland-ministry-of-fishing"] == ("GovernmentBody", "Ministry of Fishing")
 
 
+def test_a_numbered_phase_is_part_of_the_name(tmp_path, lexicon):
+    # the Chad reports' "Education Sector Reform Project Phase 2 (2013–2020)" was "Education
+    # Sector Reform Project Phase"
+    found = entities(run(tmp_path, lexicon, (
+        "The World Bank funded the Lake Schools Project Phase 2 (2013–2020), a $65 million "
+        "project. The Lake Schools Project trained teachers in 2019.\n")))
+    assert found["program/lake-schools-project-phase-2"] == (
+        "Program", "Lake Schools Project Phase 2"), found
+    assert "program/lake-schools-project-phase" not in found, found
+
+
 def test_what_the_text_calls_a_name_is_its_class_over_its_head_noun(tmp_path, lexicon):
     # a regional report: "the Civilian Joint Task Force (CJTF), a non-state self-defense militia
     # involved in fighting Boko Haram" was a coordinating body ("Task Force")

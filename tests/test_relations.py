@@ -232,6 +232,10 @@ def test_led_and_supported_by_in_a_description_without_subject(tmp_path, lexicon
         ("National Plan of Action to Combat Trafficking in Persons (2018–2022)",
          "Aims to enhance the legal framework. Led by the National Coordinating Committee for the "
          "Fight Against Trafficking in Persons and Associated Practices. (4)"),
+        # a regional report: "Led by ICCA, with the support of the Ministry of Youth, …"
+        ("Action Plan for Fishing Children (2019–2023)",
+         "Aims to protect fishing children. Led by the Ministry of Fisheries, with the support of "
+         "UNICEF. (5)"),
         caption="Key Policies Related to Child Labor", header="Policy\tDescription"),
         kind="usdol-findings")
     # a plan is its government's (link.scope): the report is on Mali
@@ -242,6 +246,10 @@ def test_led_and_supported_by_in_a_description_without_subject(tmp_path, lexicon
     assert set(g.objects(plan, CTIP.ledBy)) == {ID["org/cncltpa"]}
     # the leader is not supported by anyone
     assert (ID["org/ministry-of-agriculture"], CTIP.supportedBy, None) not in g
+    fishing = ID["policy/mali-action-plan-for-fishing-children"]
+    assert set(g.objects(fishing, CTIP.ledBy)) == {ID["org/mali-ministry-of-fisheries"]}
+    assert set(g.objects(fishing, CTIP.supportedBy)) == {ID["org/unicef"]}
+    assert (ID["org/mali-ministry-of-fisheries"], CTIP.supportedBy, None) not in g
 
 
 def test_partnership_attached_or_of_the_subject_but_not_of_a_list(tmp_path, lexicon) -> None:
@@ -264,6 +272,35 @@ def test_members_of_a_body(tmp_path, lexicon) -> None:
     assert set(g.subjects(CTIP.memberOf, ID["org/cncltpa"])) == {
         ID["org/ministry-of-justice"], ID["org/ministry-of-labor"], ID["org/unicef"]}
     assert (ID["org/unicef"], CTIP.memberOf, ID["org/cnlte"]) not in g  # negated
+
+
+def test_the_head_noun_alone_names_the_body_named_before(tmp_path, lexicon) -> None:
+    # regional reports: "… the National Trafficking in Persons Task Force … (17,28) The Task
+    # Force includes NAATIP, Ministry of Justice, …" made a body named "Task Force" the members'
+    g = facts(tmp_path, lexicon, (
+        "In 2019, the Lake Fishing Task Force met twice. (2) The Task Force includes the Ministry "
+        "of Fishing and the Lake Police. (2) The Task Force on Boats is another body. (2)\n\n"
+        + table(("National Lake Committee",
+                 "Coordinates efforts against child labor. (2) The Committee includes the "
+                 "Ministry of Herding. (2)"),
+                # (a regional report's "National Agency Against Trafficking in Persons (NAATIP)
+                # Task Force": the row's name printed with an acronym inside)
+                ("National Agency Against Boat Trafficking (NAABT) Task Force",
+                 "Coordinates efforts. (2) The Task Force includes the Ministry of Boats. (2)"),
+                caption="Key Mechanisms to Coordinate Government Efforts on Child Labor",
+                header="Coordinating Body\tRole and Description")), kind="usdol-findings")
+    task_force = ID["org/mali-lake-fishing-task-force"]
+    assert set(g.subjects(CTIP.memberOf, task_force)) == {
+        ID["org/mali-ministry-of-fishing"], ID["org/mali-lake-police"]}
+    assert set(g.subjects(CTIP.memberOf, ID["org/mali-national-lake-committee"])) == {
+        ID["org/mali-ministry-of-herding"]}  # in a table's description: the row's
+    assert set(g.subjects(CTIP.memberOf, ID[
+        "org/mali-national-agency-against-boat-trafficking-task-force"])) == {
+        ID["org/mali-ministry-of-boats"]}
+    labels = {str(o) for o in g.objects(None, RDFS.label)}
+    assert "Task Force" not in labels and "Task Force on Boats" in labels, labels
+    assert "mention:anaphor:head" in {str(g.value(c, CTIP.extractionMethod))
+                                      for c in g.subjects(RDF.subject, task_force)}
 
 
 def test_a_decree_creating_a_committee(tmp_path, lexicon) -> None:

@@ -568,9 +568,11 @@ class UnitReader:
         if start < s.body:  # "Under the supervision of X, Y …"
             subject = s.subject
             return self.arg(subject) if subject and self.cls(subject) in classes else None
-        for _, agents_end, item in reversed(done):  # "Led by X and supported by Y"
+        for _, agents_end, item in reversed(done):  # "Led by X and supported by Y", "Led by
+            # X, with the support of Y"
             if agents_end <= start and re.fullmatch(
-                    r"(?:\s*\([^()]*\))?\s*,?\s*and\s+", self.folded[agents_end:start]):
+                    r"(?:\s*\([^()]*\))?\s*(?:,\s*(?:and\s+)?|and\s+)",
+                    self.folded[agents_end:start]):
                 return item if item.cls in classes or item.topic else None
         item = self.attached(s, start, classes)
         if item is not None:

@@ -27,7 +27,7 @@ from rdflib import URIRef
 
 from ..emit.evidence import passage_iri
 from ..iris import entity_iri, slugify
-from ..read.model import Block, Document, Kind
+from ..read.model import Block, Document, Kind, TableCell
 from ..segment.sentences import split_view
 from .entities import EntityRegistry
 from .lexicon import (
@@ -43,6 +43,8 @@ from .lexicon import (
 
 _CAP = r"(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+|'(?!s\b)[A-Za-z0-9]+)*(?:\.(?:[A-Z]\.)+)?)"
 _SP = r"[^\S\t]+"  # white space within a name: never a table's column separator
+# what follows a head noun that goes on as a name ("the Committee on …", "the Task Force for …")
+_NAME_GOES_ON = "of|on|for|to|against|in|at|de|du|des"
 _ACRONYM = re.compile(
     r"\((?P<acr>[A-Z][A-Za-z0-9.&/\-]*[A-Z0-9](?: [A-Z][A-Z0-9.]*)?)"
     r"(?P<english>,\s*[A-Z][^()]{4,200})?\)"
@@ -129,7 +131,10 @@ def _run_re(lexicon: Lexicon) -> re.Pattern[str]:
     # a title's word in parentheses: "Trafficking in Persons (Prohibition) Enforcement … Act"
     title = rf"{_SP}\([A-Z][a-z]+(?:{_SP}[A-Z][a-z]+){{0,2}}\){_SP}"
     glue = rf"(?:{_SP}(?:(?:{conn}){_SP})*|,{_SP}(?:and{_SP})?(?:the{_SP})?|{_SP}&{_SP}|{title})"
-    return re.compile(rf"(?<![\w'-]){_CAP}(?:{glue}{_CAP})*")
+    # a numbered part ends a name: "Education Sector Reform Project Phase 2"
+    after = "|".join(rf"(?<=\b{re.escape(w)})" for w in lexicon.words("names", "numbered"))
+    number = rf"(?:(?:{after}){_SP}\d{{1,2}}(?![\w.,]?\d))?" if after else ""
+    return re.compile(rf"(?<![\w'-]){_CAP}(?:{glue}{_CAP})*{number}")
 
 
 def capitalized_runs(text: str, lexicon: Lexicon) -> list[Run]:
@@ -745,8 +750,8 @@ class MentionFinder:
             return None  # the name goes on in the next passage ("… Organization for")
         content = [w for w in words if w.lower() not in self.cues.connectors]
         if len(content) < 2 or all(w in self.cues.classes or w in self.cues.heads
-                                   for w in content):
-            return None
+                                   for w in content) or " ".join(content) in self.cues.classes:
+            return None  # a head alone ("the Task Force") is no name: _bare_heads
         name = text[run.start:run.end]
         if shouted:
             name = " ".join(w if len(w) <= 3 and w.lower() not in self.cues.connectors
@@ -904,8 +909,59 @@ class MentionFinder:
         self._candidates = []
         self.match()
         self.resolve_overlaps()
+        self._bare_heads()
         self.provisions()
         return self.mentions
+
+    def _bare_heads(self) -> None:
+        """ "The Task Force includes NAATIP, …", "The Committee met twice": a capitalized head
+        noun alone, after "the", names the entity named last before it, in its passage or the
+        two before (sentences of one paragraph, a table's cell), whose name ends with it, or in
+        a table's description the row's (its first cell); else nothing (no entity is named
+        "Task Force")."""
+        heads = sorted(self.cues.classes, key=len, reverse=True)
+        if not heads:
+            return
+        pattern = re.compile(rf"\b[Tt]he\s+({'|'.join(re.escape(h) for h in heads)})\b"
+                             rf"(?![\w'’-]|\s+(?:[A-Z(]|(?:{_NAME_GOES_ON})\s))")
+        first_cells = {(c.table, c.row): c for table in self.doc.tables for row in table.rows
+                       for c in row.cells if c.column == 1 and not c.is_empty}
+        earlier: list[list[Mention]] = []  # the mentions of the two passages before
+        for block in sorted(self._prose(), key=lambda b: (b.start, b.end)):
+            text = self.doc.text[block.start:block.end]
+            known = sorted(self.mentions.in_block(block), key=lambda k: (k.start, k.end))
+            window = [k for ks in earlier for k in ks]
+            earlier = [*earlier[-1:], known]
+            for m in pattern.finditer(text):
+                start, end = block.start + m.start(1), block.start + m.end(1)
+                if any(k.start <= start and end <= k.end for k in known):
+                    continue
+                head = " " + fold(m.group(1))
+                before = [k for k in [*window, *known]
+                          if k.end <= start and self._ends_with(k.iri, head)]
+                iri = before[-1].iri if before else None
+                row = first_cells.get((block.table, block.row)) \
+                    if isinstance(block, TableCell) else None
+                if iri is None and row is not None:
+                    iri = self._row_entity(row, head)
+                if iri is not None:
+                    self._add(iri, block, start, end, "anaphor:head")
+
+    def _row_entity(self, cell: TableCell, head: str) -> URIRef | None:
+        """The entity a table row's first cell names whose name ends with a head noun: one it
+        mentions, or the one its words name once an acronym in parentheses is left out
+        ("National Agency Against Trafficking in Persons (NAATIP) Task Force")."""
+        for k in self.mentions.in_block(cell):
+            if self._ends_with(k.iri, head):
+                return k.iri
+        name = " ".join(re.sub(r"\([^()]*\)|[*†‡§]", " ", self.doc.quote(cell)).split())
+        found = self.registry.lookup(name, fuzzy=False) if name else None
+        return found.iri if found is not None and self._ends_with(found.iri, head) else None
+
+    def _ends_with(self, iri: URIRef, head: str) -> bool:
+        """Whether an entity's label ends with a head noun (" task force", folded)."""
+        entity = self.registry.entity(iri)
+        return entity is not None and (" " + fold(entity.label)).endswith(head)
 
     def _merge_by_initials(self) -> None:
         """A name found in this document whose initials spell the acronym another entity of
