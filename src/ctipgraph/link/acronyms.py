@@ -11,6 +11,12 @@ the most reports; ties: the smallest IRI). The build reads the definitions in it
 another IRI of a set mints the set's; what it states is unchanged. A definition is read from the
 document's own words: a report that never gives the pair does not link it, and a document
 converted alone keeps its own IRIs.
+
+Variants of one name ("Ministry of the Interior", "Ministry of Interior") are linked the same
+way: each entity a document found gives the IRI its label alone would get with a *variant key*
+(`EntityRegistry.variant_key`: that IRI's words without connectors, sorted), a node of the sets
+that is never an IRI; a set with no acronym IRI takes the name IRI most reports label their
+entity with.
 """
 
 from __future__ import annotations
