@@ -603,6 +603,18 @@ def test_a_numbered_phase_is_part_of_the_name(tmp_path, lexicon):
     assert "program/lake-schools-project-phase" not in found, found
 
 
+def test_an_acronym_s_name_with_no_cue_word_is_what_the_text_calls_it(tmp_path, lexicon):
+    # a regional report: "the Better Education Service Delivery for All (BESDA) (2017–2022), a
+    # $611 million project" was left unlinked (no cue word in the name)
+    found = entities(run(tmp_path, lexicon, (
+        "The government supported the Better Schools Service Delivery for All (BSSDA) "
+        "(2017–2022), a $611 million project which aims to improve schools, and the Lake Hope "
+        "Helpers (LHH), a local NGO. The Lake Fishing Group (LFG) met twice.\n")))
+    assert found["program/bssda"] == ("Program", "Better Schools Service Delivery for All")
+    assert found["org/lhh"] == ("NonGovernmentalOrganization", "Lake Hope Helpers")
+    assert not any("lfg" in iri or "fishing-group" in iri for iri in found), found
+
+
 def test_what_the_text_calls_a_name_is_its_class_over_its_head_noun(tmp_path, lexicon):
     # a regional report: "the Civilian Joint Task Force (CJTF), a non-state self-defense militia
     # involved in fighting Boko Haram" was a coordinating body ("Task Force")

@@ -96,6 +96,11 @@ class Discovery:
         self._before_re = re.compile(
             rf"(?<![\w])(?:the|an?)\s+(?:local\s+|international\s+|national\s+)?"
             rf"(?P<noun>{nouns})\s+(?:\([A-Z]+\)\s+)?$", re.IGNORECASE)
+        # what follows an acronym's definition when the text says what it is: "Better Education
+        # Service Delivery for All (BESDA) (2017–2022), a $611 million project"
+        self._after_acronym_re = re.compile(
+            rf"(?:\s*\([^()]*\))*\s*,\s+(?:an?|the)\s+(?:[^,.;:()]{{0,60}}?\s)?"
+            rf"(?P<noun>{nouns})(?![\w-])", re.IGNORECASE)
         self._gov_re = re.compile(rf"(?<![\w-])(?P<dem>{self._country_alt})\s+"
                                   rf"(?:{_alt(self.gov_nouns) or '(?!)'})(?![\w-])", re.IGNORECASE)
         self._desc_re = re.compile(rf"(?<![\w-])(?:{_alt(self.desc_heads) or '(?!)'})(?![\w-])")
@@ -268,6 +273,13 @@ class Discovery:
             self.f.registry._alias(resolved.iri, bare, None)
             self.f._add(resolved.iri, block, block.start + start, block.start + cue_end,
                         "trailing-cue")
+
+    def class_after_acronym(self, text: str, end: int) -> str | None:
+        """The class an appositive right after an acronym's definition gives its name (`text`
+        from `end`, the closing parenthesis): ", a $611 million project" (after a period in
+        parentheses too), ", an NGO"."""
+        m = self._after_acronym_re.match(text, end)
+        return self.appositives.get(fold(m.group("noun"))) if m else None
 
     def _appositives(self, block: Block, text: str) -> None:
         from .mentions import Run, capitalized_runs

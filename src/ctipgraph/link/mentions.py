@@ -584,6 +584,8 @@ class MentionFinder:
                 text: str, letters: bool = False) -> None:
         known = self.registry.lookup(name, acronym=acr)
         cls = self._classify(name, text)
+        if known is None and cls is None:  # what the text calls it, if anything
+            cls = self.discovery.class_after_acronym(text, m.end())
         if known is None and cls is None:
             if not (letters and _initials_cover(acr, name)
                     and self.discovery.names_armed_groups(_sentence_around(text, m.start()))):
