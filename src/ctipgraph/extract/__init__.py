@@ -50,6 +50,7 @@ from .tables import (
     acronym_part,
     body_rows,
     extract_tables,
+    name_words,
     split_name,
     subject_class,
     table_kind,
@@ -128,25 +129,26 @@ def _table_subjects(doc: Document, lexicon: Lexicon, registry: EntityRegistry,
             if _defined_acronym(doc.text, owned.strip()):
                 continue  # a row named by an acronym the text defines: the name's entity
             for part in [*owners, owned] if cls == "GovernmentBody" else [owned]:
-                name, acronym = split_name(clean_name(part), lexicon)
+                text = clean_name(part)
+                name, acronym = split_name(text, lexicon)
                 if name and registry.lookup(name, acronym=acronym) is None:
                     registry.resolve(name, subject_class(specs[kind], cues, name),
                                      acronym=acronym, rule=f"table:{kind}")
-                _define_part(clean_name(part), lexicon, cues, registry, f"table:{kind}")
+                if acronym is None:
+                    _define_part(text, cues, registry, f"table:{kind}")
     return unread
 
 
-def _define_part(text: str, lexicon: Lexicon, cues: Cues, registry: EntityRegistry,
-                 rule: str) -> None:
+def _define_part(text: str, cues: Cues, registry: EntityRegistry, rule: str) -> None:
     """The body a table's name defines with its acronym in passing ("Ministry of Economy and
     Development Planning (MEDP) Policies", "Cameroon Institute of Childhood (ICE)
     Rehabilitation Project"), as its cue word types it: the text elsewhere names it by the
     acronym alone ("another MEDP policy")."""
-    part = acronym_part(text, lexicon)
+    part = acronym_part(text)
     if part is None:
         return
     name, acronym = part
-    cue = cues.first_cue([fold(w, lower=False) for w in re.findall(r"[^\s,()]+", name)])
+    cue = cues.first_cue(name_words(name))
     if cue is not None and registry.lookup(name, acronym=acronym) is None:
         registry.resolve(name, cue[2], acronym=acronym, rule=rule)
 

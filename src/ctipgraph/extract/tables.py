@@ -83,13 +83,23 @@ def header_cell(row: Row, column: int) -> TableCell | None:
 _NAME_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acr>[A-Z][A-Za-z0-9.\- ]{1,15})\)")
 
 
+def name_words(name: str) -> list[str]:
+    """A name's words as the cue words are matched against them (folded, case kept)."""
+    return [fold(w, lower=False) for w in re.findall(r"[^\s,()]+", name)]
+
+
+def _is_acronym(text: str) -> bool:
+    """Whether what a name gives in parentheses is an acronym (two capitals, not a number)."""
+    return sum(c.isupper() for c in text) >= 2 and not text[0].isdigit()
+
+
 def subject_class(spec: dict, cues: Cues, name: str) -> str:
     """The class of what a table's first column names: its [[tables]] entry's (`spec`)
     `subject`, unless the name is headed by one of the entry's `own_class_cues` ("Ministry of
     Women … (MWCP)" among the mechanisms to coordinate is a government body)."""
     own = {fold(w, lower=False) for w in spec.get("own_class_cues", [])}
     if own:
-        words = [fold(w, lower=False) for w in re.findall(r"[^\s,()]+", name)]
+        words = name_words(name)
         cue = cues.first_cue(words)
         if cue is not None and cue[1] in own and cues.heads_its_name(words, cue):
             return cue[2]
@@ -106,7 +116,7 @@ def split_name(text: str, lexicon: Lexicon | None = None) -> tuple[str, str | No
         if lexicon.scoping.country_word(f"The {first}") is None:
             text = text[article.end():]
     m = _NAME_ACRONYM.match(text)
-    if m and sum(c.isupper() for c in m.group("acr")) >= 2 and not m.group("acr")[0].isdigit():
+    if m and _is_acronym(m.group("acr")):
         name, acronym, rest = m.group("name").strip(), m.group("acr").strip(), text[m.end():]
         if lexicon is not None and rest.strip():
             return _name_going_on(lexicon, name, acronym, rest.strip())
@@ -114,17 +124,14 @@ def split_name(text: str, lexicon: Lexicon | None = None) -> tuple[str, str | No
     return text, None
 
 
-def acronym_part(text: str, lexicon: Lexicon) -> tuple[str, str] | None:
+def acronym_part(text: str) -> tuple[str, str] | None:
     """The name and acronym of the part a table's name defines when the name goes on after them
-    and the acronym is not the name's (split_name): "Ministry of Economy and Development
-    Planning (MEDP) Policies" gives the ministry and "MEDP"."""
+    (for a name split_name gives no acronym): "Ministry of Economy and Development Planning
+    (MEDP) Policies" gives the ministry and "MEDP"."""
     m = _NAME_ACRONYM.match(text)
-    if m is None or split_name(text, lexicon)[1] is not None:
+    if m is None or not _is_acronym(m.group("acr").strip()) or not text[m.end():].strip():
         return None
-    name, acronym = m.group("name").strip(), m.group("acr").strip()
-    if sum(c.isupper() for c in acronym) < 2 or acronym[0].isdigit() or not text[m.end():].strip():
-        return None
-    return name, acronym
+    return m.group("name").strip(), m.group("acr").strip()
 
 
 def _name_going_on(lexicon: Lexicon, name: str, acronym: str, rest: str
@@ -145,7 +152,7 @@ def _name_going_on(lexicon: Lexicon, name: str, acronym: str, rest: str
     heads = {fold(w) for w in lexicon.words("names", "acronym_heads")}
     if first[0].isupper() and not (len(rest.split()) == 1 and fold(first) in heads):
         whole = _NAME_ACRONYM.fullmatch(f"{name} {rest}")  # "… (DDRR) Coordinating Body (UNPDDRR)"
-        if whole and sum(c.isupper() for c in whole.group("acr")) >= 2:
+        if whole and _is_acronym(whole.group("acr")):
             return whole.group("name").strip(), whole.group("acr").strip()
         return f"{name} {rest}", None
     return name, acronym

@@ -104,55 +104,46 @@ _BUILT = """
 PREFIX ctip: <https://w3id.org/ctipgraph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?entity ?class ?name ?acronym ?country ?docCountry WHERE {
-  ?entity ctip:acronym ?acronym ; a ?class .
-  { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
-  FILTER(STRSTARTS(STR(?class), STR(ctip:)))
-  OPTIONAL { ?entity ctip:country ?country }
-  OPTIONAL { ?d a ctip:SourceDocument ; ctip:country ?docCountry }
-} ORDER BY ?entity ?name ?acronym"""
-
-_FOUND = """
-PREFIX ctip: <https://w3id.org/ctipgraph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?entity ?class ?label ?other ?country ?docCountry WHERE {
+SELECT ?entity ?class ?label ?other ?acronym ?country ?docCountry WHERE {
   ?entity rdfs:label ?label ; a ?class .
   FILTER(STRSTARTS(STR(?class), STR(ctip:)) && LANG(?label) != "")
   OPTIONAL { ?entity skos:altLabel ?other }
+  OPTIONAL { ?entity ctip:acronym ?acronym }
   OPTIONAL { ?entity ctip:country ?country }
   OPTIONAL { ?d a ctip:SourceDocument ; ctip:country ?docCountry }
-} ORDER BY ?entity ?class ?other"""
+} ORDER BY ?entity ?class ?other ?acronym"""
 
 
 def built_definitions(path: Path, lexicon: Lexicon, store: Store | None = None
                       ) -> list[Definition]:
     """The definitions a built document (its Turtle, or `store` when already read) gives, as far
-    as its entities tell them (each name of an entity it found with each of its acronyms): what a
-    partial build knows of the documents it does not convert again."""
+    as its entities tell them (each name of an entity it found with each of its acronyms, and
+    the variant keys of its names): what a partial build knows of the documents it does not
+    convert again."""
     store = store if store is not None else read_built(path)
-    registry = EntityRegistry(lexicon)
+    # (class, entity, country) -> its label and other names, its acronyms
+    found: dict[tuple[str, str, str | None], tuple[list[str], set[str]]] = {}
     for row in store.query(_BUILT):
-        if URIRef(row["entity"].value) in lexicon.entities:
-            continue
-        country = row["country"] or row["docCountry"]
-        registry.defines(row["name"].value, row["class"].value.rsplit("#", 1)[-1],
-                          row["acronym"].value,
-                          URIRef(country.value) if country is not None else None)
-    found: dict[tuple[str, str, str | None], list[str]] = {}
-    for row in store.query(_FOUND):
         iri = row["entity"].value
-        if URIRef(iri) in lexicon.entities or not _is_named_entity(iri):
+        if URIRef(iri) in lexicon.entities:
             continue
         country = row["country"] or row["docCountry"]
-        names = found.setdefault((row["class"].value.rsplit("#", 1)[-1], iri,
-                                  country.value if country is not None else None),
-                                 [row["label"].value])
+        names, acronyms = found.setdefault(
+            (row["class"].value.rsplit("#", 1)[-1], iri,
+             country.value if country is not None else None), ([row["label"].value], set()))
         if row["other"] is not None and row["other"].value not in names:
             names.append(row["other"].value)
+        if row["acronym"] is not None:
+            acronyms.add(row["acronym"].value)
+    registry = EntityRegistry(lexicon)
     variants = set()
-    for (cls, _, country), names in sorted(found.items()):
-        variants |= registry.variants_of(names, cls, URIRef(country) if country else None)
+    for (cls, iri, country), (names, acronyms) in sorted(found.items()):
+        scope = URIRef(country) if country else None
+        for name in names:
+            for acronym in sorted(acronyms):
+                registry.defines(name, cls, acronym, scope)
+        if _is_named_entity(iri):
+            variants |= registry.variants_of(names, cls, scope)
     return [Definition(path.stem, *given) for given in sorted(
         {(name, acronym, False) for name, acronym in registry.definitions} | variants)]
 

@@ -48,6 +48,20 @@ _STOP = frozenset(_STOP_WORDS.split())
 _BY_HEAD_NOUN = ("cue:", "acronym-definition")
 
 
+def _appositive_after(nouns: str, amounts: bool) -> re.Pattern[str]:
+    """ ", an NOUN" right after a name (`nouns`: an alternation of appositives' nouns), two words
+    at most between the article and the noun, the second in lower case, so that a list's next
+    name is none ("…, the UNICEF Country Program Action Plan"); with `amounts`, after any
+    number of asides in parentheses and with a sum or a number among the words ("(2017–2022),
+    a $611 million project")."""
+    if amounts:
+        asides, first, second = "*", r"\$?[\w-]+(?:[.,]\d+)*", r"[a-z][\w-]*|\$?\d[\d.,]*"
+    else:
+        asides, first, second = "?", r"[\w-]+", r"[a-z][\w-]*"
+    return re.compile(rf"(?:\s*\([^()]{{1,20}}\)){asides},\s+(?:an?|the)\s+(?:{first}\s+)?"
+                      rf"(?:(?:{second})\s+)?(?i:(?P<noun>{nouns}))\b")
+
+
 def _alt(words: list[str]) -> str:
     ordered = sorted(words, key=lambda w: (-len(w), w))
     return "|".join(re.escape(fold(w, lower=False)) for w in ordered)
@@ -92,15 +106,14 @@ class Discovery:
             rf"(?:\s+(?:of|du|de)\s+(?:the\s+)?(?P<post>{self._country_alt}))?(?![\w-])",
             re.IGNORECASE)
         nouns = _alt(sorted(self.appositives)) or "(?!)"
-        self._nouns = nouns
         self._before_re = re.compile(
             rf"(?<![\w])(?:the|an?)\s+(?:local\s+|international\s+|national\s+)?"
             rf"(?P<noun>{nouns})\s+(?:\([A-Z]+\)\s+)?$", re.IGNORECASE)
-        # what follows an acronym's definition when the text says what it is: "Better Education
-        # Service Delivery for All (BESDA) (2017–2022), a $611 million project"
-        self._after_acronym_re = re.compile(
-            rf"(?:\s*\([^()]*\))*\s*,\s+(?:an?|the)\s+(?:[^,.;:()]{{0,60}}?\s)?"
-            rf"(?P<noun>{nouns})(?![\w-])", re.IGNORECASE)
+        # what the text calls a name right after it: "…, a local NGO", "… (CJTF), a non-state
+        # self-defense militia"; after an acronym's definition also amounts and periods ("…
+        # (BESDA) (2017–2022), a $611 million project")
+        self._after_re = _appositive_after(nouns, amounts=False)
+        self._after_acronym_re = _appositive_after(nouns, amounts=True)
         self._gov_re = re.compile(rf"(?<![\w-])(?P<dem>{self._country_alt})\s+"
                                   rf"(?:{_alt(self.gov_nouns) or '(?!)'})(?![\w-])", re.IGNORECASE)
         self._desc_re = re.compile(rf"(?<![\w-])(?:{_alt(self.desc_heads) or '(?!)'})(?![\w-])")
@@ -284,7 +297,6 @@ class Discovery:
     def _appositives(self, block: Block, text: str) -> None:
         from .mentions import Run, capitalized_runs
 
-        nouns = self._nouns
         folded = fold(text, lower=False)
         for raw in capitalized_runs(folded, self.lexicon):
             m = self._before_re.search(folded[max(0, raw.start - 80):raw.start])
@@ -292,10 +304,7 @@ class Discovery:
             if m is not None:
                 cls = self.appositives.get(fold(m.group("noun")))
             else:
-                # "…, a local NGO", "… (CJTF), a non-state self-defense militia"; not a list's
-                # next name ("…, the UNICEF Country Program Action Plan")
-                after = re.match(rf"(?:\s*\([^()]{{1,20}}\))?,\s+(?:an?|the)\s+(?:[\w-]+\s+)?"
-                                 rf"(?:[a-z][\w-]*\s+)?(?i:(?P<noun>{nouns}))\b", folded[raw.end:])
+                after = self._after_re.match(folded, raw.end)
                 if after is not None:
                     cls = self.appositives.get(fold(after.group("noun")))
             run = self.f.cues.trim(raw)
