@@ -56,6 +56,10 @@ def test_variants_of_a_name_share_a_key_and_are_one_entity() -> None:
         "National Action Plan against Child Labor", "Policy")
     assert key("National Action Plan for the Elimination of Child Labor", "Policy") == key(
         "National Action Plan on Elimination of Child Labor", "Policy")
+    assert key("UN Population Fund", "InternationalOrganization") == key(
+        "United Nations Population Fund", "InternationalOrganization")  # a short form spelled out
+    assert key("U.S. Embassy") == key("United States Embassy") == key("US Embassy")
+    assert key("Unity Fund", "Organization") != key("United Nations Fund", "Organization")
     assert key("Ministry of Interior") != key("Ministry of Justice")
     assert key("Ministry of Interior") != key("Ministry of Interior", "Policy")
     the, bare = (registry.variant_key(n, "GovernmentBody", registry.country) for n in (

@@ -303,6 +303,44 @@ def test_the_head_noun_alone_names_the_body_named_before(tmp_path, lexicon) -> N
                                       for c in g.subjects(RDF.subject, task_force)}
 
 
+def test_a_head_phrase_after_the_is_the_longer_name_and_after_a_is_no_name(
+        tmp_path, lexicon) -> None:
+    # regional reports: "in support of the Action Plan" (the "Trafficking in Persons Action
+    # Plan" named before), "The Steering Committee held …" (the row's "National Steering
+    # Committee on Child Labor"), "drafted an Action Plan for 2019": each was a body or a plan
+    # of its own named "Action Plan" or "Steering Committee"
+    g = facts(tmp_path, lexicon, (
+        "The Trafficking in Boats Action Plan (2014–2019) does not receive dedicated funding. "
+        "(2) Ministries carry out activities in support of the Action Plan. (2) The Ministry "
+        "of Justice drafted an Action Plan for 2019 to publicize the Ordinance, and a new Work "
+        "Plan. (3) The National Police arrested three people. (3) A Ministry of Boats "
+        "official said so. (3) The President promulgated a new Boat Code. (3)\n\n"
+        "The Boat Code of Conduct for the Protection of Children was adopted. (4)\n\n"
+        "The Inter-Ministerial Committee on Boats met. (4)\n\nThe Ministry of Herding met. "
+        "(4)\n\n"
+        "The Lake Police met. (4)\n\nThe Lake Project trains hotel staff on the Code of "
+        "Conduct and on the Inter-Ministerial Committee’s Lake Gender Policy. (4)\n\n"
+        + table(("National Steering Committee on Boat Labor",
+                 "Coordinates efforts. (2) The Steering Committee includes the Ministry of "
+                 "Herding. (2)"),
+                caption="Key Mechanisms to Coordinate Government Efforts on Child Labor",
+                header="Coordinating Body\tRole and Description")), kind="usdol-findings")
+    labels = {str(o) for o in g.objects(None, RDFS.label)}
+    assert not labels & {"Action Plan", "Steering Committee", "Work Plan"}, labels
+    assert {"National Police of Mali", "Ministry of Boats", "Lake Gender Policy",
+            "Boat Code"} <= labels  # a law after "a new" is the law
+    assert not any(label.startswith("Inter-Ministerial Committee’s") for label in labels)
+    code = ID["law/mali-boat-code-of-conduct-for-the-protection-of-children"]
+    assert len(set(g.objects(code, CTIP.mentionedIn))) == 2  # far from its name: the one
+    assert set(g.subjects(CTIP.memberOf, ID[
+        "org/mali-national-steering-committee-on-boat-labor"])) == {
+        ID["org/mali-ministry-of-herding"]}
+    plan = ID["policy/mali-trafficking-in-boats-action-plan"]
+    assert len(set(g.objects(plan, CTIP.mentionedIn))) == 2  # its name's sentence, the anaphor's
+    assert "mention:anaphor:head" in {str(g.value(c, CTIP.extractionMethod))
+                                      for c in g.subjects(RDF.subject, plan)}
+
+
 def test_a_decree_creating_a_committee(tmp_path, lexicon) -> None:
     g = facts(tmp_path, lexicon, (
         "In 2006, Order No. 06-1940/MPFEF-SG established the National Committee to Monitor "

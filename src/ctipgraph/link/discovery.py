@@ -114,6 +114,12 @@ class Discovery:
         # (BESDA) (2017–2022), a $611 million project")
         self._after_re = _appositive_after(nouns, amounts=False)
         self._after_acronym_re = _appositive_after(nouns, amounts=True)
+        # what is said of it: "… (CLEAR) II (2016–2018), implemented by the ILO" is a program
+        self.participles = {fold(w): cls for cls, words in lexicon.section("participles").items()
+                            for w in words}
+        self._participle_re = re.compile(
+            rf"(?:\s+[IVX]+\b)?(?:\s*\([^()]{{1,20}}\))*[,:]\s+"
+            rf"(?P<said>{_alt(sorted(self.participles)) or '(?!)'})\b", re.IGNORECASE)
         self._gov_re = re.compile(rf"(?<![\w-])(?P<dem>{self._country_alt})\s+"
                                   rf"(?:{_alt(self.gov_nouns) or '(?!)'})(?![\w-])", re.IGNORECASE)
         self._desc_re = re.compile(rf"(?<![\w-])(?:{_alt(self.desc_heads) or '(?!)'})(?![\w-])")
@@ -290,9 +296,13 @@ class Discovery:
     def class_after_acronym(self, text: str, end: int) -> str | None:
         """The class an appositive right after an acronym's definition gives its name (`text`
         from `end`, the closing parenthesis): ", a $611 million project" (after a period in
-        parentheses too), ", an NGO"."""
+        parentheses too), ", an NGO"; or what is said of it (discovery.toml [participles]):
+        "(CLEAR) II (2016–2018), implemented by the ILO"."""
         m = self._after_acronym_re.match(text, end)
-        return self.appositives.get(fold(m.group("noun"))) if m else None
+        if m is not None:
+            return self.appositives.get(fold(m.group("noun")))
+        m = self._participle_re.match(text, end)
+        return self.participles.get(fold(m.group("said"))) if m else None
 
     def _appositives(self, block: Block, text: str) -> None:
         from .mentions import Run, capitalized_runs

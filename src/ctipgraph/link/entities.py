@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from ..iris import entity_iri
+from ..iris import entity_iri, slugify
 from ..namespaces import CTIP
 from .lexicon import FAMILY, KIND_OF_CLASS, Entity, Found, Lexicon, compatible, fold, norm_name
 
@@ -78,6 +78,9 @@ class EntityRegistry:
         self.series_names = series_names or {}  # minted IRI → its series' (link.acronyms)
         self._american: dict[str, str] = lexicon.section("spelling", "american")
         self._connectors = frozenset(w.lower() for w in lexicon.words("names", "connectors"))
+        self._spelled_out = sorted(((slugify(short), slugify(long)) for short, long in
+                                    lexicon.section("names", "spelled_out").items()),
+                                   key=lambda pair: -len(pair[0]))
         self.definitions: set[tuple[str, str]] = set()  # (name's IRI, acronym's IRI) given
         self.found: dict[URIRef, Entity] = {}  # entities created from this document
         self._names: dict[str, URIRef] = {}
@@ -248,11 +251,16 @@ class EntityRegistry:
 
     def variant_key(self, name: str, cls: str, scope: URIRef | None) -> tuple[str, str]:
         """The IRI a name alone gets and the key its variants share: that IRI's words without
-        the name connectors, in alphabetical order ("Ministry of the Interior" and "Ministry of
-        Interior", "National Plan of Action against …" and "National Action Plan against …")."""
+        the name connectors, short forms spelled out (patterns.toml [names] spelled_out: "UN
+        Population Fund", "United Nations Population Fund"), in alphabetical order ("Ministry
+        of the Interior" and "Ministry of Interior", "National Plan of Action against …" and
+        "National Action Plan against …")."""
         iri = str(self._iri_from(name, name, cls, scope)[0])
         base, _, slug = iri.rpartition("/")
-        words = sorted(w for w in slug.split("-") if w and w not in self._connectors)
+        padded = f"-{slug}-"
+        for short, long in self._spelled_out:
+            padded = padded.replace(f"-{short}-", f"-{long}-")
+        words = sorted(w for w in padded.split("-") if w and w not in self._connectors)
         return iri, f"{VARIANT}{base}/{'-'.join(words)}"
 
     def variants_of(self, names: list[str], cls: str, scope: URIRef | None

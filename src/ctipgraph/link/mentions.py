@@ -45,6 +45,21 @@ _CAP = r"(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+|'(?!s\b)[A-Za-z0-9]+)*(?:\.(?:[A-Z
 _SP = r"[^\S\t]+"  # white space within a name: never a table's column separator
 # what follows a head noun that goes on as a name ("the Committee on …", "the Task Force for …")
 _NAME_GOES_ON = "of|on|for|to|against|in|at|de|du|des"
+# An indefinite article (maybe one lower-case word after it: "a new") or "the" right before a
+# capitalized phrase.
+_INDEFINITE = re.compile(r"(?:^|[^\w'’-])[Aa]n?\s+(?:[a-z][\w-]*\s+)?$")
+_NUMERAL_AFTER = re.compile(r"[^\S\n]+([IVX]{1,4})(?![\w'’-])")  # "(CLEAR) II"
+_DEFINITE = re.compile(r"(?:^|[^\w'’-])[Tt]he\s+$")
+
+
+@lru_cache(maxsize=4096)
+def _ending_pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:^|\s){re.escape(phrase)}(?:$|\s+(?:{_NAME_GOES_ON})\s)")
+
+
+def _ending(label: str, phrase: str) -> bool:
+    """Whether a folded label ends with a folded phrase, or its part before a connector does."""
+    return _ending_pattern(phrase).search(label) is not None
 _ACRONYM = re.compile(
     r"\((?P<acr>[A-Z][A-Za-z0-9.&/\-]*[A-Z0-9](?: [A-Z][A-Z0-9.]*)?)"
     r"(?P<english>,\s*[A-Z][^()]{4,200})?\)"
@@ -54,6 +69,14 @@ _QUOTED = re.compile(
     r"|(?:\"(?P<b>[A-Z][^\"]{4,150})\"\s+(?:project|program|programme)\b)",
     re.IGNORECASE,
 )
+# the quoted names a kind noun introduces: 'the UNICEF-funded programs "Temporary Spaces for
+# Learning and Child Protection (STEPS)" and "Child Friendly Spaces."', 'an award entitled "…"'
+_QUOTED_AFTER_KIND = re.compile(
+    r"\b(?:projects?|programs?|programmes?|initiatives?|awards?)\s+"
+    r"(?:(?:entitled|titled|called|named|known\s+as)\s+)?(?=\")", re.IGNORECASE)
+_QUOTED_ITEM = re.compile(r"\"(?P<name>[A-Z][^\"]{4,150}?)[.,]?\"(?P<more>\s*,\s*(?:and\s+)?"
+                          r"(?=\")|\s+and\s+(?=\"))?")
+_NAME_AND_ACRONYM = re.compile(r"(?P<name>.+?)\s*\((?P<acr>[A-Z][A-Za-z0-9&-]*[A-Z0-9])\)")
 _PROVISION_NUM = r"[A-Z]?\.?\d+(?:\.\d+)*(?:\s*\([a-z]\))?(?:\s*-\s*\([a-z]\))?"
 _PROVISION = re.compile(
     rf"(?<!\w)(?P<word>Articles?|Art\.)\s+(?P<nums>{_PROVISION_NUM}"
@@ -174,6 +197,8 @@ class Cues:
         self.stop = {norm_name(p) for p in lexicon.words("stop", "phrases")}
         self.last = {norm_name(w) for w in lexicon.words("stop", "last")}
         self.connectors = {c.lower() for c in lexicon.words("names", "connectors")}
+        #: classes whose name of two words after "a"/"an" names a kind, not one of them
+        self.kinds = set(lexicon.words("names", "kinds_after_a"))
         self.dates = {fold(w, lower=False) for w in lexicon.words("stop", "dates")}
         #: groups of people whose possessive makes a compound name, not an owner
         self.collective = {fold(w, lower=False)
@@ -582,6 +607,10 @@ class MentionFinder:
 
     def _define(self, acr: str, name: str, other: str, block: Block, m: re.Match[str],
                 text: str, letters: bool = False) -> None:
+        numbered = _NUMERAL_AFTER.match(text, m.end())
+        if numbered is not None:  # "… Child Labor (CLEAR) II": the second phase, "CLEAR II"
+            other = other or name
+            acr, name = f"{acr} {numbered.group(1)}", f"{name} {numbered.group(1)}"
         known = self.registry.lookup(name, acronym=acr)
         cls = self._classify(name, text)
         if known is None and cls is None:  # what the text calls it, if anything
@@ -636,11 +665,28 @@ class MentionFinder:
         return None
 
     def _quoted_programs(self, block: Block) -> None:
+        """Programs named in quotes: 'project ("…")', '"…" project', and the names a kind noun
+        introduces ('the programs "…(STEPS)" and "…"', 'an award entitled "…"'), an acronym in
+        parentheses at the end of a quoted name defined by it."""
         text = self.doc.text[block.start:block.end]
-        for m in _QUOTED.finditer(fold(text, lower=False)):
+        folded = fold(text, lower=False)
+        for m in _QUOTED.finditer(folded):
             group = "a" if m.group("a") else "b"
             name = text[m.start(group):m.end(group)]
             self.registry.resolve(name, "Program", rule="quoted-program")
+        for m in _QUOTED_AFTER_KIND.finditer(folded):
+            pos = m.end()
+            while (item := _QUOTED_ITEM.match(folded, pos)) is not None:
+                name = text[item.start("name"):item.end("name")]
+                defined = _NAME_AND_ACRONYM.fullmatch(name)
+                if defined is not None:
+                    self.registry.resolve(defined.group("name"), "Program",
+                                          acronym=defined.group("acr"), rule="quoted-program")
+                else:
+                    self.registry.resolve(name, "Program", rule="quoted-program")
+                if item.group("more") is None:
+                    break
+                pos = item.end()
 
     def _legal_identifiers(self, block: Block) -> None:
         text = self.doc.text[block.start:block.end]
@@ -754,6 +800,17 @@ class MentionFinder:
         if len(content) < 2 or all(w in self.cues.classes or w in self.cues.heads
                                    for w in content) or " ".join(content) in self.cues.classes:
             return None  # a head alone ("the Task Force") is no name: _bare_heads
+        if len(content) == 2 and not any(w.isupper() for w in content):
+            before, phrase = text[:run.start], text[run.start:run.end]
+            if len(words) == 2 and cue[2] in self.cues.kinds and _INDEFINITE.search(before):
+                return None  # "drafted an Action Plan for 2019", "a new Action Plan": no name
+            if _DEFINITE.search(before) and not re.match(r"['’]s\b", text[run.end:]) \
+                    and self._longer_names_ending(phrase) \
+                    and self.registry.lookup(phrase, fuzzy=False) is None:
+                # "the Steering Committee", "the Code of Conduct" of a longer name: _bare_heads
+                self._deferred.setdefault((block.start, block.end), []).append(
+                    (block.start + run.start, block.start + run.end))
+                return None
         name = text[run.start:run.end]
         if shouted:
             name = " ".join(w if len(w) <= 3 and w.lower() not in self.cues.connectors
@@ -897,6 +954,8 @@ class MentionFinder:
 
     def run(self) -> Mentions:
         self.possessives: list[tuple[URIRef, URIRef, Block]] = []
+        # "the Steering Committee": spans `_cue_name` leaves to `_bare_heads`, by block
+        self._deferred: dict[tuple[int, int], list[tuple[int, int]]] = {}
         if self.registry.country is None:
             self.registry.country = self.discovery.report_country()
         self.discover()
@@ -916,15 +975,18 @@ class MentionFinder:
         return self.mentions
 
     def _bare_heads(self) -> None:
-        """ "The Task Force includes NAATIP, …", "The Committee met twice": a capitalized head
-        noun alone, after "the", names the entity named last before it, in its passage or the
-        two before (sentences of one paragraph, a table's cell), whose name ends with it, or in
-        a table's description the row's (its first cell); else nothing (no entity is named
-        "Task Force")."""
+        """ "The Task Force includes NAATIP, …", "The Committee met twice", "in support of the
+        Action Plan": a capitalized head noun alone after "the", or a phrase of two words that
+        `_cue_name` left because a longer name ends with it, names the entity named last
+        before it, in its passage or the two before (sentences of one paragraph, a table's
+        cell), whose name ends with it (`_ends_with`), or in a table's description the row's
+        (its first cell), or for a phrase the one entity of the document whose name ends with
+        it; else nothing (no entity is named "Task Force")."""
         heads = sorted(self.cues.classes, key=len, reverse=True)
         if not heads:
             return
-        pattern = re.compile(rf"\b[Tt]he\s+({'|'.join(re.escape(h) for h in heads)})\b"
+        alternatives = "|".join(re.escape(h) for h in heads)
+        pattern = re.compile(rf"\b[Tt]he\s+({alternatives})\b"
                              rf"(?![\w'’-]|\s+(?:[A-Z(]|(?:{_NAME_GOES_ON})\s))")
         first_cells = {(c.table, c.row): c for table in self.doc.tables for row in table.rows
                        for c in row.cells if c.column == 1 and not c.is_empty}
@@ -934,11 +996,14 @@ class MentionFinder:
             known = sorted(self.mentions.in_block(block), key=lambda k: (k.start, k.end))
             window = [k for ks in earlier for k in ks]
             earlier = [*earlier[-1:], known]
-            for m in pattern.finditer(text):
-                start, end = block.start + m.start(1), block.start + m.end(1)
+            spans = [(block.start + m.start(1), block.start + m.end(1), False)
+                     for m in pattern.finditer(text)]
+            spans += [(start, end, True)
+                      for start, end in self._deferred.get((block.start, block.end), [])]
+            for start, end, deferred in sorted(spans):
                 if any(k.start <= start and end <= k.end for k in known):
                     continue
-                head = " " + fold(m.group(1))
+                head = " " + fold(self.doc.text[start:end])
                 before = [k for k in [*window, *known]
                           if k.end <= start and self._ends_with(k.iri, head)]
                 iri = before[-1].iri if before else None
@@ -946,6 +1011,9 @@ class MentionFinder:
                     if isinstance(block, TableCell) else None
                 if iri is None and row is not None:
                     iri = self._row_entity(row, head)
+                if iri is None and deferred:
+                    named = self._longer_names_ending(head)
+                    iri = named.pop() if len(named) == 1 else None
                 if iri is not None:
                     self._add(iri, block, start, end, "anaphor:head")
 
@@ -961,9 +1029,18 @@ class MentionFinder:
         return found.iri if found is not None and self._ends_with(found.iri, head) else None
 
     def _ends_with(self, iri: URIRef, head: str) -> bool:
-        """Whether an entity's label ends with a head noun (" task force", folded)."""
+        """Whether an entity's label, or its part before a connector, ends with a head noun or
+        phrase (" task force", " steering committee", folded): "Trafficking in Persons Action
+        Plan", "National Steering Committee on Child Labor"."""
         entity = self.registry.entity(iri)
-        return entity is not None and (" " + fold(entity.label)).endswith(head)
+        return entity is not None and _ending(fold(entity.label), head.strip())
+
+    def _longer_names_ending(self, phrase: str) -> set[URIRef]:
+        """The entities found in this document whose longer name ends with a phrase (as
+        `_ends_with`): "the Steering Committee" is one of theirs, not an entity of its own."""
+        folded = fold(phrase).strip()
+        return {iri for iri, e in self.registry.found.items()
+                if _ending(fold(e.label), folded) and fold(e.label) != folded}
 
     def _merge_by_initials(self) -> None:
         """A name found in this document whose initials spell the acronym another entity of
