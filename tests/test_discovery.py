@@ -619,6 +619,17 @@ def test_an_acronym_s_name_with_no_cue_word_is_what_the_text_calls_it(tmp_path, 
     assert not any("lfg" in iri or "fishing-group" in iri for iri in found), found
 
 
+def test_a_national_institute_or_fund_is_a_state_body(tmp_path, lexicon):
+    # Guinea-Bissau's "National Institute for Women and Children (IMC)" was a research
+    # organization in two reports and a coordinating body in four: two IRIs
+    found = by_label(run(tmp_path, lexicon, (
+        "The National Institute for Lake Women (NILW) identified 159 victims. The National "
+        "Boat Fund helps fishers. The Lake Research Institute studies fish.\n")))
+    assert found.get("national institute for lake women") == "GovernmentBody", found
+    assert found.get("national boat fund") == "GovernmentBody", found
+    assert found.get("lake research institute") == "ResearchOrganization", found
+
+
 def test_names_in_quotes_after_a_kind_noun_are_programs(tmp_path, lexicon):
     # regional reports: 'the UNICEF-funded programs "Temporary Spaces for Learning and Child
     # Protection (STEPS)" and "Child Friendly Spaces."', 'a 5 year award entitled

@@ -60,6 +60,9 @@ def test_variants_of_a_name_share_a_key_and_are_one_entity() -> None:
         "United Nations Population Fund", "InternationalOrganization")  # a short form spelled out
     assert key("U.S. Embassy") == key("United States Embassy") == key("US Embassy")
     assert key("Unity Fund", "Organization") != key("United Nations Fund", "Organization")
+    assert key("Better Schools for All Project", "Program") == key(
+        "Better Schools for All", "Program")  # a head word at the end of a long name
+    assert key("Child Labor Project", "Program") != key("Child Labor", "Program")  # short
     assert key("Ministry of Interior") != key("Ministry of Justice")
     assert key("Ministry of Interior") != key("Ministry of Interior", "Policy")
     the, bare = (registry.variant_key(n, "GovernmentBody", registry.country) for n in (

@@ -78,6 +78,8 @@ class EntityRegistry:
         self.series_names = series_names or {}  # minted IRI → its series' (link.acronyms)
         self._american: dict[str, str] = lexicon.section("spelling", "american")
         self._connectors = frozenset(w.lower() for w in lexicon.words("names", "connectors"))
+        self._trailing_heads = frozenset(
+            slugify(w) for w in lexicon.words("names", "variant_trailing_heads"))
         self._spelled_out = sorted(((slugify(short), slugify(long)) for short, long in
                                     lexicon.section("names", "spelled_out").items()),
                                    key=lambda pair: -len(pair[0]))
@@ -252,15 +254,19 @@ class EntityRegistry:
     def variant_key(self, name: str, cls: str, scope: URIRef | None) -> tuple[str, str]:
         """The IRI a name alone gets and the key its variants share: that IRI's words without
         the name connectors, short forms spelled out (patterns.toml [names] spelled_out: "UN
-        Population Fund", "United Nations Population Fund"), in alphabetical order ("Ministry
-        of the Interior" and "Ministry of Interior", "National Plan of Action against …" and
-        "National Action Plan against …")."""
+        Population Fund", "United Nations Population Fund"), a head word at the end of a long
+        name left out (variant_trailing_heads: "… Delivery for All Project"), in alphabetical
+        order ("Ministry of the Interior" and "Ministry of Interior", "National Plan of Action
+        against …" and "National Action Plan against …")."""
         iri = str(self._iri_from(name, name, cls, scope)[0])
         base, _, slug = iri.rpartition("/")
         padded = f"-{slug}-"
         for short, long in self._spelled_out:
             padded = padded.replace(f"-{short}-", f"-{long}-")
-        words = sorted(w for w in padded.split("-") if w and w not in self._connectors)
+        words = [w for w in padded.split("-") if w and w not in self._connectors]
+        if len(words) > 3 and words[-1] in self._trailing_heads:
+            words.pop()  # "Better Education Service Delivery for All (Project)"
+        words.sort()
         return iri, f"{VARIANT}{base}/{'-'.join(words)}"
 
     def variants_of(self, names: list[str], cls: str, scope: URIRef | None

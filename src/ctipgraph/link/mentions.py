@@ -197,6 +197,10 @@ class Cues:
         self.stop = {norm_name(p) for p in lexicon.words("stop", "phrases")}
         self.last = {norm_name(w) for w in lexicon.words("stop", "last")}
         self.connectors = {c.lower() for c in lexicon.words("names", "connectors")}
+        national = lexicon.section("cues", "national")
+        self.national_words = {fold(w, lower=False) for w in national.get("words", [])}
+        self.national = {fold(w, lower=False): cls
+                         for w, cls in national.get("classes", {}).items()}
         #: classes whose name of two words after "a"/"an" names a kind, not one of them
         self.kinds = set(lexicon.words("names", "kinds_after_a"))
         self.dates = {fold(w, lower=False) for w in lexicon.words("stop", "dates")}
@@ -480,6 +484,8 @@ class MentionFinder:
             return "InternationalOrganization"
         if cue[2] == "ArmedGroup" and not self.discovery.armed(context or name):
             return "Organization"
+        if words and words[0] in self.cues.national_words:  # "National Institute for Women …"
+            return self.cues.national.get(cue[1], cue[2])
         return cue[2]
 
     def _acronym_list(self) -> None:
