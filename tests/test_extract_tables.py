@@ -97,6 +97,7 @@ CHAPTER = "\n".join([
     'Lake Institute of Childhood (LIC) Rehabilitation Project (2017–2020)†\tRebuilds the '
     'institute. (2)',
     'Tackling Lake Labor through Education (TALLE) Project\tSupports schools. (2)',
+    'Ministry of Lake Women (MLW)†\tProvides temporary shelter to victims. (2)',
     '',
     'Table 10. Suggested Government Actions to Eliminate Child Labor',
     '',
@@ -290,6 +291,13 @@ def test_a_law_among_the_policies_is_the_law(graph) -> None:
     assert (act, RDF.type, CTIP.Law) in graph
     assert (act, CTIP.addresses, CTIPC["exploitation/child-labor"]) in graph  # the caption
     assert not any("children-act" in str(s) for s in graph.subjects(RDF.type, CTIP.Policy))
+
+
+def test_a_ministry_among_the_programs_is_the_ministry(graph) -> None:
+    # Chad 2020: "Ministry of Women, Childhood Protection and National Solidarity (MWCPNS)†"
+    # among the social programs had been a program beside the ministry
+    assert (ID["org/niger-mlw"], RDF.type, CTIP.GovernmentBody) in graph
+    assert not any("mlw" in str(s) for s in graph.subjects(RDF.type, CTIP.Program))
 
 
 def test_policy_period_and_leader(graph) -> None:
