@@ -611,7 +611,9 @@ def test_an_acronym_s_name_with_no_cue_word_is_what_the_text_calls_it(tmp_path, 
         "(2017–2022), a $611 million project which aims to improve schools, and the Lake Hope "
         "Helpers (LHH), a local NGO. The Lake Fishing Group (LFG) met twice. County Level "
         "Engagement to Reduce Boat Labor (CLERB) II (2016–2018), implemented by the ILO, built "
-        "capacity.\n")))
+        "capacity. A USDOS-funded project implemented by Lake Hope Partners (LHPA) runs the "
+        "shelter.\n")))
+    assert found["org/lhpa"] == ("Organization", "Lake Hope Partners")  # the agent of a deed
     assert found["program/bssda"] == ("Program", "Better Schools Service Delivery for All")
     assert found["program/clerb-ii"] == (  # what is said of it: "implemented by"; phase II
         "Program", "County Level Engagement to Reduce Boat Labor II")

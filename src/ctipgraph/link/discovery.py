@@ -114,6 +114,12 @@ class Discovery:
         # (BESDA) (2017–2022), a $611 million project")
         self._after_re = _appositive_after(nouns, amounts=False)
         self._after_acronym_re = _appositive_after(nouns, amounts=True)
+        # whose deed it is: "implemented by World Hope International (WHI)" is an organization
+        self.agents = {fold(w): cls for cls, words in lexicon.section("agents").items()
+                       for w in words}
+        self._agent_re = re.compile(
+            rf"(?<![\w-])(?P<by>{_alt(sorted(self.agents)) or '(?!)'})\s+(?:the\s+)?$",
+            re.IGNORECASE)
         # what is said of it: "… (CLEAR) II (2016–2018), implemented by the ILO" is a program
         self.participles = {fold(w): cls for cls, words in lexicon.section("participles").items()
                             for w in words}
@@ -303,6 +309,12 @@ class Discovery:
             return self.appositives.get(fold(m.group("noun")))
         m = self._participle_re.match(text, end)
         return self.participles.get(fold(m.group("said"))) if m else None
+
+    def class_of_agent(self, text: str, start: int) -> str | None:
+        """The class of a name the text gives as the agent of a deed (discovery.toml [agents]),
+        right before it (`start`): "project implemented by World Hope International (WHI)"."""
+        m = self._agent_re.search(text[max(0, start - 60):start])
+        return self.agents.get(fold(m.group("by"))) if m else None
 
     def _appositives(self, block: Block, text: str) -> None:
         from .mentions import Run, capitalized_runs

@@ -567,9 +567,10 @@ class MentionFinder:
                     # "… and Research (DRG-LER) Activity": the head noun follows the acronym
                     before = (f"{before[0]} {head.group(1)}", *before[1:])
             if english:
-                self._define(acr, english, before[0] if before else "", block, m, text)
+                self._define(acr, english, before[0] if before else "", block, m, text,
+                             start=before[1] if before else None)
             elif before is not None:
-                self._define(acr, before[0], "", block, m, text, letters=True)
+                self._define(acr, before[0], "", block, m, text, letters=True, start=before[1])
 
     def _after_list(self, before: tuple[str, int, int, bool],
                     acr: str) -> tuple[str, int, int, bool]:
@@ -612,7 +613,8 @@ class MentionFinder:
         return (name, start, before[2], before[3]) if _initials_cover(acr, name) else before
 
     def _define(self, acr: str, name: str, other: str, block: Block, m: re.Match[str],
-                text: str, letters: bool = False) -> None:
+                text: str, letters: bool = False, start: int | None = None) -> None:
+        """An acronym's definition (`m`, in a block's `text`) of a name printed from `start`."""
         numbered = _NUMERAL_AFTER.match(text, m.end())
         if numbered is not None:  # "… Child Labor (CLEAR) II": the second phase, "CLEAR II"
             other = other or name
@@ -621,6 +623,8 @@ class MentionFinder:
         cls = self._classify(name, text)
         if known is None and cls is None:  # what the text calls it, if anything
             cls = self.discovery.class_after_acronym(text, m.end())
+        if known is None and cls is None and start is not None:  # what it does
+            cls = self.discovery.class_of_agent(text, start)
         if known is None and cls is None:
             if not (letters and _initials_cover(acr, name)
                     and self.discovery.names_armed_groups(_sentence_around(text, m.start()))):
