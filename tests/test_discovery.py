@@ -132,7 +132,9 @@ AGREEMENTS = (
     "Last year, Lakeland introduced a law with severe penalties, specifically outlawing forced "
     "begging. The government passed an inter-ministerial protocol in 2018 to require the "
     "referral of child victims to shelters rather than prisons. It adopted a five-year national "
-    "action plan (2019-2023) to combat child labor and requested a budget.\n"
+    "action plan (2019-2023) to combat child labor and requested a budget. The parliament "
+    "passed a law authorizing the President to ratify the UN Optional Protocol on the Sale of "
+    "Boats, which Lakeland signed on October 5, 2001.\n"
 )
 
 
@@ -181,6 +183,10 @@ def test_laws_known_by_what_they_do_and_when(tmp_path, lexicon):
                     if label.startswith("inter-ministerial protocol (2018) to require"))
     assert (protocol, RDF.type, CTIP.Regulation) in g
     assert (protocol, CTIP.startYear, Literal("2018", datatype=URIRef(XSD + "gYear"))) in g
+    # "passed a law authorizing … to ratify the … Protocol on the Sale of …": what the law
+    # does is not the protocol's name's "on …"
+    assert not any(("sale of boats" in label.lower() or "october" in label.lower())
+                   and label.startswith("law") for label in adopted), adopted
 
 
 def test_a_plan_with_its_period(tmp_path, lexicon):
@@ -560,9 +566,11 @@ def test_an_acronym_in_parentheses_after_a_national_name_is_no_un_body(tmp_path,
     # a regional report: "… (DDRR) Coordinating body (UNPDDRR)" became a UN organization
     found = entities(run(tmp_path, lexicon, (
         "The Presidency's Lake Disarmament Coordinating body (UNLDCB) disarmed children. "
-        "This is not a UNLX publication. Later, UNLDCB’s staff left.\n")))
+        "This is not a UNLX publication. Later, UNLDCB’s staff left. The UNICEF Country "
+        "Program works in support of the UNDAF.\n")))
     assert not any("unldcb" in k for k in found), found
     assert found.get("org/unlx") == ("InternationalOrganization", "UNLX"), found
+    assert not any("undaf" in k for k in found), found  # a framework, no UN body
 
 
 def test_a_title_s_word_in_parentheses_is_part_of_the_name(tmp_path, lexicon):

@@ -99,6 +99,22 @@ def test_the_tail_of_a_longer_name_funds_nothing(tmp_path, lexicon) -> None:
     assert (None, CTIP.funder, ID["org/united-nations"]) not in g
 
 
+def test_an_actor_s_program_in_a_row_is_the_row_s_program(tmp_path, lexicon) -> None:
+    # Liberia 2016: "Anti-Trafficking Awareness Campaign† | Government of Liberia program led
+    # by the MOL that uses radio …" made the government led by the ministry
+    g = facts(tmp_path, lexicon, "The Ministry of Fishing (MOF) enforces laws.\n\n" + table((
+        "Lake Awareness Campaign†",
+        "Government of Mali program led by the MOF that uses radio messages to raise public "
+        "awareness on child labor. (11)"), (
+        "Lake Schools Program",
+        "Ministry of Fishing program in partnership with the Lake Hope Association, an NGO, that "
+        "gives food rations. (12)")), kind="usdol-findings")
+    assert set(g.subjects(CTIP.ledBy, ID["org/mali-mof"])) == {
+        ID["program/lake-awareness-campaign"]}
+    # a partner is an actor: the ministry whose program it is
+    assert (ID["org/mali-mof"], CTIP.partnerOf, ID["org/lake-hope-association"]) in g
+
+
 def test_joint_funding_in_apposition_to_a_named_project(tmp_path, lexicon) -> None:
     g = facts(tmp_path, lexicon, table((
         "ILO-Implemented Projects to Combat Child Labor",

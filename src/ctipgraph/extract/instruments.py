@@ -186,6 +186,8 @@ def _enacted(ctx: Context, unit: Unit, folded: str, spec: dict) -> None:
             continue  # "adopted Law No. 2012-023": a numbered law, found by its number
         year = re.match(r"\s+in\s+((?:19|20)\d\d)\b", rest)
         aim = re.search(rf"(?<!\w)(?P<aim>(?:{purpose})\s[^,;()]*)", rest)
+        if aim is not None and _in_a_name(unit.text, m.start("rest") + aim.start()):
+            aim = None  # "… ratify the UNCRC Optional Protocol on the Sale of Children"
         if aim is None and year is None:
             continue  # "adopted a law": nothing says which
         desc = " ".join(unit.text[m.start("desc"):m.end("desc")].split())
@@ -206,6 +208,13 @@ def _enacted(ctx: Context, unit: Unit, folded: str, spec: dict) -> None:
         if year:
             ctx.fact(iri, CTIP.startYear, gyear(year.group(1)), unit.blocks, METHOD)
         _addresses(ctx, iri, aim.group("aim") if aim else "", unit)
+
+
+def _in_a_name(text: str, pos: int) -> bool:
+    """Whether the word at `pos` follows a capitalized word: "on" in "the UNCRC Optional
+    Protocol on the Sale of Children" is a name's, not what a law does."""
+    before = text[:pos].split()
+    return bool(before) and before[-1][:1].isupper()
 
 
 def _plans(ctx: Context, unit: Unit, folded: str, spec: dict) -> None:

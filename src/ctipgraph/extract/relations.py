@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rdflib import Literal, URIRef
@@ -364,11 +364,18 @@ class UnitReader:
         return Arg(topic, s.body, s.body, self.ctx.cls_of(topic), topic=True)
 
     def attached(self, s: Sentence, pos: int, classes: frozenset[str]) -> Arg | None:
-        """The named entity a cue at `pos` is attached to ("X (MJP), funded by")."""
+        """The named entity a cue at `pos` is attached to ("X (MJP), funded by", "the PROMIS
+        project, funded by"); not an actor a program's head noun follows when a program may be
+        what the cue says something of: "Government of Liberia program led by the MOL" is the
+        program (the row's), not the government ("Ministry of Education program in
+        partnership with X": a partner is an actor, the ministry)."""
         start = s.clause_start(self.text, pos)
         for m in reversed([m for m in self.mentions if start <= m.start and m.end <= pos]):
             between = self.folded[m.end:pos]
             if self.cues["attached"].fullmatch(between):
+                if self.cls(m) in ACTOR_CLASSES and "Program" in classes \
+                        and self.cues["head_after"].search(between):
+                    return None
                 return self.arg(m) if self.cls(m) in classes else None
             if not re.fullmatch(r"\s*\([^()]*\)\s*", between):
                 return None
@@ -420,6 +427,10 @@ class UnitReader:
                 return None  # "USDOS-funded programs to Combat …: …" titles a part of the row
             if self._member_of_umbrella(topic, head_end):
                 return None  # "U.S. Government-Funded Programs": "USDOS-funded program to …"
+            if s.subject is not None and s.subject.end <= head_end:
+                # "Government of Liberia program led by the MOL …": the name is a modifier of
+                # the phrase that opens the row's description, as in a fragment
+                return self.topic_arg(replace(s, fragment=True), classes, topic)
             return self.topic_arg(s, classes, topic)
         return None
 

@@ -130,6 +130,7 @@ class Discovery:
                                   rf"(?:{_alt(self.gov_nouns) or '(?!)'})(?![\w-])", re.IGNORECASE)
         self._desc_re = re.compile(rf"(?<![\w-])(?:{_alt(self.desc_heads) or '(?!)'})(?![\w-])")
         prefixes = intl.get("un_prefix", [])
+        self._un_not_bodies = set(intl.get("un_not_bodies", []))
         listed = [w for w in intl.get("words", []) if w.isupper() and len(w) > 2]
         self._un_re = re.compile(
             rf"(?<![\w-])(?:(?:{_alt(prefixes) or '(?!)'})[A-Z]{{2,6}}|{_alt(listed) or '(?!)'})"
@@ -384,14 +385,16 @@ class Discovery:
 
     def _un_acronyms(self, block: Block, text: str) -> None:
         """ "This is not a UNHCR publication", "OHCHR's PROMIS Project": an acronym of the UN
-        system (or of discovery.toml [international] words) no lexicon lists."""
+        system (or of discovery.toml [international] words) no lexicon lists, unless it is one
+        of a framework, no body (`un_not_bodies`: "In support of the UNDAF")."""
         if self._un_re is None:
             return
         for m in self._un_re.finditer(text):
             if self._covered(block, m.start(), m.end()) or m.group() in self._defined_nationally():
                 continue
             acronym = m.group()
-            if self.f.registry.lookup(acronym, fuzzy=False) is not None:
+            if acronym in self._un_not_bodies or \
+                    self.f.registry.lookup(acronym, fuzzy=False) is not None:
                 continue
             resolved = self.f.registry.resolve(acronym, "InternationalOrganization",
                                                acronym=acronym, rule="un-acronym")

@@ -60,6 +60,8 @@ def _ending_pattern(phrase: str) -> re.Pattern[str]:
 def _ending(label: str, phrase: str) -> bool:
     """Whether a folded label ends with a folded phrase, or its part before a connector does."""
     return _ending_pattern(phrase).search(label) is not None
+
+
 _ACRONYM = re.compile(
     r"\((?P<acr>[A-Z][A-Za-z0-9.&/\-]*[A-Z0-9](?: [A-Z][A-Z0-9.]*)?)"
     r"(?P<english>,\s*[A-Z][^()]{4,200})?\)"
