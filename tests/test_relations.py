@@ -115,6 +115,19 @@ def test_an_actor_s_program_in_a_row_is_the_row_s_program(tmp_path, lexicon) -> 
     assert (ID["org/mali-mof"], CTIP.partnerOf, ID["org/lake-hope-association"]) in g
 
 
+def test_a_country_that_begins_a_longer_name_is_no_partner(tmp_path, lexicon) -> None:
+    # Liberia: "the Ministry of Gender …, in collaboration with the Child Protection Network and
+    # the Liberia Children Representative Forum, launched …" made the government a partner
+    g = facts(tmp_path, lexicon, (
+        "During the year, the Ministry of Fishing, in collaboration with the Lake Protection "
+        "Network and the Mali Children Representative Forum, launched an awareness project. "
+        "(69) The Ministry of Herding collaborated with Mali and UNICEF. (70)\n"))
+    assert set(g.objects(ID["org/mali-ministry-of-fishing"], CTIP.partnerOf)) == {
+        ID["org/lake-protection-network"]}
+    assert set(g.objects(ID["org/mali-ministry-of-herding"], CTIP.partnerOf)) >= {
+        ID["org/unicef"]}
+
+
 def test_joint_funding_in_apposition_to_a_named_project(tmp_path, lexicon) -> None:
     g = facts(tmp_path, lexicon, table((
         "ILO-Implemented Projects to Combat Child Labor",

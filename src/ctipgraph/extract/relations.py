@@ -143,6 +143,10 @@ def _words(lexicon_id: int, lexicon: Lexicon) -> dict[str, re.Pattern[str]]:
     }
 
 
+# a capitalized word right after a name: the name is part of a longer one it does not cover
+_CAPITALIZED_NEXT = re.compile(r"[^\S\n]+[A-Z][a-z]")
+
+
 def _cues(lexicon: Lexicon) -> dict[str, re.Pattern[str]]:
     return _words(id(lexicon), lexicon)
 
@@ -321,8 +325,8 @@ class UnitReader:
         found: list[Arg] = []
         while cursor < end:
             m = self.at(cursor, classes)
-            if m is None:
-                break
+            if m is None or self.cls(m) == "Country" and _CAPITALIZED_NEXT.match(self.text, m.end):
+                break  # "the Liberia Children Representative Forum": a name the country begins
             found.append(self.arg(m))
             rest = self.text[m.end:end]
             paren = re.match(r"\s*\([^)]{1,40}\)", rest)  # "(CNLTE)", "(Partenariat …)"
