@@ -629,6 +629,16 @@ def test_an_acronym_s_name_with_no_cue_word_is_what_the_text_calls_it(tmp_path, 
     assert not any("lfg" in iri or "fishing-group" in iri for iri in found), found
 
 
+def test_a_slogan_in_quotes_is_no_name(tmp_path, lexicon):
+    # Liberia 2021: 'the World Day Against Child Labor, with the theme "Act Now to End Child
+    # Labor,"' made a law "Act Now to End Child Labor" (its first word a cue)
+    found = by_label(run(tmp_path, lexicon, (
+        "The government celebrated the day with the theme “Act Now to End Lake Labor,” and "
+        "the Lake Children Act applies.\n")))
+    assert "act now to end lake labor" not in found, found
+    assert found.get("lake children act") == "Law", found
+
+
 def test_a_national_institute_or_fund_is_a_state_body(tmp_path, lexicon):
     # Guinea-Bissau's "National Institute for Women and Children (IMC)" was a research
     # organization in two reports and a coordinating body in four: two IRIs

@@ -206,6 +206,10 @@ class Cues:
         #: classes whose name of two words after "a"/"an" names a kind, not one of them
         self.kinds = set(lexicon.words("names", "kinds_after_a"))
         self.dates = {fold(w, lower=False) for w in lexicon.words("stop", "dates")}
+        themes = "|".join(re.escape(w) for w in lexicon.words("stop", "quoted_after"))
+        #: what opens a quote that is a theme or a slogan, no name ('the theme "Act Now …"')
+        self.theme_opener = re.compile(rf"\b(?:{themes})\s*[,:]?\s*[\"“‘]$",
+                                       re.IGNORECASE) if themes else None
         #: groups of people whose possessive makes a compound name, not an owner
         self.collective = {fold(w, lower=False)
                            for w in lexicon.words("names", "collective_possessives")}
@@ -766,8 +770,9 @@ class MentionFinder:
             previous: tuple[Run, URIRef] | None = None
             for raw in capitalized_runs(folded, self.lexicon):
                 run = self.cues.trim(raw)
-                if run is None:
-                    continue
+                if run is None or self.cues.theme_opener is not None \
+                        and self.cues.theme_opener.search(text, 0, raw.start):
+                    continue  # 'with the theme "Act Now to End Child Labor"': a slogan
                 pieces = [item for part in self.cues.split(run, text)
                           for piece in _apart_from_known(self.cues.trim(part) or part, text,
                                                          covered)
