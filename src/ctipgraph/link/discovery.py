@@ -33,7 +33,7 @@ from rdflib import URIRef
 
 from ..iris import entity_iri, slugify
 from ..read.model import Block
-from .lexicon import KIND_OF_CLASS, fold, norm_name
+from .lexicon import KIND_OF_CLASS, Lexicon, fold, norm_name
 
 if TYPE_CHECKING:
     from .mentions import MentionFinder, Run
@@ -60,6 +60,11 @@ def _appositive_after(nouns: str, amounts: bool) -> re.Pattern[str]:
         asides, first, second = "?", r"[\w-]+", r"[a-z][\w-]*"
     return re.compile(rf"(?:\s*\([^()]{{1,20}}\)){asides},\s+(?:an?|the)\s+(?:{first}\s+)?"
                       rf"(?:(?:{second})\s+)?(?i:(?P<noun>{nouns}))\b")
+
+
+def _by_class(lexicon: Lexicon, section: str) -> dict[str, str]:
+    """A discovery.toml section of class → words, as folded word → class."""
+    return {fold(w): cls for cls, words in lexicon.section(section).items() for w in words}
 
 
 def _alt(words: list[str]) -> str:
@@ -89,8 +94,7 @@ class Discovery:
         self.bare = {fold(t) for t in inst.get("bare", [])}
         self.template = inst.get("label", "{name} of {country}")
         self.trailing = {fold(k): v for k, v in lexicon.section("trailing_cues").items()}
-        self.appositives = {fold(n): cls for cls, nouns in lexicon.section("appositives").items()
-                            for n in nouns}
+        self.appositives = _by_class(lexicon, "appositives")
         self.gov_nouns = [fold(n) for n in lexicon.section("governments").get("nouns", [])]
         desc = lexicon.section("descriptions")
         self.desc_heads = [fold(h) for h in desc.get("heads", [])]
@@ -115,16 +119,14 @@ class Discovery:
         self._after_re = _appositive_after(nouns, amounts=False)
         self._after_acronym_re = _appositive_after(nouns, amounts=True)
         # whose deed it is: "implemented by World Hope International (WHI)" is an organization
-        self.agents = {fold(w): cls for cls, words in lexicon.section("agents").items()
-                       for w in words}
+        self.agents = _by_class(lexicon, "agents")
         self._agent_re = re.compile(
             rf"(?<![\w-])(?P<by>{_alt(sorted(self.agents)) or '(?!)'})\s+(?:the\s+)?$",
             re.IGNORECASE)
         # what is said of it: "… (CLEAR) II (2016–2018), implemented by the ILO" is a program
-        self.participles = {fold(w): cls for cls, words in lexicon.section("participles").items()
-                            for w in words}
+        self.participles = _by_class(lexicon, "participles")
         self._participle_re = re.compile(
-            rf"(?:\s+[IVX]+\b)?(?:\s*\([^()]{{1,20}}\))*[,:]\s+"
+            rf"(?:\s*\([^()]{{1,20}}\))*[,:]\s+"
             rf"(?P<said>{_alt(sorted(self.participles)) or '(?!)'})\b", re.IGNORECASE)
         self._gov_re = re.compile(rf"(?<![\w-])(?P<dem>{self._country_alt})\s+"
                                   rf"(?:{_alt(self.gov_nouns) or '(?!)'})(?![\w-])", re.IGNORECASE)
@@ -304,7 +306,7 @@ class Discovery:
         """The class an appositive right after an acronym's definition gives its name (`text`
         from `end`, the closing parenthesis): ", a $611 million project" (after a period in
         parentheses too), ", an NGO"; or what is said of it (discovery.toml [participles]):
-        "(CLEAR) II (2016–2018), implemented by the ILO"."""
+        "(CLEAR) II (2016–2018), implemented by the ILO" (`end` after the "II")."""
         m = self._after_acronym_re.match(text, end)
         if m is not None:
             return self.appositives.get(fold(m.group("noun")))

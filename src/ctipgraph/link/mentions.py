@@ -52,6 +52,11 @@ _NUMERAL_AFTER = re.compile(r"[^\S\n]+([IVX]{1,4})(?![\w'’-])")  # "(CLEAR) II
 _DEFINITE = re.compile(r"(?:^|[^\w'’-])[Tt]he\s+$")
 
 
+def _words_alt(words: list[str]) -> str:
+    """An alternation of words of the lexicon, white space in them any white space."""
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+
+
 @lru_cache(maxsize=4096)
 def _ending_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?:^|\s){re.escape(phrase)}(?:$|\s+(?:{_NAME_GOES_ON})\s)")
@@ -73,12 +78,8 @@ _QUOTED = re.compile(
 )
 # the quoted names a kind noun introduces: 'the UNICEF-funded programs "Temporary Spaces for
 # Learning and Child Protection (STEPS)" and "Child Friendly Spaces."', 'an award entitled "…"'
-_QUOTED_AFTER_KIND = re.compile(
-    r"\b(?:projects?|programs?|programmes?|initiatives?|awards?)\s+"
-    r"(?:(?:entitled|titled|called|named|known\s+as)\s+)?(?=\")", re.IGNORECASE)
 _QUOTED_ITEM = re.compile(r"\"(?P<name>[A-Z][^\"]{4,150}?)[.,]?\"(?P<more>\s*,\s*(?:and\s+)?"
                           r"(?=\")|\s+and\s+(?=\"))?")
-_NAME_AND_ACRONYM = re.compile(r"(?P<name>.+?)\s*\((?P<acr>[A-Z][A-Za-z0-9&-]*[A-Z0-9])\)")
 _PROVISION_NUM = r"[A-Z]?\.?\d+(?:\.\d+)*(?:\s*\([a-z]\))?(?:\s*-\s*\([a-z]\))?"
 _PROVISION = re.compile(
     rf"(?<!\w)(?P<word>Articles?|Art\.)\s+(?P<nums>{_PROVISION_NUM}"
@@ -206,7 +207,13 @@ class Cues:
         #: classes whose name of two words after "a"/"an" names a kind, not one of them
         self.kinds = set(lexicon.words("names", "kinds_after_a"))
         self.dates = {fold(w, lower=False) for w in lexicon.words("stop", "dates")}
-        themes = "|".join(re.escape(w) for w in lexicon.words("stop", "quoted_after"))
+        quoted = lexicon.section("quoted_programs")
+        kinds, introducers = (_words_alt(quoted.get(k, [])) for k in ("kinds", "introducers"))
+        #: what introduces program names in quotes ('the programs "…" and "…"')
+        self.quoted_after_kind = re.compile(
+            rf"\b(?:{kinds or '(?!)'})\s+(?:(?:{introducers or '(?!)'})\s+)?(?=\")",
+            re.IGNORECASE)
+        themes = _words_alt(lexicon.words("stop", "quoted_after"))
         #: what opens a quote that is a theme or a slogan, no name ('the theme "Act Now …"')
         self.theme_opener = re.compile(rf"\b(?:{themes})\s*[,:]?\s*[\"“‘]$",
                                        re.IGNORECASE) if themes else None
@@ -625,10 +632,11 @@ class MentionFinder:
         if numbered is not None:  # "… Child Labor (CLEAR) II": the second phase, "CLEAR II"
             other = other or name
             acr, name = f"{acr} {numbered.group(1)}", f"{name} {numbered.group(1)}"
+        end = numbered.end() if numbered is not None else m.end()
         known = self.registry.lookup(name, acronym=acr)
         cls = self._classify(name, text)
         if known is None and cls is None:  # what the text calls it, if anything
-            cls = self.discovery.class_after_acronym(text, m.end())
+            cls = self.discovery.class_after_acronym(text, end)
         if known is None and cls is None and start is not None:  # what it does
             cls = self.discovery.class_of_agent(text, start)
         if known is None and cls is None:
@@ -690,13 +698,13 @@ class MentionFinder:
             group = "a" if m.group("a") else "b"
             name = text[m.start(group):m.end(group)]
             self.registry.resolve(name, "Program", rule="quoted-program")
-        for m in _QUOTED_AFTER_KIND.finditer(folded):
+        for m in self.cues.quoted_after_kind.finditer(folded):
             pos = m.end()
             while (item := _QUOTED_ITEM.match(folded, pos)) is not None:
                 name = text[item.start("name"):item.end("name")]
-                defined = _NAME_AND_ACRONYM.fullmatch(name)
-                if defined is not None:
-                    self.registry.resolve(defined.group("name"), "Program",
+                defined = _ACRONYM.search(name)
+                if defined is not None and defined.end() == len(name) and defined.start() > 0:
+                    self.registry.resolve(name[:defined.start()].strip(), "Program",
                                           acronym=defined.group("acr"), rule="quoted-program")
                 else:
                     self.registry.resolve(name, "Program", rule="quoted-program")
@@ -1020,7 +1028,7 @@ class MentionFinder:
             for start, end, deferred in sorted(spans):
                 if any(k.start <= start and end <= k.end for k in known):
                     continue
-                head = " " + fold(self.doc.text[start:end])
+                head = fold(self.doc.text[start:end])
                 before = [k for k in [*window, *known]
                           if k.end <= start and self._ends_with(k.iri, head)]
                 iri = before[-1].iri if before else None
@@ -1047,15 +1055,15 @@ class MentionFinder:
 
     def _ends_with(self, iri: URIRef, head: str) -> bool:
         """Whether an entity's label, or its part before a connector, ends with a head noun or
-        phrase (" task force", " steering committee", folded): "Trafficking in Persons Action
+        phrase ("task force", "steering committee", folded): "Trafficking in Persons Action
         Plan", "National Steering Committee on Child Labor"."""
         entity = self.registry.entity(iri)
-        return entity is not None and _ending(fold(entity.label), head.strip())
+        return entity is not None and _ending(fold(entity.label), head)
 
     def _longer_names_ending(self, phrase: str) -> set[URIRef]:
         """The entities found in this document whose longer name ends with a phrase (as
         `_ends_with`): "the Steering Committee" is one of theirs, not an entity of its own."""
-        folded = fold(phrase).strip()
+        folded = fold(phrase)
         return {iri for iri, e in self.registry.found.items()
                 if _ending(fold(e.label), folded) and fold(e.label) != folded}
 
