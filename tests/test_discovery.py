@@ -189,6 +189,98 @@ def test_laws_known_by_what_they_do_and_when(tmp_path, lexicon):
                    and label.startswith("law") for label in adopted), adopted
 
 
+def test_a_named_instrument_is_no_described_one(tmp_path, lexicon):
+    """ "promulgated a new Penal Code … that brings … against child trafficking" adopts the
+    Penal Code, not a law labelled with the sentence's words; "drafted the Child Protection
+    Bill" makes the named bill (a country's, by its head word) a draft."""
+    text = ("In 2019, the President promulgated a new Penal Code in May 2019 that brings "
+            "criminal prohibitions against child trafficking in line with international "
+            "standards. The Ministry of Justice drafted the Child Protection Bill.\n")
+    ex = run(tmp_path, lexicon, text)
+    g = ex.graph
+    found = entities(ex)
+    assert found["law/lakeland-penal-code"] == ("Law", "Penal Code")
+    assert found["law/lakeland-child-protection-bill"] == ("Law", "Child Protection Bill")
+    assert not [k for k in found if "trafficking" in k or "draft" in k], found
+    assert set(g.subjects(CTIP.legalStatus, CTIPC["legal-status/draft"])) == {
+        ID["law/lakeland-child-protection-bill"]}
+
+
+def test_a_name_opening_with_a_count(tmp_path, lexicon):
+    """ "the 5-Year Plan for Development" is named with its count."""
+    text = ("In 2019, the government adopted the 5-Year Plan for Development (2016–2020), "
+            "which aims to conduct a survey.\n")
+    found = entities(run(tmp_path, lexicon, text))
+    assert found == {"policy/lakeland-5-year-plan-for-development":
+                     ("Policy", "5-Year Plan for Development")}, found
+
+
+def test_a_lower_case_head_after_a_body_s_complement_names_nothing(tmp_path, lexicon):
+    """ "the Ministry of Economy and Development Planning policy" is the ministry's policy, not
+    a "Development Planning policy"; "the ILO and the Afrobarometer survey" still names the
+    survey."""
+    text = ("In 2019, the Ministry of Economy and Development Planning policy aimed to conduct "
+            "a survey on child labor. The ILO and the Afrobarometer survey found it.\n")
+    found = entities(run(tmp_path, lexicon, text))
+    assert found["program/afrobarometer-survey"] == ("Program", "Afrobarometer survey")
+    assert not [k for k in found if k.startswith("policy/")], found
+
+
+def test_a_group_s_possessive_goes_on_in_a_name(tmp_path, lexicon):
+    """ "Ministry of Women’s Affairs and Social Development" and "National Commission for
+    Children’s Rights" are names whole; "Ministry of Social Action’s Directorate of Child
+    Protection" names two bodies; "the Youth Parliament" is no parliament of the country."""
+    text = ("In 2019, the Ministry of Women’s Affairs and Social Development led. The National "
+            "Commission for Children’s Rights met the Ministry of Social Action’s Directorate "
+            "of Child Protection and the Youth Parliament.\n")
+    found = entities(run(tmp_path, lexicon, text))
+    assert {label for _, label in found.values()} == {
+        "Ministry of Women’s Affairs and Social Development",
+        "National Commission for Children’s Rights", "Ministry of Social Action",
+        "Directorate of Child Protection", "Youth Parliament"}, found
+
+
+def test_with_goes_on_in_a_name_after_some_words(tmp_path, lexicon):
+    """ "… Children Formerly Associated with Armed Forces and Armed Groups" is one strategy's
+    name (no armed forces of the country, no name cut at "and"); "Interview with USDOL
+    Official" names no official, and "Children Associated with Armed Forces" no organization
+    (a head noun after "with" heads a complement)."""
+    text = ("Through its National Strategy for Community-Based Reintegration of Children "
+            "Formerly Associated with Armed Forces and Armed Groups, the ministry provides "
+            "care. Interview with USDOL Official. The Persons with Disability Act passed. The "
+            "ministry works with Children Associated with Armed Forces or Groups (EAFGA).\n")
+    found = entities(run(tmp_path, lexicon, text))
+    labels = {label for _, label in found.values()}
+    assert labels == {"National Strategy for Community-Based Reintegration of Children Formerly "
+                      "Associated with Armed Forces and Armed Groups",
+                      "Persons with Disability Act", "U.S. Department of Labor"}, found
+
+
+def test_the_constitution_is_the_report_country_s(tmp_path, lexicon):
+    """ "Article 13 of the Constitution" in a report on a country is a provision of that
+    country's constitution (every country has one)."""
+    text = ("Although the Constitution guarantees free education, children pay fees.\n\n"
+            "Minimum Age for Work\tYes\t15\tArticle 13 of the Constitution\n")
+    found = entities(run(tmp_path, lexicon, text))
+    assert found["law/lakeland-constitution"] == ("Law", "Constitution of Lakeland")
+    assert found["law/lakeland-constitution-article-13"] == (
+        "LegalProvision", "Article 13 of the Constitution")
+
+
+def test_a_report_on_a_country_the_lexicon_does_not_list(tmp_path, lexicon):
+    """The report's country, given by its metadata only, is named in its text: its advancement
+    level is read, and its name opening a survey's is the survey's."""
+    ex = run(tmp_path, lexicon, (
+        "In 2019, Lakeland made a moderate advancement in efforts to eliminate the worst forms "
+        "of child labor. The Lakeland Household Labor survey was published.\n"))
+    assessment = ID["assessment/lakeland-advancement-2019"]
+    assert (assessment, CTIP.advancementLevel,
+            ID["concept/advancement/moderate-advancement"]) in ex.graph
+    assert (assessment, CTIP.country, ID["place/lakeland"]) in ex.graph
+    assert entities(ex)["program/lakeland-household-labor-survey"] == (
+        "Program", "Lakeland Household Labor survey")
+
+
 def test_a_plan_with_its_period(tmp_path, lexicon):
     g = run(tmp_path, lexicon, AGREEMENTS).graph
     plan = ID["policy/lakeland-national-action-plan-to-combat-child-labor"]
@@ -370,6 +462,22 @@ def test_hyphen_variants_and_renamed_bodies_stay_one_entity(tmp_path, lexicon):
     assert not any("inter-ministerial" in iri for iri in found)
     ministries = [iri for iri, (_, label) in found.items() if "Fisheries" in label]
     assert len(ministries) == 1, ministries
+
+
+def test_a_short_name_of_one_portfolio_is_the_body_holding_it(tmp_path, lexicon):
+    """ "Ministry of Labor" after "Ministry of Civil Service, Labor, and Social Dialogue" is
+    that ministry; not when two ministries of the document hold the portfolio."""
+    ex = run(tmp_path, lexicon, (
+        "The Ministry of Civil Service, Labor, and Social Dialogue conducts inspections. The "
+        "committee is led by the Ministry of Labor and includes the Ministry of Justice.\n"))
+    labels = sorted(label for _, label in entities(ex).values())
+    assert labels == ["Ministry of Civil Service, Labor, and Social Dialogue",
+                      "Ministry of Justice"], labels
+    ex = run(tmp_path, lexicon, (
+        "The Ministry of Civil Service and Labor met the Ministry of Youth and Labor. The "
+        "Ministry of Labor reported.\n"))
+    labels = sorted(label for _, label in entities(ex).values())
+    assert "Ministry of Labor" in labels, labels
 
 
 def test_the_national_committee_named_by_a_description(tmp_path, lexicon):

@@ -180,13 +180,17 @@ def _identified(lexicon: Lexicon, text: str) -> bool:
                 or ilo_convention_re(lexicon).search(folded))
 
 
-def _country(meta, lexicon: Lexicon, registry: EntityRegistry,
-             mentions: Mentions) -> URIRef | None:
-    if meta is not None and getattr(meta, "country", None):
-        iri, label, listed = resolve_country(lexicon, meta.country)  # as emit.evidence does
-        if listed:
-            return iri
-        return registry.resolve(label, "Country", iri=iri, rule="source-metadata").iri
+def _given_country(meta, lexicon: Lexicon, registry: EntityRegistry) -> URIRef | None:
+    """The country the document's metadata gives (registered when the lexicon lacks it)."""
+    if meta is None or not getattr(meta, "country", None):
+        return None
+    iri, label, listed = resolve_country(lexicon, meta.country)  # as emit.evidence does
+    if listed:
+        return iri
+    return registry.resolve(label, "Country", iri=iri, rule="source-metadata").iri
+
+
+def _country_mentioned_most(registry: EntityRegistry, mentions: Mentions) -> URIRef | None:
     counts = Counter(m.iri for m in mentions if registry.cls_of(m.iri) == "Country")
     return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[0][0] if counts else None
 
@@ -230,6 +234,9 @@ def extract(doc: Document, lexicon: Lexicon, *, meta=None,
     registry = EntityRegistry(lexicon, resolve_country(lexicon, country)[0] if country else None,
                               series_names)
     handlers = table_handlers(lexicon, document_kind(doc, lexicon, meta))
+    # the report's country before its names are matched: a country the lexicon does not list
+    # is then named in the text too ("In 2017, Bolivia made …")
+    given = _given_country(meta, lexicon, registry)
     unread = _table_subjects(doc, lexicon, registry, handlers)
     mentions, possessives = find_mentions(doc, registry, unread)
     emitter = ClaimEmitter(doc)
@@ -239,7 +246,7 @@ def extract(doc: Document, lexicon: Lexicon, *, meta=None,
         registry=registry,
         mentions=mentions,
         emitter=emitter,
-        country=_country(meta, lexicon, registry, mentions),
+        country=given or _country_mentioned_most(registry, mentions),
         reporting_year=getattr(meta, "reporting_year", None) if meta is not None else None,
         publisher=_publisher(meta, lexicon),
         series=series,

@@ -164,6 +164,9 @@ def _drafts(ctx: Context, unit: Unit, folded: str, spec: dict) -> None:
                 continue
             desc = " ".join(unit.text[m.start(f"desc{n}"):m.end(f"desc{n}")].split())
             noun = unit.text[m.start(f"noun{n}"):m.end(f"noun{n}")]
+            if noun[0].isupper():  # "drafted the Child Protection Bill": a name's status
+                _named_draft(ctx, unit, m.start(f"desc{n}"), m.end(f"noun{n}"))
+                continue
             if not desc:
                 continue
             label = f"draft {desc} {noun}"
@@ -171,6 +174,17 @@ def _drafts(ctx: Context, unit: Unit, folded: str, spec: dict) -> None:
             if iri is not None:
                 ctx.fact(iri, CTIP.legalStatus, CTIPC["legal-status/draft"], unit.blocks, METHOD)
                 _addresses(ctx, iri, desc, unit)
+
+
+def _named_draft(ctx: Context, unit: Unit, start: int, end: int) -> None:
+    """The draft status of the instrument a capitalized phrase names, when discovery found it
+    ("drafted the Child Protection Bill"; lower-case words before it describe it)."""
+    words = unit.text[start:end].split()
+    while words and not words[0][:1].isupper():
+        words.pop(0)
+    found = ctx.registry.lookup(" ".join(words), fuzzy=False)
+    if found is not None and ctx.is_a(found.iri, "Law", "Regulation", "Policy"):
+        ctx.fact(found.iri, CTIP.legalStatus, CTIPC["legal-status/draft"], unit.blocks, METHOD)
 
 
 def _enacted(ctx: Context, unit: Unit, folded: str, spec: dict) -> None:
@@ -182,6 +196,8 @@ def _enacted(ctx: Context, unit: Unit, folded: str, spec: dict) -> None:
         rf"(?P<noun>{nouns})\b(?P<rest>[^.;]*)")
     for m in pattern.finditer(folded):
         rest = m.group("rest")
+        if unit.text[m.start("noun")].isupper():
+            continue  # "promulgated a new Penal Code": a name, found by discovery
         if re.match(r"\s+(?:no\.?|n°|number)?\s*\d", rest):
             continue  # "adopted Law No. 2012-023": a numbered law, found by its number
         year = re.match(r"\s+in\s+((?:19|20)\d\d)\b", rest)

@@ -95,6 +95,7 @@ class Discovery:
         self.template = inst.get("label", "{name} of {country}")
         self.trailing = {fold(k): v for k, v in lexicon.section("trailing_cues").items()}
         self.appositives = _by_class(lexicon, "appositives")
+        self._with_after = {fold(w, lower=False) for w in lexicon.words("names", "with_after")}
         self.gov_nouns = [fold(n) for n in lexicon.section("governments").get("nouns", [])]
         desc = lexicon.section("descriptions")
         self.desc_heads = [fold(h) for h in desc.get("heads", [])]
@@ -244,6 +245,12 @@ class Discovery:
             after = text[m.end():m.end() + 40]
             if re.match(r"\s+[A-Z][a-z]", after) and not re.match(r"\s+(?:and|of)\b", after):
                 continue  # "Police Academy", "Armed Forces Day": part of a longer name
+            before = re.search(r"([A-Z][\w'’-]*)[^\S\n]+(with[^\S\n]+)?$", text[:m.start()])
+            if before is not None and not m.group("pre") and (
+                    fold(before.group(1), lower=False) in self._with_after if before.group(2)
+                    else fold(before.group(1), lower=False) not in self.f.cues.drop):
+                continue  # "Youth Parliament", "Judicial Police", "… Associated with Armed
+                # Forces": the end of a longer name
             country = None
             if m.group("pre") and self.scoping.country_word(m.group("pre")) is not None:
                 country = self.scoping.country_word(m.group("pre"))
@@ -278,16 +285,22 @@ class Discovery:
             tokens = list(run.tokens)
             for i in range(len(tokens) - 1, 0, -1):  # the last of "X and the Y survey"
                 if tokens[i - 1][0].lower() in ("and", "the", "&") or tokens[i - 1][0][-1] == ",":
-                    tokens = tokens[i:]
+                    tokens = [] if self._joins_a_complement(tokens, i - 1) else tokens[i:]
                     break
-            tokens = [t for t in tokens if self.scoping.country_word(t[0]) is None]
-            if not tokens or all(t[0].lower() in self.f.cues.connectors for t in tokens):
+            # a country opening the name is the name's ("the Chad Household Labor survey");
+            # one elsewhere in it ends it
+            opening = 1 if tokens and self._country_of_word(tokens[0][0]) is not None else 0
+            tokens = tokens[:opening] + [t for t in tokens[opening:]
+                                         if self._country_of_word(t[0]) is None]
+            if len(tokens) <= opening or all(t[0].lower() in self.f.cues.connectors
+                                             for t in tokens):
                 continue
             start, end = tokens[0][1], tokens[-1][2]
+            known_from = tokens[opening][1]  # (the country's own mention aside)
             if len(tokens) == 1 and (start == 0 or re.search(r"[.:;!?]\s*$", text[:start])
                                      or "-" in tokens[0][0]):
                 continue  # a sentence's first word, or "USAID-funded"
-            if re.match(r"['’]s\b", text[raw.end:]) or self._covered(block, start, end):
+            if re.match(r"['’]s\b", text[raw.end:]) or self._covered(block, known_from, end):
                 continue  # "the GLO.ACT program", "a USAID project": a known name
             if self.f.registry.lookup(text[start:end], fuzzy=False) is not None:
                 continue
@@ -301,6 +314,25 @@ class Discovery:
             self.f.registry._alias(resolved.iri, bare, None)
             self.f._add(resolved.iri, block, block.start + start, block.start + cue_end,
                         "trailing-cue")
+
+    def _country_of_word(self, word: str) -> URIRef | None:
+        """The country a word names: the lexicon's, or the report's own when the lexicon does
+        not list it ("Lakeland" in a report on Lakeland)."""
+        country = self.scoping.country_word(word)
+        if country is None and self.f.registry.country is not None:
+            found = self.f.registry.lookup(word, fuzzy=False)
+            if found is not None and found.iri == self.f.registry.country:
+                country = found.iri
+        return country
+
+    def _joins_a_complement(self, tokens: list[tuple[str, int, int]], i: int) -> bool:
+        """Whether the "and" at `i` joins two words of one name's complement: "Ministry of
+        Economy and Development Planning policy" is the ministry's, not a "Development Planning
+        policy"."""
+        words = [t[0] for t in tokens[:i]]
+        cue = self.f.cues.first_cue(words)
+        return (tokens[i][0] == "and" and cue is not None
+                and any(w in self.f.cues.connectors for w in words[cue[0] + 1:]))
 
     def class_after_acronym(self, text: str, end: int) -> str | None:
         """The class an appositive right after an acronym's definition gives its name (`text`

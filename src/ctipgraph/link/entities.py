@@ -63,6 +63,18 @@ def _hyphenated(name: str) -> str:
     return " ".join(fold(name).split())
 
 
+def _portfolio(name: str) -> set[str]:
+    """The keys of the short names of a body of several portfolios: "Ministry of Civil Service,
+    Labor, and Social Dialogue" → "ministry of civil service", "ministry of labor", "ministry
+    of social dialogue" (none for a name of one)."""
+    m = re.match(r"^(\S+\s+(?:of|for|de|du|des)\s+(?:the\s+)?)(.+)$", name)
+    if m is None:
+        return set()
+    items = [i for i in re.split(r",\s*(?:and\s+|et\s+)?|\s+and\s+|\s+et\s+", m.group(2))
+             if i.strip()]
+    return {norm_name(m.group(1) + i) for i in items} if len(items) > 1 else set()
+
+
 def _lang_of(name: str) -> str:
     words = set(norm_name(name).split())
     return "fr" if words & {"de", "la", "le", "les", "du", "des", "et", "au", "aux"} else "en"
@@ -332,7 +344,10 @@ class EntityRegistry:
     def _renamed(self, name: str, cls: str, scope: URIRef | None) -> Found | None:
         """ "Ministry of Labor, Civil Service and Social Dialogue" is the "Ministry of Labor"
         of the same country, renamed or with a wider portfolio (discovery.toml [scoping]
-        renamable): the part before the first comma or "and" names a known body."""
+        renamable): the part before the first comma or "and" names a known body. The short
+        name after the long one is that body too, and so is a short name whose complement is
+        one of the portfolio of the only such body of the document ("Ministry of Labor" after
+        "Ministry of Civil Service, Labor, and Social Dialogue")."""
         heads = self.lexicon.section("scoping").get("renamable", [])
         first = name.split()[0] if name.split() else ""
         if first not in heads:
@@ -345,14 +360,19 @@ class EntityRegistry:
             found = self.lookup(base, cls=cls, fuzzy=False, scope=scope)
             if found is not None and self.cls_of(found.iri) == cls:
                 return Found(found.iri, "document:renamed")
-        if base == name:  # the short name after the long one
-            key = norm_name(name)
-            for iri, entity in sorted(self.found.items()):
-                if entity.cls == cls and entity.country in (scope, None) and any(
-                        first_part(n) != n and norm_name(first_part(n)) == key
-                        for n in entity.names()):
-                    return Found(iri, "document:renamed")
-        return None
+        if base != name:
+            return None
+        key = norm_name(name)  # the short name after the long one
+        holders: set[URIRef] = set()
+        for iri, entity in sorted(self.found.items()):
+            if entity.cls != cls or entity.country not in (scope, None):
+                continue
+            if any(first_part(n) != n and norm_name(first_part(n)) == key
+                   for n in entity.names()):
+                return Found(iri, "document:renamed")
+            if any(key in _portfolio(n) for n in entity.names()):
+                holders.add(iri)
+        return Found(holders.pop(), "document:renamed") if len(holders) == 1 else None
 
     def _alias(self, iri: URIRef, name: str, acronym: str | None) -> None:
         """Remember a variant name (and acronym) of an entity, for matching and altLabels."""

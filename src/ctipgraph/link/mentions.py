@@ -156,11 +156,18 @@ def _run_re(lexicon: Lexicon) -> re.Pattern[str]:
     conn = "|".join(re.escape(c) for c in connectors)
     # a title's word in parentheses: "Trafficking in Persons (Prohibition) Enforcement … Act"
     title = rf"{_SP}\([A-Z][a-z]+(?:{_SP}[A-Z][a-z]+){{0,2}}\){_SP}"
-    glue = rf"(?:{_SP}(?:(?:{conn}){_SP})*|,{_SP}(?:and{_SP})?(?:the{_SP})?|{_SP}&{_SP}|{title})"
+    # "with" after some words only: "… Children Associated with Armed Groups"
+    withs = "|".join(rf"(?<=\b{re.escape(w)})" for w in lexicon.words("names", "with_after"))
+    glues = [rf"(?:{withs}){_SP}with{_SP}"] if withs else []
+    glues += [rf"{_SP}(?:(?:{conn}){_SP})*", rf",{_SP}(?:and{_SP})?(?:the{_SP})?",
+              rf"{_SP}&{_SP}", title]
+    glue = "(?:" + "|".join(glues) + ")"
     # a numbered part ends a name: "Education Sector Reform Project Phase 2"
     after = "|".join(rf"(?<=\b{re.escape(w)})" for w in lexicon.words("names", "numbered"))
     number = rf"(?:(?:{after}){_SP}\d{{1,2}}(?![\w.,]?\d))?" if after else ""
-    return re.compile(rf"(?<![\w'-]){_CAP}(?:{glue}{_CAP})*{number}")
+    # a count of units opens a name: "the 5-Year Plan for Development"
+    count = rf"(?:\d{{1,2}}-(?=[A-Z][a-z]+{_SP}))?"
+    return re.compile(rf"(?<![\w'-]){count}{_CAP}(?:{glue}{_CAP})*{number}")
 
 
 def capitalized_runs(text: str, lexicon: Lexicon) -> list[Run]:
@@ -182,7 +189,31 @@ def capitalized_runs(text: str, lexicon: Lexicon) -> list[Run]:
             tokens.append((word, start, end))
         if tokens:
             runs.append(Run(tuple(tokens)))
-    return runs
+    return _joined_at_collective_possessives(text, runs, _collectives(lexicon))
+
+
+@lru_cache(maxsize=8)
+def _collectives(lexicon: Lexicon) -> frozenset[str]:
+    return frozenset(fold(w, lower=False)
+                     for w in lexicon.words("names", "collective_possessives"))
+
+
+def _joined_at_collective_possessives(text: str, runs: list[Run],
+                                      collective: frozenset[str]) -> list[Run]:
+    """Runs joined where a group of people's possessive makes a compound name: "Ministry of
+    Women's Affairs and Social Development", "Commission on Children's Rights" (not "Ministry
+    of Defense's National Gendarmerie", a body of the ministry's)."""
+    joined: list[Run] = []
+    for run in runs:
+        if joined:
+            last = joined[-1].tokens[-1]
+            between = text[last[2]:run.start]
+            if last[0] in collective and re.fullmatch(r"['’]s[^\S\t\n]+", between):
+                word = (text[last[1]:last[2] + 2], last[1], last[2] + 2)
+                joined[-1] = Run(joined[-1].tokens[:-1] + (word,) + run.tokens)
+                continue
+        joined.append(run)
+    return joined
 
 
 class Cues:
@@ -254,6 +285,8 @@ class Cues:
             if j < len(words) and not self.heads_its_name(words, cue):
                 return self._ending_cue(words) or cue
             return cue
+        if "with" in words:  # "Children Associated with Armed Forces": a complement's head
+            return None
         return self._cue_at(words, len(words) - 1, heads=True) if words else None
 
     def _ending_cue(self, words: list[str]) -> tuple[int, str, str] | None:
@@ -382,6 +415,14 @@ class Cues:
             len(word) > 1 and word.isupper() and word.isalpha())
             or self.heads_its_name(item, self.first_cue(item)))
 
+    def _in_complement(self, words: list[str]) -> bool:
+        """Whether the last of `words` ends a complement of the name a cue word before it
+        heads: "Forces" in "National Strategy for … Children Associated with Armed Forces" (and
+        "Armed Groups" after it is the complement's too, no name of its own)."""
+        cue = self.first_cue(words)
+        return (cue is not None and cue[0] < len(words) - 1 and self.heads_its_name(words, cue)
+                and any(w.lower() in self.connectors for w in words[cue[0] + 1:]))
+
     def split(self, run: Run, text: str | None = None) -> list[Run]:
         """Split a run before a second cue-headed name joined by "and" or a comma (and, given
         the passage's text, before a list item ending with a cue word)."""
@@ -407,8 +448,9 @@ class Cues:
                 and (prev == "and" or prev == "the" or prev.endswith(","))
                 and ((tok[0] in self.classes and self.first_cue(words) is not None
                       and not (opening_head and prev == "the"))
-                     or (conj and words and (words[-1] in self.heads
-                                             or words[-1] in self.classes))
+                     or (conj and words and (
+                         (words[-1] in self.heads and not self._in_complement(words))
+                         or words[-1] in self.classes))
                      or (conj and self.heads_its_name(words, self.first_cue(words))
                          and self.first_cue(self._item(run.tokens[i:], text)) is not None))
             ) or (comma and text is not None and len(words) > 1
