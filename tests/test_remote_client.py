@@ -3,6 +3,8 @@ asks for, how it reads Virtuoso's answers, and what a page over its time budget 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import http.server
 import json
 import socket
@@ -27,6 +29,8 @@ VIRTUOSO_JSON = {"head": {"vars": ["b", "e", "prefix"]}, "results": {"bindings":
 
 class _Answers(http.server.BaseHTTPRequestHandler):
     seen: list[str] = []
+    #: headers of the next answer (Virtuoso's on an answer it cut)
+    extra: dict[str, str] = {}
 
     def do_POST(self):  # noqa: N802 (http.server's name)
         self.rfile.read(int(self.headers["Content-Length"]))
@@ -35,8 +39,12 @@ class _Answers(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.send_header("Content-Length", str(len(body)))
+        for name, value in _Answers.extra.items():
+            self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(body)
+        # (a client refusing the answer as soon as it reads its headers closes the connection)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body)
 
     def log_message(self, *args):
         pass
@@ -90,6 +98,25 @@ def test_results_asked_as_json_and_read_as_published(virtuoso_like):
     assert rows[0]["e"].value == "1"  # an integer stays an integer
     assert rows[0]["prefix"].value == "\n\nU.S. Department of State 2002 "  # white space kept
     assert rows[1]["prefix"] is None and len(rows[1]) == 3
+
+
+@pytest.mark.parametrize("header", [
+    ("X-SQL-State", "S1TAT"),  # Virtuoso's "anytime" answer, cut at its time limit
+    ("X-SPARQL-MaxRows", "10000"),  # Virtuoso's result limit
+])
+def test_an_answer_the_server_cut_is_refused_or_marked(virtuoso_like, monkeypatch, header):
+    """Partial results are never taken for the answer: refused (a 502 saying why) by a strict
+    query, marked `truncated` otherwise."""
+    monkeypatch.setattr(_Answers, "extra", dict([header]))
+    client = SparqlClient(virtuoso_like)
+    with pytest.raises(BackendError) as refused:
+        list(client.query("SELECT ?b WHERE { }"))
+    assert refused.value.code == 502 and "incomplete" in refused.value.description
+    assert header[0] in refused.value.description
+    answer = client.query("SELECT ?b WHERE { }", strict=False)
+    assert len(list(answer)) == 2 and answer.truncated
+    del answer
+    gc.collect()  # (its parser, in a reference cycle, freed on this thread, not the server's)
 
 
 def test_a_query_past_the_page_budget_is_the_budget_503(silent):

@@ -12,7 +12,8 @@
 - Each query has a deadline: connecting, waiting and every read are bounded by the time left.
   The answer is read with a byte cap: past it, a SELECT/CONSTRUCT answer is cut (`truncated`)
   or, with `strict`, refused. A server that cut the answer itself (Virtuoso's
-  `X-SPARQL-MaxRows` header, ctipgraph's `X-CTIP-Truncated`) is treated the same way.
+  `X-SPARQL-MaxRows` header, or its `X-SQL-State` on an "anytime" answer cut at its time
+  limit; ctipgraph's `X-CTIP-Truncated`) is treated the same way.
 - Every failure is a `BackendError`, an HTTP error with the status a client of ours should get
   (400: the server refused the query; 502: it failed, could not be reached, refused our
   credentials or answered something unreadable; 504: it did not answer in time), never a
@@ -56,7 +57,12 @@ _RDF_ALIASES = {"text/plain": "application/n-triples", "text/rdf+n3": "text/turt
 _MESSAGE_LIMIT = 500
 #: response headers by which servers say that they cut an answer to their own result limit
 #: (Virtuoso's ResultSetMaxRows, ctipgraph's --max-rows / --max-result-size)
-CUT_HEADERS = ("X-SPARQL-MaxRows", "X-CTIP-Truncated")
+#: headers saying the server cut its answer, and to what: Virtuoso's result limit, its time
+#: limit ("anytime" queries: `X-SQL-State: S1TAT` with partial results, counts too small), and
+#: ctipgraph's own
+CUT_HEADERS = {"X-SPARQL-MaxRows": "its own result limit",
+               "X-SQL-State": "its own time limit, an incomplete answer",
+               "X-CTIP-Truncated": "its own result limit"}
 
 
 class BackendError(HTTPException):
@@ -173,7 +179,7 @@ class _Answer:
         #: the answer was cut: at the byte cap, or by the server itself
         self.truncated = False
         if cut_rows:
-            self._cut(f"the server cut it to its own result limit ({cut_rows})")
+            self._cut(f"the server cut it to {cut_rows}")
 
     def _cut(self, why: str) -> None:
         if self._strict:
@@ -345,8 +351,13 @@ class SparqlClient:
         body = _Body(answer, self.max_bytes if max_bytes is None else max_bytes, deadline,
                      expired)
         media = (answer.headers.get_content_type() or "").lower()
-        cut_rows = next((f"{name}: {answer.headers[name]}" for name in CUT_HEADERS
-                         if answer.headers.get(name)), None)
+        cut_rows = next((f"{what}; {name}: {answer.headers[name]}"
+                         for name, what in CUT_HEADERS.items() if answer.headers.get(name)),
+                        None)
+        if cut_rows is not None and strict:  # refused before any of it is parsed
+            body.close()
+            raise BackendError(502, f"The answer of the SPARQL server {self.url} is "
+                                    f"incomplete: the server cut it to {cut_rows}.")
         try:
             results = self._parse(body, media, strict, cut_rows)
         except BaseException:
