@@ -281,6 +281,17 @@ def test_a_report_on_a_country_the_lexicon_does_not_list(tmp_path, lexicon):
         "Program", "Lakeland Household Labor survey")
 
 
+def test_a_name_with_a_cue_word_after_and_the_is_no_part_of_the_phrase_before(tmp_path,
+                                                                              lexicon):
+    """ "Accelerated Quality Education for Lakeland Children and the Harbor Food for Education
+    Program": the program is the phrase after "and the" (the phrase before has no cue word)."""
+    text = ("Programs include Accelerated Quality Education for Lakeland Children and the "
+            "Harbor Food for Education and Child Nutrition Program, funded by USDA.\n")
+    labels = {label for _, label in entities(run(tmp_path, lexicon, text)).values()}
+    assert "Harbor Food for Education and Child Nutrition Program" in labels, labels
+    assert not [label for label in labels if "Accelerated" in label], labels
+
+
 def test_a_plan_with_its_period(tmp_path, lexicon):
     g = run(tmp_path, lexicon, AGREEMENTS).graph
     plan = ID["policy/lakeland-national-action-plan-to-combat-child-labor"]

@@ -453,6 +453,13 @@ class Cues:
                          or words[-1] in self.classes))
                      or (conj and self.heads_its_name(words, self.first_cue(words))
                          and self.first_cue(self._item(run.tokens[i:], text)) is not None))
+            ) or (
+                # "Accelerated Quality Education for Liberian Children and the McGovern-Dole …
+                # Program": after "and the", a phrase ending in a cue word is a name of its
+                # own when no cue word is before it
+                prev == "the" and pprev in ("and", "&") and words
+                and self.first_cue(words) is None
+                and self._ending_cue([t[0] for t in run.tokens[i:]]) is not None
             ) or (comma and text is not None and len(words) > 1
                   and self._item_with_head(run.tokens[i:], text)) or (
                     comma and text is not None and self.first_cue(words) is not None
