@@ -292,6 +292,16 @@ def test_a_name_with_a_cue_word_after_and_the_is_no_part_of_the_phrase_before(tm
     assert not [label for label in labels if "Accelerated" in label], labels
 
 
+def test_a_name_ends_before_a_place_that_is_an_owner_s(tmp_path, lexicon):
+    """ "the National Child Protection Council in the Prime Minister’s Office" is the council
+    (in the office of the Prime Minister), not a council "in the Prime Minister"."""
+    text = ("In 2019, the National Child Protection Council in the Prime Minister’s Office "
+            "met the Ministry of Labor’s Directorate of Labor.\n")
+    labels = {label for _, label in entities(run(tmp_path, lexicon, text)).values()}
+    assert labels == {"National Child Protection Council", "Ministry of Labor",
+                      "Directorate of Labor"}, labels
+
+
 def test_a_plan_with_its_period(tmp_path, lexicon):
     g = run(tmp_path, lexicon, AGREEMENTS).graph
     plan = ID["policy/lakeland-national-action-plan-to-combat-child-labor"]
