@@ -161,6 +161,33 @@ def test_legal_provisions_are_part_of_their_instrument(tmp_path, lexicon) -> Non
     assert ID["law/penal-code-article-244"] in {m.iri for m in mentions}
 
 
+def test_sections_of_an_act_are_its_provisions(tmp_path, lexicon) -> None:
+    """ "Sections 2 and 15 of the Education Act": the unit of a common-law country's acts is a
+    section, a provision as an article is."""
+    _, registry, mentions, _ = link(tmp_path, lexicon, (
+        "Sections 2 and 15 of the Lakeland Boating Act apply, as does Section 22(1) of the "
+        "Lakeland Boating Act.\n"))
+    act = next(iri for iri, e in registry.found.items() if e.label == "Lakeland Boating Act")
+    for num in ("2", "15", "22-1"):
+        entity = registry.found[URIRef(f"{act}-section-{num}")]
+        assert entity.cls == "LegalProvision" and entity.part_of == act
+    assert registry.found[URIRef(f"{act}-section-22-1")].label == (
+        "Section 22(1) of the Lakeland Boating Act")
+    assert URIRef(f"{act}-section-2") in {m.iri for m in mentions}
+
+
+def test_the_provisions_of_a_long_named_instrument_keep_their_numbers(tmp_path, lexicon):
+    """An instrument's slug is cut at a slug's length: its provisions' IRIs keep their numbers
+    after it (Sections 13, 19 and 23 of Nigeria's trafficking act had been one provision)."""
+    _, registry, _, _ = link(tmp_path, lexicon, (
+        "Sections 13 and 23 of the Trafficking in Persons (Prohibition) Enforcement and "
+        "Administration of the Lakeland Boats and Harbors Act apply.\n"))
+    provisions = {e.label for e in registry.found.values() if e.cls == "LegalProvision"}
+    assert len(provisions) == 2, provisions
+    iris = [iri for iri, e in registry.found.items() if e.cls == "LegalProvision"]
+    assert {str(i).rsplit("-", 2)[-2:][1] for i in iris} == {"13", "23"}, iris
+
+
 def test_government_of_a_country(tmp_path, lexicon) -> None:
     doc, registry, mentions, _ = link(tmp_path, lexicon, (
         "Program\tDescription\n"

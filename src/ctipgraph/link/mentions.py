@@ -27,6 +27,7 @@ from rdflib import URIRef
 
 from ..emit.evidence import passage_iri
 from ..iris import entity_iri, slugify
+from ..namespaces import ID
 from ..read.model import Block, Document, Kind, TableCell
 from ..segment.sentences import split_view
 from .entities import EntityRegistry
@@ -80,9 +81,10 @@ _QUOTED = re.compile(
 # Learning and Child Protection (STEPS)" and "Child Friendly Spaces."', 'an award entitled "…"'
 _QUOTED_ITEM = re.compile(r"\"(?P<name>[A-Z][^\"]{4,150}?)[.,]?\"(?P<more>\s*,\s*(?:and\s+)?"
                           r"(?=\")|\s+and\s+(?=\"))?")
-_PROVISION_NUM = r"[A-Z]?\.?\d+(?:\.\d+)*(?:\s*\([a-z]\))?(?:\s*-\s*\([a-z]\))?"
+# "31.23", "L.187", "336(a)", "22(1)(b)", "292 (c)"
+_PROVISION_NUM = r"[A-Z]?\.?\d+(?:\.\d+)*(?:\s*\((?:[a-z]{1,4}|\d{1,3})\))*(?:\s*-\s*\([a-z]\))?"
 _PROVISION = re.compile(
-    rf"(?<!\w)(?P<word>Articles?|Art\.)\s+(?P<nums>{_PROVISION_NUM}"
+    rf"(?<!\w)(?P<word>Articles?|Art\.|Sections?|Sec\.)\s+(?P<nums>{_PROVISION_NUM}"
     rf"(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s*){_PROVISION_NUM})*)\s+of\s+(?:the\s+)?"
 )
 _NEXT_WORD = re.compile(r"[^\S\t\n]+([A-Z][\w'’-]*)")  # the capitalized word after a name
@@ -1023,12 +1025,16 @@ class MentionFinder:
                     continue
                 of_at = block.start + m.start() + m.group().rindex(" of ") + 1
                 printed = " ".join(self.doc.text[of_at:instrument.end].split())
+                # an article, or a section (the unit of the acts of common-law countries)
+                unit = "Section" if m.group("word").startswith("Sec") else "Article"
                 for num in re.findall(_PROVISION_NUM, m.group("nums")):
                     num = " ".join(num.split())
                     base = str(instrument.iri).rsplit("/", 1)[-1]
                     kind = str(instrument.iri).rsplit("/", 2)[-2]
-                    iri = entity_iri(kind, f"{base}-article-{slugify(num)}")
-                    label = f"Article {num} {printed}"
+                    # (the instrument's slug as it is: cut to a slug's length, a long name's
+                    # provisions would lose their numbers and be one)
+                    iri = ID[f"{kind}/{base}-{unit.lower()}-{slugify(num)}"]
+                    label = f"{unit} {num} {printed}"
                     resolved = self.registry.resolve(label, "LegalProvision", iri=iri,
                                                      rule="legal-provision",
                                                      part_of=instrument.iri)
