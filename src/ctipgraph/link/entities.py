@@ -63,6 +63,11 @@ def _hyphenated(name: str) -> str:
     return " ".join(fold(name).split())
 
 
+#: what separates the parts of a name listing several ("Civil Service, Labor, and Social
+#: Dialogue"; French "et")
+_LIST_SEPARATOR = re.compile(r",\s*(?:and\s+|et\s+)?|\s+and\s+|\s+et\s+")
+
+
 def _portfolio(name: str) -> set[str]:
     """The keys of the short names of a body of several portfolios: "Ministry of Civil Service,
     Labor, and Social Dialogue" → "ministry of civil service", "ministry of labor", "ministry
@@ -70,8 +75,7 @@ def _portfolio(name: str) -> set[str]:
     m = re.match(r"^(\S+\s+(?:of|for|de|du|des)\s+(?:the\s+)?)(.+)$", name)
     if m is None:
         return set()
-    items = [i for i in re.split(r",\s*(?:and\s+|et\s+)?|\s+and\s+|\s+et\s+", m.group(2))
-             if i.strip()]
+    items = [i for i in _LIST_SEPARATOR.split(m.group(2)) if i.strip()]
     return {norm_name(m.group(1) + i) for i in items} if len(items) > 1 else set()
 
 
@@ -353,7 +357,7 @@ class EntityRegistry:
         if first not in heads:
             return None
         def first_part(text: str) -> str:
-            return re.split(r",\s*|\s+and\s+|\s+et\s+", text, maxsplit=1)[0].strip()
+            return _LIST_SEPARATOR.split(text, maxsplit=1)[0].strip()
 
         base = first_part(name)
         if base != name and len(base.split()) >= 3:

@@ -251,8 +251,10 @@ class Cues:
         self.theme_opener = re.compile(rf"\b(?:{themes})\s*[,:]?\s*[\"“‘]$",
                                        re.IGNORECASE) if themes else None
         #: groups of people whose possessive makes a compound name, not an owner
-        self.collective = {fold(w, lower=False)
-                           for w in lexicon.words("names", "collective_possessives")}
+        self.collective = _collectives(lexicon)
+        #: one-word place qualifiers: "in", "at", … ("… Council in the Prime Minister’s Office")
+        self.place_qualifiers = frozenset(
+            w.lower() for w in lexicon.words("names", "place_qualifiers") if " " not in w)
 
     def stopped(self, name: str) -> bool:
         """Whether a name is, or starts with, a phrase that is never a name, or ends with the
@@ -858,11 +860,9 @@ class MentionFinder:
         Prime Minister; patterns.toml [names] place_qualifiers)."""
         if not re.match(r"['’]s\b", text[run.end:]):
             return run
-        qualifiers = {w.lower() for w in self.lexicon.words("names", "place_qualifiers")
-                      if " " not in w}
         words = [t[0] for t in run.tokens]
         for i in range(1, len(words) - 2):
-            if words[i] in qualifiers and words[i + 1] == "the" \
+            if words[i] in self.cues.place_qualifiers and words[i + 1] == "the" \
                     and self.cues.first_cue(words[:i]) is not None:
                 return Run(run.tokens[:i])
         return run

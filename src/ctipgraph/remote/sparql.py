@@ -55,11 +55,9 @@ _RESULTS_FORMATS = {
 _RDF_ALIASES = {"text/plain": "application/n-triples", "text/rdf+n3": "text/turtle",
                 "application/x-turtle": "text/turtle"}
 _MESSAGE_LIMIT = 500
-#: response headers by which servers say that they cut an answer to their own result limit
-#: (Virtuoso's ResultSetMaxRows, ctipgraph's --max-rows / --max-result-size)
-#: headers saying the server cut its answer, and to what: Virtuoso's result limit, its time
-#: limit ("anytime" queries: `X-SQL-State: S1TAT` with partial results, counts too small), and
-#: ctipgraph's own
+#: headers saying the server cut its answer, and to what: Virtuoso's result limit
+#: (ResultSetMaxRows), its time limit ("anytime" queries: `X-SQL-State: S1TAT` with partial
+#: results, counts too small), and ctipgraph's own (--max-rows / --max-result-size)
 CUT_HEADERS = {"X-SPARQL-MaxRows": "its own result limit",
                "X-SQL-State": "its own time limit, an incomplete answer",
                "X-CTIP-Truncated": "its own result limit"}
@@ -183,8 +181,7 @@ class _Answer:
 
     def _cut(self, why: str) -> None:
         if self._strict:
-            raise BackendError(502, f"The answer of the SPARQL server {self._server} is "
-                                    f"incomplete: {why}.")
+            raise _incomplete(self._server, why)
         self.truncated = True
 
     def _failed(self, error: Exception) -> None:
@@ -356,8 +353,7 @@ class SparqlClient:
                         None)
         if cut_rows is not None and strict:  # refused before any of it is parsed
             body.close()
-            raise BackendError(502, f"The answer of the SPARQL server {self.url} is "
-                                    f"incomplete: the server cut it to {cut_rows}.")
+            raise _incomplete(self.url, f"the server cut it to {cut_rows}")
         try:
             results = self._parse(body, media, strict, cut_rows)
         except BaseException:
@@ -415,6 +411,10 @@ def _as_boolean(solutions: RemoteSolutions) -> ox.QueryBoolean:
                for row in solutions for term in (row[v] for v in solutions.variables))
     return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if true else b"false"),
                                   format=ox.QueryResultsFormat.JSON)
+
+
+def _incomplete(url: str, why: str) -> BackendError:
+    return BackendError(502, f"The answer of the SPARQL server {url} is incomplete: {why}.")
 
 
 def _timeout(url: str, limit: float) -> BackendError:
